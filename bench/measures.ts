@@ -1,0 +1,9 @@
+/** The list of benchmark measures `npm run bench` runs; each issue adds its own. */
+import { wsmanMeasures } from './wsman';
+
+export interface Measure {
+  name: string;
+  run(): Promise<string[]>;
+}
+
+export const measures: Measure[] = [{ name: 'WS-Man engine against the simulator', run: wsmanMeasures }];

@@ -1,0 +1,14 @@
+/** Creates the LanguageClient that connects the extension to the backend. */
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/node';
+import { serverOptions } from './bootstrap';
+import type { AmtConfig } from './config';
+
+export function createClient(context: vscode.ExtensionContext, config: AmtConfig, output: vscode.LogOutputChannel): LanguageClient {
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'wsman' }],
+    outputChannel: output,
+    initializationOptions: { requestTimeoutSeconds: config.requestTimeoutSeconds, trace: config.trace },
+  };
+  return new LanguageClient('amt', 'AMT Workbench', serverOptions(context, config), clientOptions);
+}

@@ -1,0 +1,6 @@
+export * from './commands';
+export * from './status';
+export * from './client';
+export * from './mkhi';
+export * from './info';
+export type { CallOptions } from './exchange';

@@ -1,0 +1,2 @@
+export * from './catalog';
+export { compileValueMap, type CompiledValueMap } from './value-map';

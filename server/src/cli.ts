@@ -1,0 +1,239 @@
+/**
+ * `amtwb`: the backend from a terminal, for scripts and CI. Argument parsing is in cli/args.ts,
+ * text formatting in cli/format.ts; this file wires a command to targets/ and features/ and turns
+ * every error into one line on stderr (`amtwb: <sentence>`). See `amtwb --help`.
+ */
+import { readFile } from 'node:fs/promises';
+import { AmtError, describeError } from './errors';
+import { Catalog } from './catalog/catalog';
+import { parseCommandLine, USAGE, type Invocation } from './cli/args';
+import * as fmt from './cli/format';
+import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
+import { getPowerState, requestPowerAction } from './features/power';
+import { identifySummary, instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
+import { buildMethodInput, buildSelectors } from './features/arguments';
+import { startSimulator, DEFAULT_ACCOUNT } from './sim';
+import { WsmanFaultError } from './wsman';
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (text === '') resolve();
+    else stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve());
+  });
+}
+
+/** The one line a user sees for an error: never multi-line, never the password. */
+function errorLine(err: unknown, password: string | undefined): string {
+  let text = describeError(err).replace(/\s*\r?\n\s*/g, ' ').trim();
+  if (password) text = text.split(password).join('[redacted]');
+  return `amtwb: ${text}`;
+}
+
+async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<number> {
+  const { host, port } = inv.command;
+  const sim = await startSimulator({
+    host,
+    port,
+    user: inv.command.user ?? DEFAULT_ACCOUNT.user,
+    password: inv.command.password ?? DEFAULT_ACCOUNT.password,
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
+    if (err?.code === 'EACCES') throw new AmtError('sim.start', `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port.`);
+    throw err;
+  });
+  const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
+  await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await sim.close();
+  return EXIT_OK;
+}
+
+async function runDevice(inv: Invocation, out: (text: string) => Promise<void>): Promise<number> {
+  const catalog = Catalog.default();
+  const cmd = inv.command;
+
+  if (cmd.name === 'classes') {
+    const list = catalog.listClasses();
+    await out(inv.output === 'json' ? JSON.stringify(list, null, 2) : fmt.formatClasses(list));
+    return EXIT_OK;
+  }
+
+  // Raw response envelopes for --xml, and the --trace stream, both come from the client's trace.
+  const envelopes: string[] = [];
+  const trace = (_id: string, direction: 'request' | 'response', text: string) => {
+    if (inv.trace) process.stderr.write(`${direction === 'request' ? '>>> request' : '<<< response'}\n${text.replace(/\r\n/g, '\n')}\n\n`);
+    if (direction === 'response') {
+      const split = text.indexOf('\r\n\r\n');
+      const body = split >= 0 ? text.slice(split + 4).trim() : '';
+      if (body.startsWith('<') && /Envelope/.test(body)) envelopes.push(body);
+    }
+  };
+
+  const isSim = inv.target === 'sim';
+  const registry = new TargetRegistry({
+    simulator: isSim ? { port: 0 } : false,
+    ...(inv.timeoutMs ? { timeoutMs: inv.timeoutMs } : {}),
+    ...(inv.trace || inv.output === 'xml' ? { trace } : {}),
+  });
+  const printEnvelopes = () => out(envelopes.join('\n'));
+  try {
+    let targetId = DEFAULT_SIM_ID;
+    const user = inv.user ?? DEFAULT_ACCOUNT.user;
+    let password = inv.password;
+    if (!isSim) {
+      password ??= process.env.AMT_PASSWORD;
+      const ca = inv.caFile ? await readCa(inv.caFile) : undefined;
+      targetId = registry.add({
+        kind: 'remote',
+        url: inv.target,
+        user,
+        ...(inv.insecureFingerprint ? { trustedFingerprint256: inv.insecureFingerprint } : {}),
+        ...(ca ? { ca } : {}),
+      }).id;
+      if (!password) {
+        throw new AmtError('auth.missing', `No password was given for user "${user}"; pass --password or set the AMT_PASSWORD environment variable.`);
+      }
+    }
+    // The embedded simulator's own account is the default; --user/--password override it.
+    const client = await registry.connect(targetId, { user, ...(password !== undefined ? { password } : {}) });
+
+    const className = (name: string) => canonicalClass(catalog, name);
+    try {
+      switch (cmd.name) {
+        case 'identify': {
+          const id = await identifySummary(client);
+          await (inv.output === 'json' ? out(JSON.stringify(id, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatIdentify(id)));
+          break;
+        }
+        case 'get': {
+          const cls = className(cmd.className);
+          const inst = await client.get(cls, buildSelectors(catalog, cls, cmd.selectors));
+          await (inv.output === 'json' ? out(JSON.stringify(instanceToJson(inst), null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatInstance(inst, catalog)));
+          break;
+        }
+        case 'enumerate': {
+          const cls = className(cmd.className);
+          const items = await client.enumerateAll(cls);
+          if (inv.output === 'json') {
+            const docs: JsonValue[] = items.map((i) => (i.instance ? instanceToJson(i.instance) : i.epr ? eprToJson(i.epr) : null));
+            await out(JSON.stringify(docs, null, 2));
+          } else if (inv.output === 'xml') await printEnvelopes();
+          else await out(fmt.formatItems(items, catalog));
+          break;
+        }
+        case 'put': {
+          const cls = className(cmd.className);
+          const xml = await readFile(cmd.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+            throw new AmtError('args.file', `Cannot read ${cmd.file} (${err.code ?? err.message}); check the path given with --file.`, { cause: err });
+          });
+          const sel = buildSelectors(catalog, cls, cmd.selectors);
+          const inst = await putFromXml(client, cls, xml, Object.keys(sel).length ? sel : undefined, {}, cmd.file);
+          if (inv.output === 'json') await out(JSON.stringify(inst ? instanceToJson(inst) : null, null, 2));
+          else if (inv.output === 'xml') await printEnvelopes();
+          else await out(inst ? fmt.formatInstance(inst, catalog) : 'The device accepted the instance and returned no body.');
+          break;
+        }
+        case 'invoke': {
+          const cls = className(cmd.className);
+          const input = buildMethodInput(catalog, cls, cmd.method, cmd.params);
+          const method = catalog.method(cls, cmd.method)?.name ?? cmd.method;
+          const result = await client.invoke(cls, method, input, buildSelectors(catalog, cls, cmd.selectors));
+          if (inv.output === 'json') {
+            const output: Record<string, JsonValue> = {};
+            for (const [k, v] of Object.entries(result.output)) output[k] = valueToJson(v);
+            await out(JSON.stringify({ returnValue: result.returnValue, returnMeaning: result.returnMeaning, output }, null, 2));
+          } else if (inv.output === 'xml') await printEnvelopes();
+          else await out(fmt.formatInvoke(result, cls, method, catalog));
+          break;
+        }
+        case 'power-status': {
+          const state = await getPowerState(client);
+          await (inv.output === 'json' ? out(JSON.stringify(state, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatPowerState(state)));
+          break;
+        }
+        case 'power': {
+          const result = await requestPowerAction(client, cmd.action, { readBack: inv.output !== 'xml' });
+          await (inv.output === 'json' ? out(JSON.stringify(result, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatPowerAction(result)));
+          break;
+        }
+        default:
+          throw new AmtError('usage', `"${cmd.name}" cannot run against a device.`);
+      }
+    } catch (err) {
+      // With --xml the fault envelope is the answer asked for; print it before the error line.
+      if (inv.output === 'xml' && err instanceof WsmanFaultError && envelopes.length) await printEnvelopes();
+      throw withClassHint(err, catalog, cmd);
+    }
+    return EXIT_OK;
+  } finally {
+    await registry.dispose();
+  }
+}
+
+/** The catalog's spelling of a class name (any case, or a resource URI); unknown names pass through. */
+function canonicalClass(catalog: Catalog, name: string): string {
+  const found = catalog.findClass(name);
+  if (found.match) return found.match.name;
+  if (/^https?:\/\//i.test(name) || /^(AMT|CIM|IPS)_/i.test(name)) return name;
+  const hint = found.suggestions.length ? ` (did you mean ${found.suggestions.slice(0, 3).join(', ')}?)` : '';
+  throw new AmtError('usage', `"${name}" is not a class name; give an AMT_, CIM_ or IPS_ class or its full resource URI${hint}.`);
+}
+
+/** Adds catalog suggestions to a "no such class" fault for a name the catalog does not know. */
+function withClassHint(err: unknown, catalog: Catalog, cmd: Invocation['command']): unknown {
+  if (!(err instanceof WsmanFaultError) || err.subcode !== 'DestinationUnreachable' || !('className' in cmd)) return err;
+  const found = catalog.findClass(cmd.className);
+  if (found.match || found.suggestions.length === 0) return err;
+  const hint = ` ("${cmd.className}" is not in the class catalog; did you mean ${found.suggestions.slice(0, 3).join(', ')}?)`;
+  const msg = err.message.endsWith('.') ? `${err.message.slice(0, -1)}${hint}.` : `${err.message}${hint}`;
+  return new AmtError(err.code, msg, { cause: err });
+}
+
+async function readCa(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new AmtError('args.file', `Cannot read the CA file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path given with --ca.`, { cause: err });
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let inv: Invocation;
+  try {
+    inv = parseCommandLine(argv);
+  } catch (err) {
+    await write(process.stderr, errorLine(err, undefined));
+    return EXIT_USAGE;
+  }
+  if (inv.command.name === 'help') {
+    await write(process.stdout, USAGE);
+    return EXIT_OK;
+  }
+  const secret = inv.password ?? (inv.target !== 'sim' ? process.env.AMT_PASSWORD : undefined);
+  try {
+    if (inv.command.name === 'sim') return await runSim(inv as Invocation & { command: { name: 'sim' } });
+    return await runDevice(inv, (text) => write(process.stdout, text));
+  } catch (err) {
+    await write(process.stderr, errorLine(err, secret));
+    return err instanceof AmtError && err.code === 'usage' ? EXIT_USAGE : EXIT_FAILED;
+  }
+}
+
+// Run when executed (dist/cli.js as the amtwb bin, or the source through tsx).
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`amtwb: ${describeError(err)}\n`);
+      process.exit(EXIT_FAILED);
+    },
+  );
+}

@@ -1,0 +1,227 @@
+/**
+ * Command-line grammar of `amtwb`, parsed with node:util parseArgs (strict, positionals allowed),
+ * then checked per command so that every mistake gets one sentence saying what to write instead.
+ */
+import { parseArgs } from 'node:util';
+import { AmtError } from '../errors';
+import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/power';
+
+export const USAGE = `Usage:
+  amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P]
+      Run a simulated AMT device in the foreground until Ctrl-C. Prints
+      "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
+
+  amtwb [--target URL|sim] [--user U] [--password P] [options] <command>
+
+Commands:
+  identify                                 WS-Man Identify and the firmware's Server header
+  classes                                  list the classes of the built-in class catalog
+  get <Class> [--selector K=V ...]         read one instance
+  enumerate <Class>                        read every instance
+  put <Class> --file F.xml [--selector K=V ...]
+                                           write an instance read from F.xml (a full envelope
+                                           or just the <g:Class> element)
+  invoke <Class> <Method> [--param K=V ...] [--selector K=V ...]
+                                           call a method; prints ReturnValue and its meaning
+  power status                             the host power state
+  power on|off|reset|cycle|soft-off|soft-reset
+                                           request a power change (RequestPowerStateChange
+                                           2, 8, 10, 5, 12, 14)
+
+Target and credentials:
+  --target URL|sim     http://HOST:16992, https://HOST:16993, or sim (default): a simulator
+                       started inside this command with the account admin / P@ssw0rd
+  --user U             AMT user (default admin)
+  --password P         AMT password; for URL targets it may come from the AMT_PASSWORD
+                       environment variable instead. It is never printed.
+  --insecure-fingerprint SHA256
+                       https: trust exactly the certificate with this SHA-256 fingerprint
+  --ca FILE            https: trust certificates signed by the CA(s) in this PEM file
+
+Output and behaviour:
+  --json               print exactly one JSON document (instances as {Property: value})
+  --xml                print the raw response envelope(s) instead of text
+  --timeout S          per-request timeout in seconds (default 30)
+  --trace              print the WS-Man wire traffic to stderr (Authorization redacted)
+  -h, --help           this text
+
+Values:
+  --selector K=V and --param K=V may be repeated; repeating a --param name makes an array.
+  Parameter names and values are checked against the class catalog: numbers may be given by
+  their value-map label (--param PowerState="Power Off - Soft"), booleans as true/false.
+  A reference (EPR) is written Class?Key=Value&Key2=Value2, for example
+    --param ManagedElement='CIM_ComputerSystem?CreationClassName=CIM_ComputerSystem&Name=ManagedSystem'
+  (write & inside a value as %26; a nested reference goes in parentheses).
+
+Exit status: 0 on success (also when a method returns a non-zero ReturnValue), 1 when the
+device or connection fails, 2 for a mistake on the command line. Errors are one line on stderr.`;
+
+const OPTIONS = {
+  target: { type: 'string' },
+  user: { type: 'string', short: 'u' },
+  password: { type: 'string', short: 'p' },
+  json: { type: 'boolean' },
+  xml: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  timeout: { type: 'string' },
+  trace: { type: 'boolean' },
+  'insecure-fingerprint': { type: 'string' },
+  ca: { type: 'string' },
+  selector: { type: 'string', multiple: true },
+  param: { type: 'string', multiple: true },
+  file: { type: 'string', short: 'f' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+} as const;
+
+export type Output = 'text' | 'json' | 'xml';
+
+export type Command =
+  | { name: 'help' }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string }
+  | { name: 'identify' }
+  | { name: 'classes' }
+  | { name: 'get'; className: string; selectors: string[] }
+  | { name: 'enumerate'; className: string }
+  | { name: 'put'; className: string; file: string; selectors: string[] }
+  | { name: 'invoke'; className: string; method: string; params: string[]; selectors: string[] }
+  | { name: 'power-status' }
+  | { name: 'power'; action: PowerAction };
+
+export interface Invocation {
+  command: Command;
+  /** `sim` or a URL. */
+  target: string;
+  user?: string;
+  /** From --password only; the CLI adds AMT_PASSWORD for URL targets. */
+  password?: string;
+  output: Output;
+  timeoutMs?: number;
+  trace: boolean;
+  insecureFingerprint?: string;
+  caFile?: string;
+}
+
+function usageError(message: string): AmtError {
+  return new AmtError('usage', message);
+}
+
+export function parseCommandLine(argv: readonly string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    // Node's messages run to several lines of advice; the first line names the problem.
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim().replace(/\.$/, '');
+    throw usageError(`${first}; run amtwb --help for the options.`);
+  }
+  const { values: v, positionals: pos } = parsed;
+  const base = {
+    target: v.target ?? 'sim',
+    ...(v.user !== undefined ? { user: v.user } : {}),
+    ...(v.password !== undefined ? { password: v.password } : {}),
+    output: (v.json ? 'json' : v.xml ? 'xml' : 'text') as Output,
+    trace: v.trace ?? false,
+    ...(v['insecure-fingerprint'] !== undefined ? { insecureFingerprint: v['insecure-fingerprint'] } : {}),
+    ...(v.ca !== undefined ? { caFile: v.ca } : {}),
+  };
+  if (v.help) return { ...base, command: { name: 'help' } };
+  if (v.json && v.xml) throw usageError('--json and --xml cannot be used together; pick one output format.');
+  if (v.timeout !== undefined) {
+    const s = Number(v.timeout);
+    if (!Number.isFinite(s) || s <= 0) throw usageError(`--timeout "${v.timeout}" is not a positive number of seconds; write for example --timeout 10.`);
+    (base as Invocation).timeoutMs = Math.round(s * 1000);
+  }
+
+  const [name, ...args] = pos;
+  if (name === undefined) throw usageError('No command was given; run amtwb --help to see the commands.');
+
+  const only = (allowed: readonly string[], opts: Record<string, unknown>) => {
+    for (const [opt, val] of Object.entries(opts)) {
+      if (val !== undefined && !allowed.includes(name)) {
+        throw usageError(`--${opt} does not apply to "${name}"; it is used with ${opt === 'port' || opt === 'host' ? 'amtwb sim' : allowedFor(opt)}.`);
+      }
+    }
+  };
+  only(['sim'], { port: v.port, host: v.host });
+  only(['put'], { file: v.file });
+  only(['invoke'], { param: v.param });
+  only(['get', 'put', 'invoke'], { selector: v.selector });
+
+  const expectArgs = (n: number, shape: string) => {
+    if (args.length < n) throw usageError(`"${name}" needs ${shape}; write amtwb ${name} ${shape}.`);
+    if (args.length > n) throw usageError(`"${name}" takes ${shape || 'no arguments'}, but "${args.slice(n).join(' ')}" was also given; remove it or quote it.`);
+  };
+  const selectors = v.selector ?? [];
+  let command: Command;
+  switch (name) {
+    case 'sim': {
+      expectArgs(0, '');
+      if (v.target !== undefined) throw usageError('--target does not apply to "sim"; use --host and --port to choose where the simulator listens.');
+      const port = v.port === undefined ? 16992 : Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port "${v.port}" is not a port number; give 0 to 65535 (0 picks a free port).`);
+      command = { name: 'sim', host: v.host ?? '127.0.0.1', port, ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}) };
+      break;
+    }
+    case 'identify':
+      expectArgs(0, '');
+      command = { name };
+      break;
+    case 'classes':
+      expectArgs(0, '');
+      command = { name };
+      break;
+    case 'get':
+      expectArgs(1, '<Class>');
+      command = { name, className: args[0]!, selectors };
+      break;
+    case 'enumerate':
+      expectArgs(1, '<Class>');
+      command = { name, className: args[0]! };
+      break;
+    case 'put':
+      expectArgs(1, '<Class>');
+      if (!v.file) throw usageError('"put" needs the instance to write; give it with --file F.xml.');
+      command = { name, className: args[0]!, file: v.file, selectors };
+      break;
+    case 'invoke':
+      expectArgs(2, '<Class> <Method>');
+      command = { name, className: args[0]!, method: args[1]!, params: v.param ?? [], selectors };
+      break;
+    case 'power': {
+      const what = args[0];
+      const choices = ['status', ...Object.keys(POWER_ACTIONS)].join(', ');
+      if (what === undefined) throw usageError(`"power" needs one of ${choices}; for example amtwb power status.`);
+      expectArgs(1, what);
+      if (what === 'status') command = { name: 'power-status' };
+      else if (isPowerAction(what)) command = { name: 'power', action: what };
+      else throw usageError(`"${what}" is not a power command; use one of ${choices}.`);
+      break;
+    }
+    default:
+      throw usageError(`"${name}" is not a command; run amtwb --help to see the commands (identify, classes, get, enumerate, put, invoke, power, sim).`);
+  }
+  if (command.name !== 'sim' && command.name !== 'classes' && base.target !== 'sim' && !/^https?:\/\//i.test(base.target)) {
+    throw usageError(`--target "${base.target}" is neither sim nor a URL; write --target http://HOST:16992 or --target https://HOST:16993.`);
+  }
+  if ((base.insecureFingerprint || base.caFile) && !/^https:\/\//i.test(base.target)) {
+    throw usageError('--insecure-fingerprint and --ca apply only to https:// targets; use --target https://HOST:16993.');
+  }
+  if (base.output === 'xml' && (command.name === 'classes' || command.name === 'sim')) {
+    throw usageError(`--xml does not apply to "${command.name}", which sends nothing to a device; use --json or plain text.`);
+  }
+  return { ...base, command } as Invocation;
+}
+
+function allowedFor(opt: string): string {
+  switch (opt) {
+    case 'file':
+      return 'put';
+    case 'param':
+      return 'invoke';
+    case 'selector':
+      return 'get, put and invoke';
+    default:
+      return 'another command';
+  }
+}

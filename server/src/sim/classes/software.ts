@@ -1,0 +1,43 @@
+/**
+ * Firmware component versions (CIM_SoftwareIdentity, spec §4.2). More instances than recorded
+ * AMT 12 had, so paging with a small MaxElements has something to page through.
+ */
+import type { PropMap } from '../values';
+import type { ClassDef } from './types';
+
+const SOFTWARE_IDENTITY: ClassDef = {
+  name: 'CIM_SoftwareIdentity',
+  commonNs: true,
+  props: {
+    InstanceID: 'string key',
+    IsEntity: 'boolean',
+    VersionString: 'string',
+    ElementName: 'string',
+    Manufacturer: 'string',
+  },
+  initial: (d) => {
+    const v = d.identity.firmwareVersion;
+    const build = d.identity.firmwareBuild;
+    const rows: Array<[string, string]> = [
+      ['Flash', v],
+      ['Netstack', v],
+      ['AMTApps', v],
+      ['AMT', v],
+      ['Sku', '16392'],
+      ['VendorID', '8086'],
+      ['Build Number', build],
+      ['Recovery Version', v],
+      ['Recovery Build Num', build],
+      ['Legacy Mode', 'False'],
+      ['AMT FW Core Version', v],
+      ['ME Firmware Type', 'Corporate'],
+      ['PMC Version', '160.1.0.1016'],
+      ['TLS Version', '1.2'],
+      ['Security Version Number', '4'],
+      ['Platform Type', 'Desktop'],
+    ];
+    return rows.map(([id, version]): PropMap => ({ InstanceID: id, IsEntity: true, VersionString: version }));
+  },
+};
+
+export const SOFTWARE_CLASSES: readonly ClassDef[] = [SOFTWARE_IDENTITY];

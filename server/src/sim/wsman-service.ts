@@ -1,0 +1,95 @@
+/**
+ * One simulated device's WS-Management service: a request envelope in, a response envelope out,
+ * shaped like real AMT's (spec §1–2). Transport-free, so the HTTP front, an APF channel or a unit
+ * test can drive it alike.
+ */
+import { ACTION } from '../wsman/namespaces';
+import type { SimDevice } from './device';
+import type { OpContext } from './wsman/context';
+import { enumerate, pull, release } from './wsman/enumerate';
+import { EnumerationContexts } from './wsman/enumeration';
+import { replyEnvelope, type Reply } from './wsman/envelope';
+import { faultEnvelope, WsmanFault } from './wsman/faults';
+import { identify, isIdentify } from './wsman/identify';
+import { invoke } from './wsman/invoke';
+import { peekMessageId, readRequest, type WsmanRequest } from './wsman/request';
+import { get, put } from './wsman/transfer';
+
+export interface WsmanReply {
+  readonly status: number;
+  readonly xml: string;
+  /** Faults close the connection, like AMT's 400 replies. */
+  readonly fault: boolean;
+}
+
+/** DSP0226/AMT: a client may not ask for envelopes smaller than this ([sdk] spec §1.2). */
+const MIN_ENVELOPE_SIZE = 50_000;
+
+type Handler = (ctx: OpContext) => Reply;
+
+const UNSUPPORTED = (what: string): Handler => () => {
+  throw new WsmanFault('ActionNotSupported', `${what} is not implemented by the simulator`);
+};
+
+const HANDLERS: Record<string, Handler> = {
+  [ACTION.get]: get,
+  [ACTION.put]: put,
+  [ACTION.enumerate]: enumerate,
+  [ACTION.pull]: pull,
+  [ACTION.release]: release,
+  // The served classes are fixed firmware objects: nothing to create or delete (README).
+  [ACTION.create]: UNSUPPORTED('Create'),
+  [ACTION.delete]: UNSUPPORTED('Delete'),
+  // Eventing arrives with a later feature.
+  [ACTION.subscribe]: UNSUPPORTED('Subscribe'),
+  [ACTION.unsubscribe]: UNSUPPORTED('Unsubscribe'),
+  [ACTION.renew]: UNSUPPORTED('Renew'),
+};
+
+export class WsmanService {
+  private readonly contexts: EnumerationContexts;
+
+  constructor(readonly device: SimDevice) {
+    this.contexts = new EnumerationContexts(device);
+  }
+
+  /** Whether a request body is an Identify (answered without Digest unless the device says otherwise). */
+  isIdentify(xml: string): boolean {
+    try {
+      return isIdentify(readRequest(xml));
+    } catch {
+      return false;
+    }
+  }
+
+  handle(xml: string): WsmanReply {
+    let req: WsmanRequest | undefined;
+    try {
+      req = readRequest(xml);
+      this.device.refresh();
+      const reply = this.dispatch(req);
+      return { status: 200, fault: false, xml: replyEnvelope(reply, req.messageId, this.device.nextMessageId()) };
+    } catch (e) {
+      const fault = e instanceof WsmanFault ? e : new WsmanFault('InternalError', (e as Error)?.message ?? String(e));
+      const relatesTo = req ? req.messageId : peekMessageId(xml);
+      this.device.emit('fault', { fault: fault.fault, why: fault.why });
+      return { status: fault.status, fault: true, xml: faultEnvelope(fault, relatesTo, this.device.nextMessageId()) };
+    }
+  }
+
+  private dispatch(req: WsmanRequest): Reply {
+    const ctx: OpContext = { device: this.device, contexts: this.contexts, req };
+    if (req.maxEnvelopeSize !== undefined && req.maxEnvelopeSize < MIN_ENVELOPE_SIZE) {
+      throw new WsmanFault('EncodingLimit', `MaxEnvelopeSize ${req.maxEnvelopeSize} < ${MIN_ENVELOPE_SIZE}`, 'MaxEnvelopeSize');
+    }
+    if (req.action === undefined) {
+      if (isIdentify(req)) return identify(ctx);
+      throw new WsmanFault('MessageInformationHeaderRequired', 'the request has no Action');
+    }
+    const handler = HANDLERS[req.action];
+    if (handler) return handler(ctx);
+    // Anything else is a method call, `{resourceURI}/{Method}`, when it names a resource at all.
+    if (req.resourceUri && req.action.startsWith(`${req.resourceUri}/`)) return invoke(ctx);
+    throw new WsmanFault('ActionNotSupported', `unknown action ${req.action}`);
+  }
+}

@@ -1,0 +1,431 @@
+/**
+ * The device target registry: which devices the backend knows and how to reach them. It is the one
+ * piece of long-lived backend state DESIGN.md allows, so it is a class instance owned by the entry
+ * point (main.ts, cli.ts), never a module singleton.
+ *
+ * Kinds:
+ * - `sim`: an embedded simulator, started in this process on first connect and stopped on dispose.
+ * - `remote`: an AMT device over HTTP (16992) or HTTPS (16993). The password is never stored here:
+ *   it arrives with each call and lives only inside the WsmanClient built for it.
+ * - `local` / `lms`: through the MEI device or an installed LMS (not available yet).
+ *
+ * Clients are cached per target and user; a different password for the same user replaces the
+ * client. Outcomes of calls made through a client update the target's state (connected / error).
+ */
+import { createHash } from 'node:crypto';
+import { AmtError } from '../errors';
+import type { Credentials, TargetInfo, TargetKind } from '../protocol';
+import { WsmanClient, tcpTransport, tlsTransport } from '../wsman';
+import { DEFAULT_ACCOUNT, startSimulator } from '../sim';
+
+export type TraceSink = (targetId: string, direction: 'request' | 'response', text: string) => void;
+
+export interface SimTargetSpec {
+  kind: 'sim';
+  id?: string;
+  label?: string;
+  /** 127.0.0.1 unless given. */
+  host?: string;
+  /** 0 (any free port) unless given. */
+  port?: number;
+  /** The simulated device's account; DEFAULT_ACCOUNT unless given. */
+  user?: string;
+  password?: string;
+}
+
+export interface RemoteTargetSpec {
+  kind: 'remote';
+  id?: string;
+  label?: string;
+  /** `http://host[:16992]` or `https://host[:16993]`; a `/wsman` path is accepted and ignored. */
+  url: string;
+  /** Default user for this device (credentials passed to connect() may name another). */
+  user: string;
+  /** Trust exactly the certificate with this SHA-256 fingerprint (hex, colons optional). */
+  trustedFingerprint256?: string;
+  /** PEM CA certificate(s) to trust for https. */
+  ca?: string;
+  /** False to accept any certificate (https only; for lab use). */
+  rejectUnauthorized?: boolean;
+}
+
+export interface LocalTargetSpec {
+  kind: 'local' | 'lms';
+  id?: string;
+  label?: string;
+}
+
+export type TargetSpec = SimTargetSpec | RemoteTargetSpec | LocalTargetSpec;
+
+export interface TargetRegistryOptions {
+  /**
+   * The embedded simulator as target `sim`: true (default) for 127.0.0.1 on a free port, an object
+   * for a fixed host/port/account, false for none.
+   */
+  simulator?: boolean | Omit<SimTargetSpec, 'kind'>;
+  /** Per-request timeout for new clients (ms), or a function read each time a client is made. */
+  timeoutMs?: number | (() => number);
+  /** Called with the full list whenever a target is added, removed, or changes state. */
+  onChange?: (targets: TargetInfo[]) => void;
+  /** Receives the redacted WS-Man wire trace of every client. */
+  trace?: TraceSink;
+}
+
+export interface ConnectOptions {
+  signal?: AbortSignal;
+  /** Make one authenticated request (Get AMT_GeneralSettings) before returning a new client. */
+  verify?: boolean;
+}
+
+export const DEFAULT_SIM_ID = 'sim';
+
+interface RunningSim {
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void> | void;
+}
+
+interface Entry {
+  spec: TargetSpec & { id: string; label: string };
+  info: TargetInfo;
+  /** Remote: the parsed URL. */
+  endpoint?: { tls: boolean; host: string; port: number };
+  sim?: RunningSim;
+  simStarting?: Promise<RunningSim>;
+  /** user → client and a hash of the password it was built with. */
+  clients: Map<string, { secret: string; client: WsmanClient }>;
+}
+
+const NETWORK_ERROR = /^(auth|tls|connection|timeout|http)/;
+
+export class TargetRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private disposed = false;
+
+  constructor(private readonly options: TargetRegistryOptions = {}) {
+    const sim = options.simulator ?? true;
+    if (sim !== false) {
+      this.add({ kind: 'sim', id: DEFAULT_SIM_ID, label: 'Simulator', ...(sim === true ? {} : sim) }, { silent: true, removable: false });
+    }
+  }
+
+  /** Every target, in the order they were added. */
+  list(): TargetInfo[] {
+    return [...this.entries.values()].map((e) => ({ ...e.info }));
+  }
+
+  /** One target, or undefined. */
+  get(id: string): TargetInfo | undefined {
+    const e = this.entries.get(id);
+    return e ? { ...e.info } : undefined;
+  }
+
+  /** One target, or an AmtError naming the known ones. */
+  info(id: string): TargetInfo {
+    return { ...this.entry(id).info };
+  }
+
+  /** Adds a target and returns it. Throws for invalid URLs, duplicates, and kinds not available yet. */
+  add(spec: TargetSpec, internal: { silent?: boolean; removable?: boolean } = {}): TargetInfo {
+    this.assertOpen();
+    let entry: Entry;
+    if (spec.kind === 'sim') {
+      const id = spec.id ?? this.freeId('sim');
+      entry = {
+        spec: { ...spec, id, label: spec.label ?? `Simulator (${id})` },
+        info: { id, kind: 'sim', label: spec.label ?? `Simulator (${id})`, user: spec.user ?? DEFAULT_ACCOUNT.user, removable: internal.removable ?? true, state: 'disconnected' },
+        clients: new Map(),
+      };
+    } else if (spec.kind === 'remote') {
+      const endpoint = parseDeviceUrl(spec.url);
+      if (!spec.user) throw new AmtError('target.invalid', `No user name was given for ${spec.url}; add the device again with the AMT user name (for example admin).`);
+      const url = `${endpoint.tls ? 'https' : 'http'}://${formatHost(endpoint.host)}:${endpoint.port}`;
+      const id = spec.id ?? `${spec.user}@${formatHost(endpoint.host)}:${endpoint.port}`;
+      const label = spec.label || `${formatHost(endpoint.host)}:${endpoint.port}`;
+      entry = {
+        spec: { ...spec, id, label },
+        info: { id, kind: 'remote', label, url, user: spec.user, removable: internal.removable ?? true, state: 'disconnected' },
+        endpoint,
+        clients: new Map(),
+      };
+    } else if (spec.kind === 'local' || spec.kind === 'lms') {
+      throw notAvailable(spec.kind);
+    } else {
+      throw new AmtError('target.invalid', `Unknown device kind "${(spec as { kind: string }).kind}"; use "sim" or "remote".`);
+    }
+    if (this.entries.has(entry.info.id)) {
+      throw new AmtError('target.exists', `A device "${entry.info.id}" is already in the list; pick it from the list or remove it first.`);
+    }
+    this.entries.set(entry.info.id, entry);
+    if (!internal.silent) this.changed();
+    return { ...entry.info };
+  }
+
+  /** Removes a target, closing its clients (and its simulator). */
+  async remove(id: string): Promise<void> {
+    const e = this.entry(id);
+    if (!e.info.removable) {
+      throw new AmtError('target.notRemovable', `"${e.info.label}" is built in and cannot be removed; turn the simulator off in the amt.simulator.enabled setting instead.`);
+    }
+    this.entries.delete(id);
+    await this.shutdown(e);
+    this.changed();
+  }
+
+  /**
+   * A client for the target. Credentials default to the simulator's account for `sim` targets and
+   * are required (at least the password) for remote ones. A cached client is reused when the user
+   * and password are unchanged.
+   */
+  async connect(
+    id: string,
+    credentials?: Credentials | { user?: string; password?: string },
+    signalOrOptions?: AbortSignal | ConnectOptions,
+  ): Promise<WsmanClient> {
+    this.assertOpen();
+    const opts: ConnectOptions = isAbortSignal(signalOrOptions) ? { signal: signalOrOptions } : (signalOrOptions ?? {});
+    const e = this.entry(id);
+    opts.signal?.throwIfAborted();
+
+    let host: string;
+    let port: number;
+    let tls = false;
+    let user: string;
+    let password: string | undefined = credentials?.password;
+    if (e.spec.kind === 'sim') {
+      const sim = await this.ensureSim(e);
+      host = sim.host;
+      port = sim.port;
+      const simUser = e.spec.user ?? DEFAULT_ACCOUNT.user;
+      user = credentials?.user || simUser;
+      if (password === undefined && user === simUser) password = e.spec.password ?? DEFAULT_ACCOUNT.password;
+    } else if (e.spec.kind === 'remote' && e.endpoint) {
+      ({ host, port, tls } = e.endpoint);
+      user = credentials?.user || e.spec.user;
+    } else {
+      throw notAvailable(e.spec.kind as TargetKind);
+    }
+    if (password === undefined || password === '') {
+      throw new AmtError('auth.missing', `No password was given for user "${user}" on ${e.info.label}; enter the AMT password for that account.`);
+    }
+
+    const secret = hashSecret(user, password);
+    const cached = e.clients.get(user);
+    if (cached && cached.secret === secret) return cached.client;
+    if (cached) {
+      e.clients.delete(user);
+      void Promise.resolve(cached.client.close()).catch(() => undefined);
+    }
+
+    const transport = tls && e.spec.kind === 'remote'
+      ? tlsTransport(host, port, {
+          ...(e.spec.ca ? { ca: e.spec.ca } : {}),
+          ...(e.spec.trustedFingerprint256 ? { trustedFingerprint256: e.spec.trustedFingerprint256 } : {}),
+          ...(e.spec.rejectUnauthorized !== undefined ? { rejectUnauthorized: e.spec.rejectUnauthorized } : {}),
+        })
+      : tcpTransport(host, port);
+    const timeout = typeof this.options.timeoutMs === 'function' ? this.options.timeoutMs() : this.options.timeoutMs;
+    const sink = this.options.trace;
+    const raw = new WsmanClient({
+      transport,
+      user,
+      password,
+      ...(timeout ? { timeoutMs: timeout } : {}),
+      ...(sink ? { trace: (ev: { direction: 'request' | 'response'; text: string }) => sink(e.info.id, ev.direction, ev.text) } : {}),
+    });
+    const client = this.observe(e, user, raw);
+    e.clients.set(user, { secret, client });
+
+    if (opts.verify) {
+      this.setState(e, 'connecting');
+      await client.get('AMT_GeneralSettings', undefined, { signal: opts.signal });
+    }
+    return client;
+  }
+
+  /** The simulator's base URL (`http://127.0.0.1:PORT`) once started; starts it if needed. */
+  async simulatorUrl(id: string = DEFAULT_SIM_ID): Promise<string> {
+    const e = this.entry(id);
+    if (e.spec.kind !== 'sim') throw new AmtError('target.invalid', `"${e.info.label}" is not a simulator.`);
+    const sim = await this.ensureSim(e);
+    return `http://${formatHost(sim.host)}:${sim.port}`;
+  }
+
+  /** Closes every client and stops every simulator. The registry is unusable afterwards. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => this.shutdown(e)));
+  }
+
+  /* ---- internals ---- */
+
+  private entry(id: string): Entry {
+    const e = this.entries.get(id);
+    if (!e) {
+      const known = [...this.entries.keys()];
+      throw new AmtError(
+        'target.unknown',
+        `There is no device "${id}" in the device list; ${known.length ? `use one of ${known.join(', ')}` : 'add the device first'}.`,
+      );
+    }
+    return e;
+  }
+
+  private freeId(base: string): string {
+    if (!this.entries.has(base)) return base;
+    for (let i = 2; ; i++) if (!this.entries.has(`${base}-${i}`)) return `${base}-${i}`;
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new AmtError('target.disposed', 'The device list has been shut down; restart the AMT Workbench backend.');
+  }
+
+  private async ensureSim(e: Entry): Promise<RunningSim> {
+    if (e.sim) return e.sim;
+    if (!e.simStarting) {
+      const spec = e.spec as SimTargetSpec;
+      this.setState(e, 'connecting');
+      e.simStarting = (async () => {
+        try {
+          const sim = await startSimulator({
+            host: spec.host ?? '127.0.0.1',
+            port: spec.port ?? 0,
+            user: spec.user ?? DEFAULT_ACCOUNT.user,
+            password: spec.password ?? DEFAULT_ACCOUNT.password,
+          });
+          const running: RunningSim = { url: sim.url, host: sim.host, port: sim.port, close: () => sim.close() };
+          if (this.disposed || !this.entries.has(e.info.id)) {
+            await running.close();
+            throw new AmtError('target.disposed', 'The device was removed while its simulator was starting.');
+          }
+          e.sim = running;
+          e.info.url = `http://${formatHost(sim.host)}:${sim.port}`;
+          this.setState(e, 'connected');
+          return running;
+        } catch (err) {
+          e.simStarting = undefined;
+          if (err instanceof AmtError) {
+            this.setState(e, 'error', err.message);
+            throw err;
+          }
+          const reason = (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE'
+            ? `port ${spec.port} on ${spec.host ?? '127.0.0.1'} is already in use; choose another port or 0 for any free port`
+            : `${(err as Error)?.message ?? String(err)}; check the host and port settings`;
+          const wrapped = new AmtError('sim.start', `The embedded simulator could not start: ${reason}.`, { cause: err });
+          this.setState(e, 'error', wrapped.message);
+          throw wrapped;
+        }
+      })();
+    }
+    return e.simStarting;
+  }
+
+  private async shutdown(e: Entry): Promise<void> {
+    const clients = [...e.clients.values()];
+    e.clients.clear();
+    await Promise.all(clients.map((c) => Promise.resolve(c.client.close()).catch(() => undefined)));
+    const sim = e.sim ?? (e.simStarting ? await e.simStarting.catch(() => undefined) : undefined);
+    e.sim = undefined;
+    e.simStarting = undefined;
+    if (sim) await Promise.resolve(sim.close()).catch(() => undefined);
+  }
+
+  /** Wraps a client so each call's outcome updates the target state; a refused login evicts it. */
+  private observe(e: Entry, user: string, client: WsmanClient): WsmanClient {
+    const ok = () => this.setState(e, 'connected');
+    const failed = (err: unknown) => {
+      const code = err instanceof AmtError ? err.code : '';
+      if (!NETWORK_ERROR.test(code)) return;
+      this.setState(e, 'error', (err as Error).message);
+      if (code.startsWith('auth')) {
+        const cached = e.clients.get(user);
+        if (cached?.client === proxy) e.clients.delete(user);
+      }
+    };
+    const proxy: WsmanClient = new Proxy(client, {
+      get(target, prop) {
+        // The client itself is the receiver: its getters and methods may use private fields.
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function' || prop === 'close' || prop === 'constructor') {
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (result && typeof (result as Promise<unknown>).then === 'function') {
+            return (result as Promise<unknown>).then(
+              (r) => {
+                ok();
+                return r;
+              },
+              (err) => {
+                failed(err);
+                throw err;
+              },
+            );
+          }
+          return result;
+        };
+      },
+    });
+    return proxy;
+  }
+
+  private setState(e: Entry, state: TargetInfo['state'], error?: string): void {
+    if (e.info.state === state && e.info.error === error) return;
+    e.info.state = state;
+    if (error) e.info.error = error;
+    else delete e.info.error;
+    if (this.entries.get(e.info.id) === e) this.changed();
+  }
+
+  private changed(): void {
+    this.options.onChange?.(this.list());
+  }
+}
+
+/** Parses `http://host[:port][/wsman]` / `https://…`; AMT's ports are the defaults. */
+export function parseDeviceUrl(text: string): { tls: boolean; host: string; port: number } {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new AmtError('target.invalid', `"${text}" is not a device address; write it as http://HOST:16992 or https://HOST:16993.`);
+  }
+  const tls = url.protocol === 'https:';
+  if (!tls && url.protocol !== 'http:') {
+    throw new AmtError('target.invalid', `"${text}" uses ${url.protocol.replace(':', '')}, which AMT does not speak; write it as http://HOST:16992 or https://HOST:16993.`);
+  }
+  if (!url.hostname) throw new AmtError('target.invalid', `"${text}" names no host; write it as http://HOST:16992 or https://HOST:16993.`);
+  if (url.username || url.password) {
+    throw new AmtError('target.invalid', `Put the user name and password in their own fields, not in the address "${url.protocol}//${url.host}".`);
+  }
+  if (url.pathname !== '/' && url.pathname !== '' && url.pathname.toLowerCase() !== '/wsman') {
+    throw new AmtError('target.invalid', `"${text}" has the path ${url.pathname}; AMT serves WS-Man at /wsman, so give just http://HOST:PORT.`);
+  }
+  // URL drops the scheme's default port (80/443); an explicit one in the text still counts.
+  const explicit = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:?#]*):(\d+)/i.exec(text.trim());
+  const port = url.port ? Number(url.port) : explicit ? Number(explicit[1]) : tls ? 16993 : 16992;
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return { tls, host, port };
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function hashSecret(user: string, password: string): string {
+  return createHash('sha256').update(`${user}\0${password}`).digest('hex');
+}
+
+function notAvailable(kind: string): AmtError {
+  const what = kind === 'lms' ? 'Devices reached through an installed Intel LMS' : 'The local AMT device (through /dev/mei0)';
+  return new AmtError('target.unavailable', `${what} cannot be used yet in this version of AMT Workbench; connect to the device over the network (http://HOST:16992) or use the simulator.`);
+}
+
+function isAbortSignal(v: unknown): v is AbortSignal {
+  return typeof AbortSignal !== 'undefined' && v instanceof AbortSignal;
+}

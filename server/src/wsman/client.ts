@@ -1,0 +1,356 @@
+/**
+ * WS-Man operations against one device: builds the envelope, sends it with Digest over the HTTP
+ * connection, turns the reply into values or typed errors. One operation at a time per client,
+ * because AMT serves one request per connection and the Digest nonce count must stay ordered.
+ */
+import { performance } from 'node:perf_hooks';
+import { DigestAuth, pickDigestChallenge } from './digest';
+import {
+  buildCreate,
+  buildDelete,
+  buildEnumerate,
+  buildGet,
+  buildIdentify,
+  buildInvoke,
+  buildPull,
+  buildPut,
+  buildRelease,
+  buildRenew,
+  buildSubscribe,
+  buildUnsubscribe,
+  type EnumerationMode,
+  type SubscribeOptions,
+} from './envelope';
+import { AuthError, CancelledError, ProtocolError, TimeoutError } from './errors';
+import { faultFromEnvelope } from './faults';
+import { HttpConnection, type HttpResponse } from './http';
+import { classNameFromUri, resourceUriFor } from './namespaces';
+import {
+  bodyElement,
+  parseEnumeration,
+  parseEnvelope,
+  parseIdentify,
+  parseInstance,
+  parseMethodOutput,
+  parseResourceCreated,
+  parseSubscribeResponse,
+  type EnumerationPage,
+  type ParsedEnvelope,
+  type SubscribeResult,
+} from './parse';
+import { redactBody, redactHead } from './redact';
+import { returnValueMeaning } from './returnCodes';
+import type { Transport } from './transport';
+import type { EndpointReference, EnumItem, Instance, Selectors, WsInput, WsValue } from './types';
+
+export interface WsmanClientOptions {
+  transport: Transport;
+  /** Host header; defaults to the transport's `host:port`. */
+  hostHeader?: string;
+  user: string;
+  password: string;
+  /** Per operation, default 30000. */
+  timeoutMs?: number;
+  /** Receives the wire traffic with the Authorization header and password elements redacted. */
+  trace?: (e: { direction: 'request' | 'response'; text: string }) => void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface IdentifyInfo {
+  protocolVersion: string;
+  productVendor: string;
+  productVersion: string;
+  dashVersion?: string;
+  securityProfiles: string[];
+  /** The HTTP Server header, which carries the firmware version on AMT. */
+  server?: string;
+}
+
+export interface InvokeResult {
+  returnValue: number;
+  returnMeaning: string;
+  output: Record<string, WsValue>;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  xml: string;
+  /** Present when the reply body is a SOAP envelope. */
+  envelope?: ParsedEnvelope;
+  elapsedMs: number;
+}
+
+const WSMAN_PATH = '/wsman';
+const CONTENT_TYPE = 'application/soap+xml;charset=UTF-8';
+/** What the AMT client libraries send; without MaxElements WS-Enumeration defaults to one item per Pull. */
+const DEFAULT_PULL_MAX_ELEMENTS = 999;
+
+export class WsmanClient {
+  /** The last `Server:` header seen (e.g. `Intel(R) Active Management Technology 15.0.23.1706`). */
+  serverHeader: string | undefined;
+
+  readonly #transport: Transport;
+  readonly #http: HttpConnection;
+  readonly #auth: DigestAuth;
+  readonly #timeoutMs: number;
+  readonly #trace: WsmanClientOptions['trace'];
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: WsmanClientOptions) {
+    this.#transport = opts.transport;
+    this.#http = new HttpConnection(opts.transport, opts.hostHeader ?? opts.transport.hostHeader ?? opts.transport.describe());
+    this.#auth = new DigestAuth(opts.user, opts.password);
+    this.#timeoutMs = opts.timeoutMs ?? 30_000;
+    this.#trace = opts.trace;
+  }
+
+  async identify(opts?: CallOptions): Promise<IdentifyInfo> {
+    const env = await this.#call(buildIdentify(), undefined, opts);
+    const info: IdentifyInfo = parseIdentify(env);
+    if (this.serverHeader !== undefined) info.server = this.serverHeader;
+    return info;
+  }
+
+  async get(classOrUri: string, selectors?: Selectors, opts?: CallOptions): Promise<Instance> {
+    const env = await this.#call(buildGet(classOrUri, withSelectors(selectors)), classOrUri, opts);
+    return parseInstance(this.#payload(env, 'Get'));
+  }
+
+  /** Returns the updated instance, or undefined when the device answers with an empty body. */
+  async put(classOrUri: string, properties: Record<string, WsInput>, selectors?: Selectors, opts?: CallOptions): Promise<Instance | undefined> {
+    const env = await this.#call(buildPut(classOrUri, properties, withSelectors(selectors)), classOrUri, opts);
+    const el = bodyElement(env);
+    return el ? parseInstance(el) : undefined;
+  }
+
+  async create(classOrUri: string, properties: Record<string, WsInput>, opts?: CallOptions): Promise<EndpointReference> {
+    return parseResourceCreated(await this.#call(buildCreate(classOrUri, properties), classOrUri, opts));
+  }
+
+  async delete(classOrUri: string, selectors: Selectors, opts?: CallOptions): Promise<void> {
+    await this.#call(buildDelete(classOrUri, { selectors }), classOrUri, opts);
+  }
+
+  async enumerate(
+    classOrUri: string,
+    enumOpts: { mode?: EnumerationMode; maxElements?: number; optimize?: boolean } = {},
+    opts?: CallOptions,
+  ): Promise<EnumerationPage> {
+    return parseEnumeration(await this.#call(buildEnumerate(classOrUri, enumOpts), classOrUri, opts));
+  }
+
+  async pull(classOrUri: string, context: string, pullOpts: { maxElements?: number; maxCharacters?: number } = {}, opts?: CallOptions): Promise<EnumerationPage> {
+    const options = { maxElements: DEFAULT_PULL_MAX_ELEMENTS, ...pullOpts };
+    return parseEnumeration(await this.#call(buildPull(classOrUri, context, options), classOrUri, opts));
+  }
+
+  async release(classOrUri: string, context: string, opts?: CallOptions): Promise<void> {
+    await this.#call(buildRelease(classOrUri, context), classOrUri, opts);
+  }
+
+  /**
+   * Enumerate, then Pull until the device stops returning a context or says EndOfSequence (the
+   * MeshCommander loop). The timeout applies to each request; the signal cancels the whole walk.
+   */
+  async enumerateAll(
+    classOrUri: string,
+    allOpts: { mode?: EnumerationMode; maxElements?: number; onPage?: (itemsSoFar: EnumItem[]) => void } = {},
+    opts?: CallOptions,
+  ): Promise<EnumItem[]> {
+    const first = await this.enumerate(classOrUri, allOpts.mode ? { mode: allOpts.mode } : {}, opts);
+    const items = [...first.items];
+    if (items.length > 0) allOpts.onPage?.(items);
+    let page = first;
+    while (page.context && !page.endOfSequence) {
+      const pullOpts = allOpts.maxElements !== undefined ? { maxElements: allOpts.maxElements } : {};
+      page = await this.pull(classOrUri, page.context, pullOpts, opts);
+      items.push(...page.items);
+      allOpts.onPage?.(items);
+    }
+    return items;
+  }
+
+  /** Calls a method. A non-zero ReturnValue is a result, not an error: read `returnMeaning`. */
+  async invoke(
+    classOrUri: string,
+    method: string,
+    input: Record<string, WsInput>,
+    selectors?: Selectors,
+    opts?: CallOptions,
+  ): Promise<InvokeResult> {
+    const env = await this.#call(buildInvoke(classOrUri, method, input, withSelectors(selectors)), classOrUri, opts);
+    const out = parseMethodOutput(env);
+    if (out.returnValue === undefined) {
+      throw new ProtocolError(`The device answered ${method} without a ReturnValue, so the outcome is unknown; check the method name and its class.`);
+    }
+    const className = classNameFromUri(resourceUriFor(classOrUri));
+    return { returnValue: out.returnValue, returnMeaning: returnValueMeaning(className, method, out.returnValue), output: out.output };
+  }
+
+  /** Subscribes a listener; on AMT `classOrUri` is CIM_FilterCollection with selector InstanceID. */
+  async subscribe(classOrUri: string, sub: SubscribeOptions, selectors?: Selectors, opts?: CallOptions): Promise<SubscribeResult> {
+    return parseSubscribeResponse(await this.#call(buildSubscribe(classOrUri, sub, withSelectors(selectors)), classOrUri, opts));
+  }
+
+  /** On AMT: CIM_FilterCollectionSubscription with the Filter and Handler EPR selectors. */
+  async unsubscribe(classOrUri: string, selectors: Selectors, opts?: CallOptions): Promise<void> {
+    await this.#call(buildUnsubscribe(classOrUri, { selectors }), classOrUri, opts);
+  }
+
+  async renew(classOrUri: string, expires: string, selectors: Selectors, opts?: CallOptions): Promise<SubscribeResult> {
+    return parseSubscribeResponse(await this.#call(buildRenew(classOrUri, expires, { selectors }), classOrUri, opts));
+  }
+
+  /**
+   * Sends an envelope as written (the .wsman "Send"). Faults come back as a normal reply;
+   * authentication, connection, timeout and cancellation still throw.
+   */
+  async sendRaw(envelopeXml: string, opts?: CallOptions): Promise<RawResponse> {
+    const started = performance.now();
+    const res = await this.#exchange(envelopeXml, opts);
+    const xml = res.body.toString('utf8');
+    let envelope: ParsedEnvelope | undefined;
+    try {
+      envelope = looksLikeXml(res) ? parseEnvelope(xml) : undefined;
+    } catch {
+      envelope = undefined;
+    }
+    return { status: res.status, headers: res.headers, xml, ...(envelope ? { envelope } : {}), elapsedMs: performance.now() - started };
+  }
+
+  close(): void {
+    this.#http.close();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  async #call(xml: string, classOrUri: string | undefined, opts?: CallOptions): Promise<ParsedEnvelope> {
+    const res = await this.#exchange(xml, opts);
+    const resourceUri = classOrUri !== undefined ? resourceUriFor(classOrUri) : undefined;
+    const text = res.body.toString('utf8');
+    if (!looksLikeXml(res)) {
+      throw new ProtocolError(
+        `${this.#transport.describe()} answered HTTP ${res.status} ${res.statusText} without a SOAP envelope${res.status === 404 ? '; this port does not serve /wsman' : ''}; check that the address and port belong to an AMT device.`,
+        res.status,
+      );
+    }
+    const env = parseEnvelope(text);
+    const fault = faultFromEnvelope(env, { httpStatus: res.status, ...(resourceUri ? { resourceUri } : {}) });
+    if (fault) throw fault;
+    if (res.status !== 200) {
+      throw new ProtocolError(`${this.#transport.describe()} answered HTTP ${res.status} ${res.statusText} with a SOAP body that is not a fault; the request may not have been applied.`, res.status);
+    }
+    return env;
+  }
+
+  #payload(env: ParsedEnvelope, operation: string) {
+    const el = bodyElement(env);
+    if (!el) throw new ProtocolError(`The device answered ${operation} with an empty Body.`);
+    return el;
+  }
+
+  /** Queues the operation, applies timeout and cancellation, and runs the Digest rounds. */
+  #exchange(xml: string, opts: CallOptions = {}): Promise<HttpResponse> {
+    const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
+    const controller = new AbortController();
+    const onUserAbort = () => controller.abort(new CancelledError());
+    if (opts.signal?.aborted) return Promise.reject(new CancelledError());
+    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+    const timer = setTimeout(() => {
+      controller.abort(
+        new TimeoutError(
+          `${this.#transport.describe()} did not answer within ${formatSeconds(timeoutMs)}; check that the device is on and reachable, or raise the request timeout (amt.requestTimeoutSeconds).`,
+          timeoutMs,
+        ),
+      );
+    }, timeoutMs);
+    const run = this.#queue.then(() => this.#authenticated(Buffer.from(xml, 'utf8'), controller.signal));
+    this.#queue = run.catch(() => undefined);
+    return run.finally(() => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onUserAbort);
+    });
+  }
+
+  /**
+   * Digest rounds. Retries only when the device cannot yet have judged the password: the first
+   * contact (no credentials sent), a stale nonce, or a 401 to a reused nonce that may simply have
+   * expired. A 401 to credentials computed for a nonce never used before means the password is
+   * wrong; retrying it would count as another failed log-on towards AMT's lock-out.
+   */
+  async #authenticated(body: Buffer, signal: AbortSignal): Promise<HttpResponse> {
+    let staleRounds = 0;
+    let expiredRetry = false;
+    for (let round = 0; round < 5; round++) {
+      const auth = this.#auth.authorize('POST', WSMAN_PATH, body);
+      const req = {
+        method: 'POST',
+        path: WSMAN_PATH,
+        headers: { 'Content-Type': CONTENT_TYPE, ...(auth ? { Authorization: auth.header } : {}) },
+        body,
+      };
+      if (this.#trace) this.#trace({ direction: 'request', text: redactHead(this.#http.encode(req).head) + redactBody(body.toString('utf8')) });
+      const res = await this.#http.request(req, signal);
+      if (res.headers.server !== undefined) this.serverHeader = res.headers.server;
+      if (this.#trace) this.#trace({ direction: 'response', text: res.head + '\r\n\r\n' + redactBody(res.body.toString('utf8')) });
+      if (res.status !== 401) return res;
+
+      const challenge = pickDigestChallenge(res.headers['www-authenticate']);
+      if (!challenge) throw this.#unsupportedAuth(res);
+      if (!auth) {
+        this.#auth.accept(challenge);
+      } else if (challenge.stale && staleRounds < 2) {
+        staleRounds++;
+        this.#auth.accept(challenge);
+      } else if (!auth.fresh && !expiredRetry) {
+        expiredRetry = true;
+        this.#auth.accept(challenge);
+      } else {
+        this.#auth.forget();
+        throw this.#wrongPassword(challenge.realm);
+      }
+    }
+    throw new ProtocolError(`${this.#transport.describe()} kept asking for authentication; check the device's Digest settings.`, 401);
+  }
+
+  #wrongPassword(realm: string): AuthError {
+    const host = this.#transport.describe();
+    return new AuthError(
+      `Wrong user name or password for ${this.#auth.user}@${host} (realm ${realm}); AMT locks the account after repeated failures, so it was not retried: check the credentials before trying again.`,
+      this.#auth.user,
+      host,
+    );
+  }
+
+  #unsupportedAuth(res: HttpResponse): AuthError {
+    const host = this.#transport.describe();
+    const offered = res.headers['www-authenticate'] ?? 'nothing';
+    return new AuthError(
+      `${host} asks for an authentication scheme this client does not speak (${offered.split(/\s/)[0]}); enable Digest authentication on the device or use a Digest account.`,
+      this.#auth.user,
+      host,
+      'auth.unsupported',
+    );
+  }
+}
+
+function withSelectors(selectors: Selectors | undefined): { selectors?: Selectors } {
+  return selectors ? { selectors } : {};
+}
+
+function looksLikeXml(res: HttpResponse): boolean {
+  const type = (res.headers['content-type'] ?? '').toLowerCase();
+  if (type.includes('html')) return false;
+  if (type.includes('xml')) return true;
+  return /^\s*(<\?xml|<([\w.-]+:)?Envelope\b)/.test(res.body.subarray(0, 256).toString('utf8'));
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+

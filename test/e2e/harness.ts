@@ -1,0 +1,538 @@
+/**
+ * End-to-end harness: the packaged extension in the real VS Code workbench, served by npm
+ * code-server on 127.0.0.1 and driven in Debian's Chromium through playwright-core.
+ *
+ * Each `startWorkbench()` gets a fresh temp folder (user data, extensions, workspace, code-server's
+ * config/XDG dirs and log) and a free port; `close()` kills code-server's whole process group and
+ * the browser and removes the folder, also when startup failed half-way.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, rmSync, type WriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { ensureChromium, ensureCodeServer, REPO_ROOT, WORKBENCH_SETTINGS } from '../../scripts/code-server.mjs';
+import { ensureE2EPrerequisites, VSIX_PATH } from '../../scripts/e2e-prereqs.mjs';
+
+export const DEFAULT_VSIX = VSIX_PATH;
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
+
+/** The flags shared/DESIGN.md names for Debian's Chromium on these machines. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Bounded waits: generous, because a cold workbench plus extension activation is slow on CI. */
+export const TIMEOUTS = {
+  install: 120_000,
+  serverListening: 60_000,
+  workbench: 90_000,
+  ui: 30_000,
+};
+
+export interface WorkbenchOptions {
+  /**
+   * The .vsix to install; default dist/amt-workbench.vsix, packaged first (build + vsce) when
+   * missing or older than dist/extension.js / dist/server.js.
+   */
+  vsix?: string;
+  /** Files to create in the workspace folder (relative path → content). */
+  workspaceFiles?: Record<string, string>;
+  /** Extra user settings, merged over WORKBENCH_SETTINGS (trust off, no startup editor, ...). */
+  settings?: Record<string, unknown>;
+  viewport?: { width: number; height: number };
+}
+
+export interface Workbench {
+  page: Page;
+  /** The code-server URL (with `?folder=` for the workspace). */
+  url: string;
+  /** The temp workspace folder the workbench has open. */
+  workspace: string;
+  /** Saves test-results/e2e/<name>.png (git-ignored) and returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** F1, types `title` into the command palette and runs the first match. */
+  runCommand(title: string): Promise<void>;
+  /** Opens the activity-bar item whose aria-label starts with `label` (never toggles it closed). */
+  openActivity(label: string): Promise<void>;
+  /** Waits until the view titled `viewName` (e.g. "Devices") is shown in the side bar. */
+  waitForView(viewName: string, timeoutMs?: number): Promise<void>;
+  /** Texts of the visible notification toasts and of an open modal dialog, if any. */
+  messages(): Promise<string[]>;
+  /** Texts of the visible tree/list rows, in the pane whose title contains `viewName` if given. */
+  treeRows(viewName?: string): Promise<string[]>;
+  /** Waits until a row containing `text` is visible (in `viewName` if given); returns its text. */
+  waitForRow(text: string | RegExp, viewName?: string, timeoutMs?: number): Promise<string>;
+  /** Texts of the visible rows nested under the first row containing `rowText` (by aria-level). */
+  childRows(rowText: string, viewName?: string): Promise<string[]>;
+  /**
+   * Waits until the row containing `rowText` shows at least one child row that `accept`s (default:
+   * any row not saying "Loading"); returns the child rows' texts.
+   */
+  waitForChildRows(rowText: string, viewName?: string, options?: { timeoutMs?: number; accept?: (row: string) => boolean }): Promise<string[]>;
+  /** Expands the collapsed tree row containing `rowText` and waits until it is expanded. */
+  expand(rowText: string | RegExp, viewName?: string): Promise<void>;
+  /** Collapses the expanded tree row containing `rowText` and waits until it is collapsed. */
+  collapse(rowText: string | RegExp, viewName?: string): Promise<void>;
+  /** The last lines code-server printed (its log). */
+  logTail(lines?: number): string;
+  /**
+   * The last lines of the extension host's log and of this extension's output channels (from the
+   * user-data logs folder), each headed by its file name.
+   */
+  extensionLogTail(lines?: number): Promise<string>;
+  /**
+   * Runs `fn`; when it throws, saves `<name>-failure.png`, prints the code-server log tail and
+   * rethrows. Use it around each test's body.
+   */
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Kills code-server and the browser and removes the temp folders. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * What running workbenches leave behind if never closed: code-server process groups and temp
+ * folders. The one piece of module state here: code-server runs in its own process group (so
+ * close() can end it with its extension host and backend), which also means it would outlive a
+ * test process that exits or is interrupted without calling close(). An 'exit' hook and
+ * SIGINT/SIGTERM handlers, installed while anything is live, clean up in that case.
+ */
+const live = { groups: new Set<number>(), dirs: new Set<string>() };
+
+function cleanUpNow(): void {
+  for (const pid of live.groups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const dir of live.dirs) rmSync(dir, { recursive: true, force: true });
+  live.groups.clear();
+  live.dirs.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  cleanUpNow();
+  // Other handlers (playwright installs some) would keep the process alive: exit as the signal would.
+  process.exit(128 + (os.constants.signals[signal] ?? 1));
+}
+
+function setHooks(on: boolean): void {
+  const method = on ? 'on' : 'off';
+  process[method]('exit', cleanUpNow);
+  process[method]('SIGINT', onSignal);
+  process[method]('SIGTERM', onSignal);
+}
+
+function track(kind: 'groups' | 'dirs', value: number | string): void {
+  if (live.groups.size + live.dirs.size === 0) setHooks(true);
+  (live[kind] as Set<number | string>).add(value);
+}
+
+function untrack(kind: 'groups' | 'dirs', value: number | string): void {
+  (live[kind] as Set<number | string>).delete(value);
+  if (live.groups.size + live.dirs.size === 0) setHooks(false);
+}
+
+export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+  let vsix: string;
+  let entry: string;
+  let chromiumPath: string;
+  if (options.vsix) {
+    vsix = options.vsix;
+    if (!existsSync(vsix)) throw new Error(`${vsix} is missing.`);
+    entry = (await ensureCodeServer()).entry;
+    chromiumPath = await ensureChromium();
+  } else {
+    const ready = await ensureE2EPrerequisites();
+    ({ vsix, chromium: chromiumPath } = ready);
+    entry = ready.codeServer.entry;
+  }
+
+  const root = await mkdtemp(path.join(os.tmpdir(), 'amtwb-e2e-'));
+  track('dirs', root);
+  const dirs = {
+    userData: path.join(root, 'user-data'),
+    extensions: path.join(root, 'extensions'),
+    workspace: path.join(root, 'workspace'),
+    xdgConfig: path.join(root, 'xdg-config'),
+    xdgData: path.join(root, 'xdg-data'),
+    config: path.join(root, 'code-server.yaml'),
+    log: path.join(root, 'code-server.log'),
+  };
+  const logLines: string[] = [];
+  let logFile: WriteStream | undefined;
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let closed = false;
+
+  const record = (chunk: Buffer | string) => {
+    const text = chunk.toString();
+    logFile?.write(text);
+    logLines.push(...text.split('\n').filter((l) => l.length > 0));
+    if (logLines.length > 2000) logLines.splice(0, logLines.length - 2000);
+  };
+  const logTail = (n = 40) => logLines.slice(-n).join('\n');
+
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    // chromium.launch() ties the browser's life to this process: a hung close is left to that.
+    await withTimeout(browser?.close() ?? Promise.resolve(), 10_000, 'closing the browser').catch((err: Error) => record(`[harness] ${err.message}\n`));
+    if (server) {
+      await killGroup(server);
+      if (server.pid !== undefined) untrack('groups', server.pid);
+    }
+    await new Promise<void>((resolve) => (logFile ? logFile.end(resolve) : resolve()));
+    await rm(root, { recursive: true, force: true, maxRetries: 3 });
+    untrack('dirs', root);
+  };
+
+  const screenshot = async (name: string) => {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    if (!page) throw new Error('no page to take a screenshot of');
+    await page.screenshot({ path: file, timeout: TIMEOUTS.ui });
+    return file;
+  };
+
+  const extensionLogTail = async (n = 30): Promise<string> => {
+    const logsDir = path.join(dirs.userData, 'logs');
+    const files = (await readdir(logsDir, { recursive: true }).catch(() => [] as string[]))
+      .filter((f) => f.endsWith('.log') && (/(^|\/)exthost\d*\/exthost\.log$/.test(f) || f.includes('amt-workbench.amt-workbench')))
+      .sort();
+    const parts: string[] = [];
+    for (const f of files) {
+      const text = await readFile(path.join(logsDir, f), 'utf8').catch(() => '');
+      if (text.trim()) parts.push(`--- ${f}\n${text.trimEnd().split('\n').slice(-n).join('\n')}`);
+    }
+    return parts.join('\n');
+  };
+
+  const messages = async (): Promise<string[]> => {
+    if (!page) return [];
+    const texts = await page
+      .locator('.notifications-toasts .notification-list-item-message, .monaco-dialog-box .dialog-message-row')
+      .evaluateAll((els) => (els as unknown as { offsetParent: unknown; innerText: string }[]).filter((e) => e.offsetParent !== null).map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
+    return texts.filter((t) => t.length > 0);
+  };
+
+  const reportFailure = async (name: string, err: unknown) => {
+    let shot = '';
+    let shown: string[] = [];
+    try {
+      if (page) shot = ` (screenshot ${path.relative(REPO_ROOT, await screenshot(`${name}-failure`))})`;
+      shown = await withTimeout(messages(), 5_000, 'reading messages');
+    } catch {
+      /* the page may be gone */
+    }
+    process.stderr.write(
+      `\n[e2e] ${name} failed${shot}: ${err instanceof Error ? err.message : String(err)}\n` +
+        (shown.length > 0 ? `[e2e] the workbench shows: ${shown.map((m) => JSON.stringify(m)).join('; ')}\n` : '') +
+        `[e2e] code-server log tail:\n${logTail(60).replace(/^/gm, '  ')}\n` +
+        `[e2e] extension host logs:\n${(await extensionLogTail(40)).replace(/^/gm, '  ')}\n`,
+    );
+  };
+
+  try {
+    await Promise.all([dirs.userData, dirs.extensions, dirs.workspace, dirs.xdgConfig, dirs.xdgData].map((d) => mkdir(d, { recursive: true })));
+    logFile = createWriteStream(dirs.log);
+    const settings = { ...WORKBENCH_SETTINGS, ...options.settings };
+    await mkdir(path.join(dirs.userData, 'User'), { recursive: true });
+    await writeFile(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+    for (const [rel, content] of Object.entries(options.workspaceFiles ?? {})) {
+      const file = path.join(dirs.workspace, rel);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, content);
+    }
+    const port = await freePort();
+    // Our own config file, so code-server never writes ~/.config/code-server/config.yaml.
+    await writeFile(dirs.config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+    const env = { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData };
+    const common = ['--config', dirs.config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+
+    // A folder copied into the extensions dir is not picked up; --install-extension is.
+    const install = await runToEnd(process.execPath, [entry, ...common, '--install-extension', vsix, '--force'], env, record, TIMEOUTS.install);
+    if (install !== 0) throw new Error(`code-server --install-extension ${path.basename(vsix)} exited with ${install}`);
+
+    server = spawn(
+      process.execPath,
+      [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', dirs.workspace],
+      // Own process group, so close() ends code-server together with the extension host and the
+      // backend it spawned.
+      { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    if (server.pid !== undefined) track('groups', server.pid);
+    server.stdout?.on('data', record);
+    server.stderr?.on('data', record);
+    await waitForListening(server, port, logLines);
+
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, timeout: TIMEOUTS.ui });
+    page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    page.on('pageerror', (err) => record(`[page error] ${err.message}\n`));
+    await page.goto(url, { timeout: TIMEOUTS.workbench });
+    await page.waitForSelector('.monaco-workbench', { timeout: TIMEOUTS.workbench });
+    // The activity bar is the last part of the shell to appear; after it the workbench takes input.
+    await page.waitForSelector('.activitybar .action-item', { timeout: TIMEOUTS.workbench });
+    const p = page;
+
+    const pane = (viewName?: string): Locator => {
+      if (!viewName) return p.locator('.part.sidebar, .part.auxiliarybar, .part.panel');
+      // The header is in the DOM (hidden) even when merged into the container's title.
+      return p.locator('.pane').filter({ has: p.locator('.pane-header .title').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(viewName)}\\s*$`, 'i') }) });
+    };
+    const rows = (viewName?: string) => pane(viewName).locator('.monaco-list-row');
+
+    const setExpanded = async (rowText: string | RegExp, viewName: string | undefined, expanded: boolean) => {
+      const row = rows(viewName).filter({ hasText: rowText }).first();
+      await row.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      const want = String(expanded);
+      if ((await row.getAttribute('aria-expanded')) !== want) {
+        // The twistie toggles without running the item's command (a click on the label might).
+        const twistie = row.locator('.monaco-tl-twistie');
+        if (await twistie.isVisible()) await twistie.click();
+        else {
+          await row.click();
+          await p.keyboard.press(expanded ? 'ArrowRight' : 'ArrowLeft');
+        }
+      }
+      await poll(async () => (await row.getAttribute('aria-expanded')) === want, TIMEOUTS.ui, `row "${String(rowText)}" to ${expanded ? 'expand' : 'collapse'}`);
+    };
+
+    const wb: Workbench = {
+      page: p,
+      url,
+      workspace: dirs.workspace,
+      screenshot,
+      logTail,
+      extensionLogTail,
+      messages,
+      close,
+
+      async waitForView(viewName, timeoutMs = TIMEOUTS.ui) {
+        // A container with one view merges (and hides) the view's header: the body is what shows.
+        await pane(viewName).locator('.pane-body').first().waitFor({ state: 'visible', timeout: timeoutMs });
+      },
+
+      async runCommand(title) {
+        await p.locator('.monaco-workbench').focus().catch(() => undefined);
+        await p.keyboard.press('F1');
+        const input = p.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+        await input.fill(`>${title}`);
+        const match = p.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
+        await match.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+        await p.keyboard.press('Enter');
+        await p.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUTS.ui }).catch(() => undefined);
+      },
+
+      async openActivity(label) {
+        // The <li> has an empty aria-label; its <a class="action-label"> carries the title.
+        const item = p.locator(`.activitybar li.action-item:has(> a.action-label[aria-label^="${cssString(label)}"])`).first();
+        await item.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+        const selected = (await item.getAttribute('aria-selected')) === 'true' || (await item.getAttribute('class'))?.split(/\s+/).includes('checked');
+        const sidebarVisible = await p.locator('.part.sidebar').isVisible();
+        if (!selected || !sidebarVisible) {
+          await item.click();
+          // Away from the item, so its hover does not sit in screenshots.
+          await p.mouse.move(700, 600);
+        }
+        await p
+          .locator('.part.sidebar .composite.title')
+          .filter({ hasText: new RegExp(escapeRegExp(label), 'i') })
+          .waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      },
+
+      async treeRows(viewName) {
+        // (The tsconfig has no DOM lib: the element is typed by what is read from it.)
+        const texts = await rows(viewName).evaluateAll((els) =>
+          (els as unknown as { offsetParent: unknown; innerText: string }[])
+            .filter((e) => e.offsetParent !== null)
+            .map((e) => e.innerText.replace(/\s+/g, ' ').trim()),
+        );
+        return texts.filter((t) => t.length > 0);
+      },
+
+      async childRows(rowText, viewName) {
+        const all = await rows(viewName).evaluateAll((els) =>
+          (els as unknown as { offsetParent: unknown; innerText: string; getAttribute(n: string): string | null }[])
+            .filter((e) => e.offsetParent !== null)
+            .map((e) => ({ text: e.innerText.replace(/\s+/g, ' ').trim(), level: Number(e.getAttribute('aria-level') ?? '0') })),
+        );
+        const at = all.findIndex((r) => r.text.includes(rowText));
+        if (at < 0) return [];
+        const children: string[] = [];
+        for (const r of all.slice(at + 1)) {
+          if (r.level <= all[at]!.level) break;
+          children.push(r.text);
+        }
+        return children;
+      },
+
+      async waitForChildRows(rowText, viewName, { timeoutMs = TIMEOUTS.ui, accept = (r: string) => !/^loading/i.test(r) } = {}) {
+        let children: string[] = [];
+        await poll(
+          async () => {
+            children = await wb.childRows(rowText, viewName);
+            return children.some(accept);
+          },
+          timeoutMs,
+          `child rows under "${rowText}"`,
+        ).catch((err: Error) => {
+          throw new Error(`${err.message}; the rows are ${JSON.stringify(children.length ? children : [])} under it`);
+        });
+        return children;
+      },
+
+      async waitForRow(text, viewName, timeoutMs = TIMEOUTS.ui) {
+        const row = rows(viewName).filter({ hasText: text }).first();
+        await row.waitFor({ state: 'visible', timeout: timeoutMs });
+        return (await row.innerText()).replace(/\s+/g, ' ').trim();
+      },
+
+      async expand(rowText, viewName) {
+        await setExpanded(rowText, viewName, true);
+      },
+
+      async collapse(rowText, viewName) {
+        await setExpanded(rowText, viewName, false);
+      },
+
+      async step(name, fn) {
+        try {
+          return await fn();
+        } catch (err) {
+          await reportFailure(name, err);
+          throw err;
+        }
+      },
+    };
+    return wb;
+  } catch (err) {
+    await reportFailure('startWorkbench', err);
+    await close();
+    throw err;
+  }
+}
+
+/** Runs a command to its end, feeding its output to `record`; resolves with the exit code. */
+function runToEnd(cmd: string, args: string[], env: NodeJS.ProcessEnv, record: (c: Buffer | string) => void, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', record);
+    child.stderr?.on('data', record);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${path.basename(args[0] ?? cmd)} ${args.slice(-3).join(' ')} did not finish in ${timeoutMs / 1000}s`));
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+/** Resolves once code-server accepts connections on `port`; rejects if it exits or takes too long. */
+async function waitForListening(server: ChildProcess, port: number, logLines: string[]): Promise<void> {
+  const deadline = Date.now() + TIMEOUTS.serverListening;
+  let exited: string | undefined;
+  server.once('exit', (code, signal) => (exited = `code-server exited (${signal ?? code}) before it listened`));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(exited);
+    if (logLines.some((l) => l.includes('HTTP server listening')) && (await canConnect(port))) return;
+    await sleep(100);
+  }
+  throw new Error(`code-server did not listen on 127.0.0.1:${port} within ${TIMEOUTS.serverListening / 1000}s`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A port the OS says is free right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** SIGTERM to the process group, SIGKILL after 5 s if anything is left. */
+async function killGroup(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const signalGroup = (sig: NodeJS.Signals | 0) => {
+    try {
+      process.kill(-pid, sig);
+      return true;
+    } catch {
+      return false; // the group is gone
+    }
+  };
+  if (!signalGroup('SIGTERM')) return;
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    await sleep(100);
+    if (!signalGroup(0)) return;
+  }
+  signalGroup('SIGKILL');
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000}s`)), ms);
+    }),
+  ]);
+}
+
+async function poll(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function cssString(s: string): string {
+  return s.replace(/["\\]/g, '\\$&');
+}
