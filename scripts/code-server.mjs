@@ -167,15 +167,19 @@ function isInstalled(paths) {
 }
 
 /**
- * The environment for the nested npm runs: without what an outer `npm run`/`npm start` put there
- * (its package, lifecycle and prefix), which would otherwise make npm act on this repo instead.
+ * The environment for the nested npm runs: without the npm_* variables an outer `npm run`,
+ * `npm start` or `npm exec` put there (its package, lifecycle, prefix, `-c` command...), which
+ * would otherwise leak into the nested installs and into the npx calls some packages' build
+ * scripts make. Kept: the settings a machine may legitimately pass that way (cache, registry,
+ * proxies, certificates, npmrc locations, node headers).
  */
+const KEPT_NPM_CONFIG = new Set(['cache', 'registry', 'userconfig', 'globalconfig', 'nodedir', 'cafile', 'ca', 'strict_ssl', 'proxy', 'https_proxy', 'noproxy', 'fetch_retries', 'fetch_timeout'].map((k) => `npm_config_${k}`));
+
 function npmEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
     const key = k.toLowerCase();
-    if (key.startsWith('npm_package_') || key.startsWith('npm_lifecycle_')) continue;
-    if (['npm_config_prefix', 'npm_config_local_prefix', 'npm_config_global', 'npm_config_ignore_scripts', 'npm_config_omit', 'npm_config_production', 'npm_config_dry_run', 'npm_command', 'init_cwd'].includes(key)) continue;
+    if ((key.startsWith('npm_') && !KEPT_NPM_CONFIG.has(key)) || key === 'init_cwd' || key === 'node_env') continue;
     env[k] = v;
   }
   return env;

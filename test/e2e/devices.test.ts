@@ -35,9 +35,10 @@ describe('Devices view in the workbench', { timeout: 300_000 }, () => {
   test('the Devices view lists the embedded simulator', async () => {
     await wb.step('simulator-row', async () => {
       // The backend starts with the view; its simulator appears once it has answered.
+      // (Read once: the tree re-renders when the backend reports its targets, so a second read
+      // right after may catch it between renders.)
       const row = await wb.waitForRow('Simulator', 'Devices', 60_000);
       assert.match(row, /Simulator/);
-      assert.ok((await wb.treeRows('Devices')).some((r) => r.includes('Simulator')));
       await wb.screenshot('devices-02-simulator');
     });
   });

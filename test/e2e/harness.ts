@@ -68,7 +68,10 @@ export interface Workbench {
   waitForView(viewName: string, timeoutMs?: number): Promise<void>;
   /** Texts of the visible notification toasts and of an open modal dialog, if any. */
   messages(): Promise<string[]>;
-  /** Texts of the visible tree/list rows, in the pane whose title contains `viewName` if given. */
+  /**
+   * Texts of the visible tree/list rows: in the view titled `viewName` (e.g. "Devices", matched
+   * whole and case-insensitively) if given, else anywhere in the side bar, auxiliary bar and panel.
+   */
   treeRows(viewName?: string): Promise<string[]>;
   /** Waits until a row containing `text` is visible (in `viewName` if given); returns its text. */
   waitForRow(text: string | RegExp, viewName?: string, timeoutMs?: number): Promise<string>;
@@ -91,8 +94,9 @@ export interface Workbench {
    */
   extensionLogTail(lines?: number): Promise<string>;
   /**
-   * Runs `fn`; when it throws, saves `<name>-failure.png`, prints the code-server log tail and
-   * rethrows. Use it around each test's body.
+   * Runs `fn`; when it throws, saves `<name>-failure.png`, prints what the workbench shows
+   * (notifications, dialog), the code-server log tail and the extension's logs, and rethrows. Use
+   * it around each test's body.
    */
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Kills code-server and the browser and removes the temp folders. Safe to call twice. */

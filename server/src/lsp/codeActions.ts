@@ -1,6 +1,6 @@
 /**
  * Quick fixes for the diagnostics that carry `FixData`: replace a misspelled class, property,
- * parameter, method or selector name with the closest match, expand a bare class name to its
+ * parameter, method or selector name with the closest match (an element's end tag too), expand a bare class name to its
  * resource URI, and declare a missing namespace prefix on the Envelope.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
@@ -15,7 +15,8 @@ export function codeActions(doc: TextDocument, file: WsmanFile, params: CodeActi
     if (d.source !== 'wsman' || !d.data) continue;
     const data = d.data as FixData;
     (data.replacements ?? []).forEach((text, i) => {
-      actions.push(fix(`Change to ${text}`, d, { range: d.range, newText: text }, doc.uri, i === 0));
+      const edits = [{ range: d.range, newText: text }, ...(data.endTag ? [{ range: data.endTag, newText: text }] : [])];
+      actions.push(fix(`Change to ${text}`, d, edits, doc.uri, i === 0));
     });
     if (data.declare) {
       const block = requestAt(file, doc.offsetAt(d.range.start));
@@ -23,18 +24,18 @@ export function codeActions(doc: TextDocument, file: WsmanFile, params: CodeActi
       if (!envelope) continue;
       const at = doc.positionAt(attributeInsertOffset(envelope, file.text));
       const { prefix, ns } = data.declare;
-      actions.push(fix(`Declare xmlns:${prefix}="${ns}"`, d, { range: { start: at, end: at }, newText: ` xmlns:${prefix}="${ns}"` }, doc.uri, true));
+      actions.push(fix(`Declare xmlns:${prefix}="${ns}"`, d, [{ range: { start: at, end: at }, newText: ` xmlns:${prefix}="${ns}"` }], doc.uri, true));
     }
   }
   return actions;
 }
 
-function fix(title: string, diagnostic: Diagnostic, edit: { range: Diagnostic['range']; newText: string }, uri: string, preferred: boolean): CodeAction {
+function fix(title: string, diagnostic: Diagnostic, edits: { range: Diagnostic['range']; newText: string }[], uri: string, preferred: boolean): CodeAction {
   return {
     title,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     ...(preferred ? { isPreferred: true } : {}),
-    edit: { changes: { [uri]: [edit] } },
+    edit: { changes: { [uri]: edits } },
   };
 }

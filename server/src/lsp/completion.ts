@@ -14,10 +14,10 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Catalog, ClassInfo, ParameterInfo, PropertyInfo } from '../catalog/catalog';
-import { ANONYMOUS, NS } from '../wsman/namespaces';
+import { ANONYMOUS, NS, SCHEMA_PREFIX } from '../wsman/namespaces';
 import { cursorAt, type Cursor } from './cursor';
 import { describeClass, describeMethod, describeParam, describeProperty, signature } from './describe';
-import { BUILTIN_VARIABLES, requestAt, variablesAt, type WsmanFile } from './document';
+import { BUILTIN_VARIABLES, requestAt, substitute, variablesAt, type WsmanFile } from './document';
 import { attributeInsertOffset, declarableNamespaces, guessNamespace, qualify } from './prefixes';
 import { HEADERS, readRequest, roleOf, STANDARD_ACTIONS, type RequestModel } from './request';
 import { enumerableEntries, typicalSelectorValues } from './values';
@@ -413,6 +413,18 @@ function valueItems(ctx: Ctx, el: XElement, start: number, end: number): Complet
   if (role.kind === 'headerItem') {
     switch (role.local) {
       case 'ResourceURI': {
+        // `{{amt}}/AMT_Ge…`: complete the class name after a prefix that resolves to a schema URI.
+        const slash = typed.lastIndexOf('/');
+        if (slash >= 0 && !/^https?:/.test(typed)) {
+          const base = substitute(typed.slice(0, slash + 1), variablesAt(ctx.file, model.block.xmlStart)).text;
+          const schema = Object.entries(SCHEMA_PREFIX).find(([, p]) => p === base)?.[0];
+          if (schema) {
+            return catalog
+              .listClasses()
+              .filter((c) => c.schema === schema)
+              .map((c) => ({ label: c.name, kind: CompletionItemKind.Class, detail: c.resourceUri, sortText: sortKey(0, c.name), textEdit: edit(ctx.doc, start + slash + 1, end, c.name) }));
+          }
+        }
         // Filter on the URI once the user types one, else on the class name.
         const byUri = /^https?:/.test(typed);
         return catalog.listClasses().map((c) =>

@@ -44,6 +44,8 @@ export interface FixData {
   replacements?: string[];
   /** For an undeclared prefix: the declaration to add on the Envelope. */
   declare?: { prefix: string; ns: string };
+  /** For an element name: its end tag's name, which a replacement renames too. */
+  endTag?: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
 export function diagnose(doc: TextDocument, file: WsmanFile, catalog: Catalog): Diagnostic[] {
@@ -88,11 +90,17 @@ function diagnoseRequest(doc: TextDocument, file: WsmanFile, block: RequestBlock
   if (structural.length === 0) checkRequired(model, add);
   checkHeaders(model, catalog, add);
   checkSelectors(model, vars, add);
-  checkBody(model, catalog, vars, add);
+  checkBody(doc, model, catalog, vars, add);
   return out;
 }
 
 type Add = (severity: DiagnosticSeverity, code: string, message: string, start: number, end: number, data?: FixData) => void;
+
+/** Replacements for an element's name that rename its end tag as well. */
+function renameFix(doc: TextDocument, el: XElement, names: string[]): FixData {
+  const endTag = el.endTagNameStart !== undefined && el.endTagNameEnd !== undefined ? { start: doc.positionAt(el.endTagNameStart), end: doc.positionAt(el.endTagNameEnd) } : undefined;
+  return { replacements: names.map((n) => (el.prefix ? `${el.prefix}:${n}` : n)), ...(endTag ? { endTag } : {}) };
+}
 
 function offsetOfLineCol(text: string, base: number, line: number, col: number): number {
   let p = base;
@@ -260,7 +268,7 @@ function checkSelectors(model: RequestModel, vars: ReadonlyMap<string, string>, 
   }
 }
 
-function checkBody(model: RequestModel, catalog: Catalog, vars: ReadonlyMap<string, string>, add: Add): void {
+function checkBody(doc: TextDocument, model: RequestModel, catalog: Catalog, vars: ReadonlyMap<string, string>, add: Add): void {
   const body = model.body;
   if (!body) return;
   const first = model.bodyElement;
@@ -270,9 +278,7 @@ function checkBody(model: RequestModel, catalog: Catalog, vars: ReadonlyMap<stri
     if (!first) {
       add(DiagnosticSeverity.Warning, DiagnosticCode.missingInput, `A method call carries <h:${expected} xmlns:h="${model.cls.resourceUri}"> in the Body.`, body.nameStart, body.nameEnd);
     } else if (first.local.endsWith('_INPUT') && first.local !== expected) {
-      add(DiagnosticSeverity.Error, DiagnosticCode.inputMismatch, `The Action invokes ${model.method.name}, so the Body holds <${expected}>, not <${first.local}>.`, first.nameStart, first.nameEnd, {
-        replacements: [first.prefix ? `${first.prefix}:${expected}` : expected],
-      });
+      add(DiagnosticSeverity.Error, DiagnosticCode.inputMismatch, `The Action invokes ${model.method.name}, so the Body holds <${expected}>, not <${first.local}>.`, first.nameStart, first.nameEnd, renameFix(doc, first, [expected]));
     }
   }
   for (const el of walk(body)) {
@@ -281,10 +287,10 @@ function checkBody(model: RequestModel, catalog: Catalog, vars: ReadonlyMap<stri
     if (role.kind === 'property') {
       if (!role.prop) {
         if (role.cls.observedExtras.includes(role.name)) continue;
-        unknownMember(el, role.name, `${role.cls.name} has no property "${role.name}".`, role.cls.properties, DiagnosticCode.unknownProperty, add);
+        unknownMember(doc, el, role.name, `${role.cls.name} has no property "${role.name}".`, role.cls.properties, DiagnosticCode.unknownProperty, add);
       } else checkValue(role.prop, `${role.cls.name}.${role.prop.name}`, el, vars, add);
     } else if (role.kind === 'param') {
-      if (!role.param) unknownMember(el, role.name, `${role.method.name} has no input parameter "${role.name}".`, role.method.in, DiagnosticCode.unknownParameter, add);
+      if (!role.param) unknownMember(doc, el, role.name, `${role.method.name} has no input parameter "${role.name}".`, role.method.in, DiagnosticCode.unknownParameter, add);
       else checkValue(role.param, `${role.method.name}.${role.param.name}`, el, vars, add);
     } else if (role.kind === 'input' && role.method) {
       const missing = role.method.in.filter((p) => p.required && !el.children.some((c) => c.local === p.name));
@@ -294,17 +300,15 @@ function checkBody(model: RequestModel, catalog: Catalog, vars: ReadonlyMap<stri
     } else if (role.kind === 'input' && role.cls && el.parent === body && !(model.operation === 'invoke' && model.method)) {
       // (With a known method in the Action, a wrong _INPUT name is reported as inputMismatch above.)
       const near = closest(role.methodName, role.cls.methods.map((m) => m.name));
-      add(DiagnosticSeverity.Error, DiagnosticCode.unknownMethod, `${role.cls.name} has no method "${role.methodName}".`, el.nameStart, el.nameEnd, {
-        replacements: near.map((m) => (el.prefix ? `${el.prefix}:${m}_INPUT` : `${m}_INPUT`)),
-      });
+      add(DiagnosticSeverity.Error, DiagnosticCode.unknownMethod, `${role.cls.name} has no method "${role.methodName}".`, el.nameStart, el.nameEnd, renameFix(doc, el, near.map((m) => `${m}_INPUT`)));
     }
   }
 }
 
-function unknownMember(el: XElement, name: string, message: string, members: readonly { name: string }[], code: string, add: Add): void {
+function unknownMember(doc: TextDocument, el: XElement, name: string, message: string, members: readonly { name: string }[], code: string, add: Add): void {
   const near = closest(name, members.map((m) => m.name));
   const hint = near.length ? ` Did you mean ${near.join(', ')}?` : '';
-  add(DiagnosticSeverity.Error, code, message + hint, el.nameStart, el.nameEnd, { replacements: near.map((n) => (el.prefix ? `${el.prefix}:${n}` : n)) });
+  add(DiagnosticSeverity.Error, code, message + hint, el.nameStart, el.nameEnd, renameFix(doc, el, near));
 }
 
 function checkValue(m: PropertyInfo | ParameterInfo, subject: string, el: XElement, vars: ReadonlyMap<string, string>, add: Add): void {

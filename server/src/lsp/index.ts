@@ -1,6 +1,6 @@
 /**
  * The `wsman` language on an LSP connection: completion, hover, diagnostics, quick fixes, code
- * lenses, symbols, formatting, and the `amt/wsman/send` / `amt/wsman/render` requests.
+ * lenses, symbols, folding, formatting, and the `amt/wsman/send` / `amt/wsman/render` requests.
  *
  * main.ts owns `onInitialize`; it merges `capabilities` from the returned object into its
  * InitializeResult. Only documents with languageId `wsman` (or a `.wsman` URI) are served, so the
@@ -26,6 +26,7 @@ import { codeLenses } from './codeLens';
 import { complete } from './completion';
 import { diagnose } from './diagnostics';
 import { parseWsmanFile, WsmanFileCache, type WsmanFile } from './document';
+import { foldingRanges } from './folding';
 import { formatDocument } from './formatting';
 import { hover } from './hover';
 import { renderForClient, sendWsmanRequest, type RawSender } from './send';
@@ -49,7 +50,7 @@ export interface WsmanLanguage {
 }
 
 /** Characters that open a completion context: tags, attribute values, namespaces, `{{`, paths in URIs. */
-const TRIGGERS = ['<', '"', "'", ':', '{', '/', ' ', '>'];
+const TRIGGERS = ['<', '"', "'", ':', '{', '/'];
 
 export function isWsmanDocument(doc: { uri: string; languageId: string }): boolean {
   return doc.languageId === 'wsman' || doc.uri.toLowerCase().endsWith('.wsman');
@@ -93,6 +94,10 @@ export function registerWsmanLanguage(connection: Connection, documents: TextDoc
     const f = fileOf(p.textDocument.uri);
     return f ? documentSymbols(f.doc, f.file, catalog) : null;
   });
+  connection.onFoldingRanges((p) => {
+    const f = fileOf(p.textDocument.uri);
+    return f ? foldingRanges(f.doc, f.file) : null;
+  });
   connection.onDocumentFormatting((p) => {
     const f = fileOf(p.textDocument.uri);
     return f ? formatDocument(f.doc, f.file, p.options) : null;
@@ -131,6 +136,7 @@ export function registerWsmanLanguage(connection: Connection, documents: TextDoc
       codeLensProvider: { resolveProvider: false },
       documentSymbolProvider: true,
       documentFormattingProvider: true,
+      foldingRangeProvider: true,
     },
     revalidateAll: () => documents.all().forEach(validate),
   };

@@ -8,6 +8,8 @@
  * - `put`    {className, instance, changed}        after a Put changed an instance
  * - `log`    {record}                              after a message-log record was added
  * - `login-failed` {user}                          after a Digest response with a wrong password
+ * - `opt-in` {state, code?}                        after a user-consent step (IPS_OptInService)
+ * - `fault`  {fault, why}                          after a request was answered with a fault
  * - `clock`  {now}                                 after advance() moved the clock
  */
 import { EventEmitter } from 'node:events';

@@ -55,7 +55,8 @@ export function createHttpFront(
           return sendHtml(res, 413, plainPage(413, 'Request Entity Too Large'));
         }
         const xml = body.toString('utf8');
-        const open = !device.settings.identifyRequiresAuth && service.isIdentify(xml);
+        // Cheap text test first: only a body that mentions Identify is parsed before authentication.
+        const open = !device.settings.identifyRequiresAuth && xml.includes('Identify') && service.isIdentify(xml);
         if (!open) {
           const verdict = guard.verify('POST', req.url ?? '/wsman', req.headers.authorization, body);
           if (!verdict.ok) {

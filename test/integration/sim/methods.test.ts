@@ -175,6 +175,14 @@ describe('simulator methods', () => {
       assert.equal(out.NoMoreRecords, 'true');
     });
 
+    test('FreezeLog stops new records until the log is thawed', async () => {
+      await call('AMT_MessageLog', 'FreezeLog', '<h:Freeze>true</h:Freeze>');
+      assert.equal(props(payload((await client.post(build.get('AMT_MessageLog'))).body)).IsFrozen, 'true');
+      assert.equal(sim.device.addLogRecord({ sensorType: 30 }), undefined);
+      await call('AMT_MessageLog', 'FreezeLog', '<h:Freeze>false</h:Freeze>');
+      assert.ok(sim.device.addLogRecord({ sensorType: 30 }));
+    });
+
     test('GetRecords past the end is "invalid record pointed" (2)', async () => {
       const out = await call('AMT_MessageLog', 'GetRecords', '<h:IterationIdentifier>9999</h:IterationIdentifier><h:MaxReadRecords>1</h:MaxReadRecords>');
       assert.equal(out.ReturnValue, '2');

@@ -32,15 +32,15 @@ describe('wsman quick fixes', () => {
     assert.equal(fixed, GOOD);
   });
 
-  it('replaces a misspelled property with the closest one', async () => {
-    const text = GOOD.replace('<h:HostName>{{host}}</h:HostName>', '<h:HostNam>{{host}}</h:HostName>');
+  it('replaces a misspelled property with the closest one, in both tags', async () => {
+    const text = GOOD.replace('<h:HostName>{{host}}</h:HostName>', '<h:HostNam>{{host}}</h:HostNam>');
     const { title, fixed } = await fix('prop.wsman', text, 'wsman.unknownProperty');
     assert.equal(title, 'Change to h:HostName');
     assert.equal(fixed, GOOD);
   });
 
-  it('replaces a misspelled parameter with the closest one', async () => {
-    const text = GOOD.replace('<h:PowerState>8</h:PowerState>', '<h:PowerStat>8</h:PowerState>');
+  it('replaces a misspelled parameter with the closest one, in both tags', async () => {
+    const text = GOOD.replace('<h:PowerState>8</h:PowerState>', '<h:PowerStat>8</h:PowerStat>');
     const { fixed } = await fix('param.wsman', text, 'wsman.unknownParameter');
     assert.equal(fixed, GOOD);
   });

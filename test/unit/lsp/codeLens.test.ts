@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fixture, startSession, type Session } from './harness';
 
-describe('wsman code lenses and symbols', () => {
+describe('wsman code lenses, symbols and folding', () => {
   let session: Session;
   let uri: string;
   const text = fixture('requests.wsman');
@@ -44,5 +44,13 @@ describe('wsman code lenses and symbols', () => {
     const off = symbols.find((s) => s.name === 'Turn the host off')!;
     assert.equal(off.detail, 'RequestPowerStateChange CIM_PowerManagementService');
     assert.equal(lines[off.selectionRange.start.line], '### Turn the host off');
+  });
+
+  it('folds each request from its ### line, and each multi-line element', async () => {
+    const folds = await session.folding(uri);
+    const regions = folds.filter((f) => f.kind === 'region').map((f) => lines[f.startLine]);
+    assert.deepEqual(regions.filter((l) => l!.startsWith('###')).length, 5);
+    const selectorSet = folds.find((f) => lines[f.startLine]!.trim() === '<w:SelectorSet>')!;
+    assert.equal(lines[selectorSet.endLine + 1]!.trim(), '</w:SelectorSet>');
   });
 });

@@ -54,6 +54,12 @@ describe('wsman completion', () => {
     assert.equal(newText(item(items, 'CIM_SoftwareIdentity')), 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_SoftwareIdentity');
   });
 
+  it('completes the class name after a {{variable}}/ that names a schema', async () => {
+    const items = await completeAt(`@amt = http://intel.com/wbem/wscim/1/amt-schema/1\n${request('    <w:ResourceURI>{{amt}}/AMT_Gen‸</w:ResourceURI>')}`);
+    assert.equal(newText(item(items, 'AMT_GeneralSettings')), 'AMT_GeneralSettings');
+    assert.ok(items.every((i) => i.label.startsWith('AMT_')), 'only classes of that schema');
+  });
+
   it("offers the standard actions and the class's methods as {uri}/{Method} in Action", async () => {
     const items = await completeAt(request(`    <a:Action>‸</a:Action>\n    <w:ResourceURI>${PM}</w:ResourceURI>`));
     assert.equal(newText(item(items, 'Get')), 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get');

@@ -16,6 +16,7 @@ import type {
   CompletionList,
   Diagnostic,
   DocumentSymbol,
+  FoldingRange,
   Hover,
   Position,
   PublishDiagnosticsParams,
@@ -116,6 +117,10 @@ export class Session {
 
   async symbols(uri: string): Promise<DocumentSymbol[]> {
     return ((await this.client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[] | null) ?? [];
+  }
+
+  async folding(uri: string): Promise<FoldingRange[]> {
+    return ((await this.client.sendRequest('textDocument/foldingRange', { textDocument: { uri } })) as FoldingRange[] | null) ?? [];
   }
 
   async format(uri: string): Promise<TextEdit[]> {

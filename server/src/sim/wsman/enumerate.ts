@@ -73,7 +73,7 @@ export function pull(ctx: OpContext): Reply {
   let count = Math.min(maxElements ?? state.pending.length, state.pending.length);
 
   // Fit the reply into the client's MaxEnvelopeSize by returning fewer items (DSP0226 §8.4).
-  const build = (n: number) => pullReply(ctx, state, n);
+  const build = (n: number) => pullReply(state, n);
   let reply = build(count);
   const limit = ctx.req.maxEnvelopeSize;
   while (limit !== undefined && count > 1 && Buffer.byteLength(reply.body) + 2048 > limit) {
@@ -95,7 +95,7 @@ export function release(ctx: OpContext): Reply {
   return { action: RELEASE_RESPONSE, resourceUri: ctx.req.resourceUri, ns: { g: NS.enumeration }, body: '' };
 }
 
-function pullReply(ctx: OpContext, state: EnumerationState, n: number): Reply {
+function pullReply(state: EnumerationState, n: number): Reply {
   const page = state.pending.slice(0, n);
   const last = n >= state.pending.length;
   const rendered = renderItems(page, state.mode);
