@@ -43,6 +43,9 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
     if (err?.code === 'EACCES') throw new AmtError('sim.start', `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port.`);
+    if (err?.code === 'ENOTFOUND' || err?.code === 'EADDRNOTAVAIL' || err?.code === 'EAI_AGAIN') {
+      throw new AmtError('sim.start', `${host} is not an address of this machine; give --host 127.0.0.1, 0.0.0.0 or one of this machine's addresses.`);
+    }
     throw err;
   });
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;

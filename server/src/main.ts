@@ -19,6 +19,7 @@ import { Catalog } from './catalog/catalog';
 import { TargetRegistry } from './targets/registry';
 import { getPowerState, requestPowerAction } from './features/power';
 import { resourceUriFor } from './wsman/namespaces';
+import { registerWsmanLanguage } from './lsp';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -35,11 +36,17 @@ const registry = new TargetRegistry({
   },
 });
 
+const wsman = registerWsmanLanguage(connection, documents, {
+  catalog: Catalog.default(),
+  connect: (id, credentials, signal) => registry.connect(id, credentials, signal),
+  targetInfo: (id) => registry.info(id),
+});
+
 connection.onInitialize((params) => {
   const opts = (params.initializationOptions ?? {}) as { requestTimeoutSeconds?: number; trace?: string };
   if (opts.requestTimeoutSeconds && opts.requestTimeoutSeconds > 0) requestTimeoutMs = opts.requestTimeoutSeconds * 1000;
   traceEnabled = opts.trace !== undefined && opts.trace !== 'off';
-  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } };
+  return { capabilities: { ...wsman.capabilities, textDocumentSync: TextDocumentSyncKind.Incremental } };
 });
 
 /** An AbortSignal that fires when the client cancels the request. */

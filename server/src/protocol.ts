@@ -207,3 +207,171 @@ export const WsmanRequests = {
   send: new RequestType<WsmanSendParams, WsmanSendResult, void>('amt/wsman/send'),
   render: new RequestType<WsmanRenderParams, WsmanRenderResult, void>('amt/wsman/render'),
 } as const;
+
+// --- editor UI (issue: the editor) ---
+// Requests behind the tree views, the instance documents (`amt:` scheme) and the method form of
+// the extension (client/src/model/*). Values come back rendered — value-map labels, references as
+// one line of text — so the client needs no class catalog of its own. Method inputs go out as text
+// and the backend converts them by the catalog's types (features/arguments.ts), so the form and
+// the CLI accept the same spellings.
+
+/** One instance as Get/Put address it, plus its one-line text (`Class?Key=Value&Key2=Value2`). */
+export interface InstanceRef {
+  className: string;
+  selectors: Selectors;
+  /** The reference as text, also what an EPR method parameter accepts. */
+  text: string;
+}
+
+export interface PropertyView {
+  name: string;
+  /** CIM type from the catalog (`uint16`, `string`, `EPR`, …); absent for properties the catalog lacks. */
+  type?: string;
+  array: boolean;
+  key: boolean;
+  /** The value as a user reads it: `2 (On)`, `0 (Unknown), 2 (OK)` for arrays, a reference as its text, `(nil)`. */
+  text: string;
+  /** The references the value holds (EPR-valued properties), to follow. */
+  refs?: InstanceRef[];
+}
+
+export interface InstanceView {
+  ref: InstanceRef;
+  /** A short name: ElementName, else Name, else InstanceID, else the key values. */
+  label: string;
+  properties: PropertyView[];
+}
+
+/** Why a device refused a class or an instance operation (a WS-Man fault). */
+export interface EditorFault {
+  /** e.g. `DestinationUnreachable`. */
+  subcode: string;
+  /** The device's own reason text ('' when it gave none). */
+  reason: string;
+  /** One sentence: what the fault means and what to do. */
+  message: string;
+}
+
+export interface EnumeratePageParams extends TargetParams {
+  className: string;
+  /** Absent for the first page (Enumerate); the previous page's `context` for the next one (Pull). */
+  context?: string;
+  /** Items per page. */
+  maxElements: number;
+  /** With `context`: release the enumeration instead of pulling (the user stopped it). */
+  release?: boolean;
+}
+
+export interface EnumeratePageResult {
+  items: InstanceView[];
+  /** Present while more pages remain. */
+  context?: string;
+  /** The device refused to enumerate the class (not served, access denied, …); the tree marks the class. */
+  fault?: EditorFault;
+}
+
+export interface InstanceParams extends TargetParams {
+  className: string;
+  selectors?: Selectors;
+}
+
+export interface ParameterDescription {
+  name: string;
+  type: string;
+  array: boolean;
+  required: boolean;
+  /** Exact value-map entries (ranges left out), for a pick list. */
+  choices?: { value: string; label: string }[];
+  /** For EPR parameters: the class whose instances may be passed (from the catalog, else a known AMT default). */
+  eprClass?: string;
+  embeddedInstance?: string;
+}
+
+export interface MethodDescription {
+  name: string;
+  /** The class that declares it (may be an ancestor of the described class). */
+  declaredIn: string;
+  in: ParameterDescription[];
+  out: ParameterDescription[];
+}
+
+export interface ClassDescription {
+  name: string;
+  schema: 'amt' | 'cim' | 'ips';
+  resourceUri: string;
+  superclass: string | null;
+  keys: string[];
+  properties: { name: string; type: string; array: boolean; key: boolean; required: boolean }[];
+  methods: MethodDescription[];
+}
+
+export interface InstanceXmlResult {
+  /** The instance as an XML document (what the `amt:` document shows and Put reads back). */
+  xml: string;
+  ref: InstanceRef;
+}
+
+export interface PutXmlParams extends InstanceParams {
+  /** The edited document. */
+  xml: string;
+}
+
+export interface PropertyChange {
+  name: string;
+  /** Text of the value on the device now ('' when absent). */
+  before: string;
+  /** Text of the value in the document ('' when absent). */
+  after: string;
+}
+
+export interface PlanPutResult {
+  /** What the Put would change, compared with the instance on the device now. */
+  changes: PropertyChange[];
+}
+
+export interface PutXmlResult {
+  /** The instance after the Put, as the device reports it (re-read when the reply is empty). */
+  xml: string;
+  changes: PropertyChange[];
+}
+
+export interface EditorInvokeParams extends InstanceParams {
+  method: string;
+  /** Parameter → text (a value, a value-map label, `true`/`false`, or a reference as InstanceRef.text); arrays repeat. */
+  input: Record<string, string | string[]>;
+}
+
+export interface EditorInvokeResult {
+  returnValue: number;
+  returnMeaning: string;
+  output: PropertyView[];
+  /** A plain-text report of the call (for a read-only document). */
+  report: string;
+}
+
+export interface EventLogRecordView {
+  /** ISO 8601 time (the record's seconds, as AMT keeps them). */
+  time: string;
+  severity: string;
+  /** What happened, decoded from the sensor type and event data. */
+  description: string;
+  entity: string;
+  /** The 21 record bytes, base64. */
+  raw: string;
+}
+
+export interface EventLogResult {
+  records: EventLogRecordView[];
+}
+
+export const EditorRequests = {
+  enumeratePage: new RequestType<EnumeratePageParams, EnumeratePageResult, void>('amt/editor/enumeratePage'),
+  getInstance: new RequestType<InstanceParams, InstanceView, void>('amt/editor/getInstance'),
+  describeClass: new RequestType<{ className: string }, ClassDescription, void>('amt/editor/describeClass'),
+  instanceXml: new RequestType<InstanceParams, InstanceXmlResult, void>('amt/editor/instanceXml'),
+  planPut: new RequestType<PutXmlParams, PlanPutResult, void>('amt/editor/planPut'),
+  putXml: new RequestType<PutXmlParams, PutXmlResult, void>('amt/editor/putXml'),
+  invoke: new RequestType<EditorInvokeParams, EditorInvokeResult, void>('amt/editor/invoke'),
+  eventLog: new RequestType<TargetParams, EventLogResult, void>('amt/editor/eventLog'),
+} as const;
+// --- end editor UI ---

@@ -93,8 +93,8 @@ interface Entry {
   endpoint?: { tls: boolean; host: string; port: number };
   sim?: RunningSim;
   simStarting?: Promise<RunningSim>;
-  /** user → client and a hash of the password it was built with. */
-  clients: Map<string, { secret: string; client: WsmanClient }>;
+  /** user → client, a hash of the password and the timeout it was built with. */
+  clients: Map<string, { secret: string; timeout: number | undefined; client: WsmanClient }>;
 }
 
 const NETWORK_ERROR = /^(auth|tls|connection|timeout|http)/;
@@ -210,9 +210,10 @@ export class TargetRegistry {
       throw new AmtError('auth.missing', `No password was given for user "${user}" on ${e.info.label}; enter the AMT password for that account.`);
     }
 
+    const timeout = typeof this.options.timeoutMs === 'function' ? this.options.timeoutMs() : this.options.timeoutMs;
     const secret = hashSecret(user, password);
     const cached = e.clients.get(user);
-    if (cached && cached.secret === secret) return cached.client;
+    if (cached && cached.secret === secret && cached.timeout === timeout) return cached.client;
     if (cached) {
       e.clients.delete(user);
       void Promise.resolve(cached.client.close()).catch(() => undefined);
@@ -225,7 +226,6 @@ export class TargetRegistry {
           ...(e.spec.rejectUnauthorized !== undefined ? { rejectUnauthorized: e.spec.rejectUnauthorized } : {}),
         })
       : tcpTransport(host, port);
-    const timeout = typeof this.options.timeoutMs === 'function' ? this.options.timeoutMs() : this.options.timeoutMs;
     const sink = this.options.trace;
     const raw = new WsmanClient({
       transport,
@@ -235,11 +235,26 @@ export class TargetRegistry {
       ...(sink ? { trace: (ev: { direction: 'request' | 'response'; text: string }) => sink(e.info.id, ev.direction, ev.text) } : {}),
     });
     const client = this.observe(e, user, raw);
-    e.clients.set(user, { secret, client });
+    e.clients.set(user, { secret, timeout, client });
 
     if (opts.verify) {
+      const previous = e.info.state;
       this.setState(e, 'connecting');
-      await client.get('AMT_GeneralSettings', undefined, { signal: opts.signal });
+      try {
+        await client.get('AMT_GeneralSettings', undefined, opts.signal ? { signal: opts.signal } : {});
+      } catch (err) {
+        const code = err instanceof AmtError ? err.code : '';
+        if (code === 'cancelled') {
+          this.setState(e, previous === 'connecting' ? 'disconnected' : previous);
+          throw err;
+        }
+        if (code && !NETWORK_ERROR.test(code)) {
+          // The device answered and accepted the credentials (e.g. with a fault for that class).
+          this.setState(e, 'connected');
+          return client;
+        }
+        throw err; // network and auth failures already set the state through observe()
+      }
     }
     return client;
   }

@@ -52,6 +52,20 @@ describe('TargetRegistry with a remote device', () => {
     }
   });
 
+  test('a changed timeout setting takes effect on the next connect', async () => {
+    let timeoutMs = 5000;
+    const registry = new TargetRegistry({ simulator: false, timeoutMs: () => timeoutMs });
+    try {
+      const { id } = registry.add({ kind: 'remote', url, user: 'admin' });
+      const a = await registry.connect(id, { user: 'admin', password: DEFAULT_ACCOUNT.password });
+      assert.equal(await registry.connect(id, { user: 'admin', password: DEFAULT_ACCOUNT.password }), a);
+      timeoutMs = 7000;
+      assert.notEqual(await registry.connect(id, { user: 'admin', password: DEFAULT_ACCOUNT.password }), a);
+    } finally {
+      await registry.dispose();
+    }
+  });
+
   test('a wrong password is one failed log-on, marks the target and drops the client', async () => {
     const registry = new TargetRegistry({ simulator: false });
     try {

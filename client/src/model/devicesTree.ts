@@ -1,0 +1,223 @@
+/**
+ * The Devices view: every target with its connection state and identity, and under each one
+ * Overview (Identify and firmware versions), Power (state and actions), Classes (the class tree)
+ * and Event log. Expanding a device connects to it (the backend starts the simulator on first use).
+ */
+import { EditorRequests, Requests, type IdentifyResult, type TargetInfo } from '../../../server/src/protocol';
+import type { ClassTree } from './classTree';
+import { describeReading, POWER_ACTIONS, type PowerStore } from './power';
+import { Emitter, errorMessage, type Request } from './request';
+import { infoNode, type TreeModel, type TreeNode } from './tree';
+
+export interface DevicesTreeDeps {
+  request: Request;
+  power: PowerStore;
+  /** The class tree of a device (one per device, shared with the Classes view). */
+  classTree(targetId: string): ClassTree;
+}
+
+type Identity = { id: IdentifyResult } | { error: string };
+
+export class DevicesTree implements TreeModel {
+  private targets: TargetInfo[] | undefined;
+  private readonly deviceNodes = new Map<string, TreeNode>();
+  private readonly powerNodes = new Map<string, TreeNode>();
+  private readonly identities = new Map<string, { promise: Promise<Identity>; result?: Identity }>();
+  private readonly changed = new Emitter<TreeNode | undefined>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly deps: DevicesTreeDeps) {
+    deps.power.onDidChange((targetId) => {
+      const node = this.powerNodes.get(targetId);
+      if (node) {
+        this.decoratePower(node, targetId);
+        this.changed.fire(node);
+      }
+    });
+  }
+
+  /** The backend's list changed (added, removed, connected, failed). */
+  setTargets(targets: TargetInfo[]): void {
+    const sameIds = this.targets !== undefined && this.targets.map((t) => t.id).join('\n') === targets.map((t) => t.id).join('\n');
+    this.targets = targets;
+    for (const t of targets) if (t.state === 'error' || t.state === 'disconnected') this.identities.delete(t.id);
+    if (!sameIds) {
+      this.changed.fire(undefined);
+      return;
+    }
+    for (const t of targets) {
+      const node = this.deviceNodes.get(t.id);
+      if (node) {
+        this.decorateDevice(node, t);
+        this.changed.fire(node);
+      }
+    }
+  }
+
+  /** Asks the backend for the list again and forgets identities (they are read again on expansion). */
+  async reload(): Promise<void> {
+    this.identities.clear();
+    this.targets = undefined;
+    this.changed.fire(undefined);
+  }
+
+  async list(): Promise<TargetInfo[]> {
+    this.targets ??= await this.deps.request(Requests.listTargets, undefined);
+    return this.targets;
+  }
+
+  async roots(): Promise<TreeNode[]> {
+    return (await this.list()).map((t) => {
+      let node = this.deviceNodes.get(t.id);
+      if (!node) {
+        node = { id: `device:${t.id}`, label: t.label, collapsible: 'collapsed', data: { kind: 'device', target: t } };
+        this.deviceNodes.set(t.id, node);
+      }
+      this.decorateDevice(node, t);
+      return node;
+    });
+  }
+
+  async children(node: TreeNode): Promise<TreeNode[]> {
+    const d = node.data;
+    switch (d.kind) {
+      case 'device':
+        return this.deviceRows(d.target);
+      case 'overview':
+        return this.overviewRows(node, d.targetId);
+      case 'power':
+        return POWER_ACTIONS.map((a) => ({
+          id: `${node.id}/${a.action}`,
+          label: a.label,
+          tooltip: `${a.label}: ${a.detail}`,
+          icon: a.icon,
+          collapsible: 'none' as const,
+          contextValue: 'amt.powerAction',
+          command: { id: 'amt.power.action', title: a.label, args: [d.targetId, a.action] },
+          data: { kind: 'powerAction' as const, targetId: d.targetId, action: a.action },
+        }));
+      case 'classes':
+        return this.deps.classTree(d.targetId).roots();
+      case 'eventLog':
+        return this.eventRows(node, d.targetId);
+      case 'schema':
+      case 'class':
+      case 'instance':
+      case 'property':
+        return this.deps.classTree(d.targetId).children(node);
+      default:
+        return [];
+    }
+  }
+
+  /** Identify, once per connection; a failure is remembered until the device changes state. */
+  identity(targetId: string): Promise<Identity> {
+    let entry = this.identities.get(targetId);
+    if (!entry) {
+      const e: { promise: Promise<Identity>; result?: Identity } = {
+        promise: this.deps.request(Requests.identify, { targetId }).then(
+          (id): Identity => ({ id }),
+          (err): Identity => ({ error: errorMessage(err) }),
+        ),
+      };
+      void e.promise.then((result) => {
+        e.result = result;
+        const node = this.deviceNodes.get(targetId);
+        const target = this.targets?.find((t) => t.id === targetId);
+        if (node && target && this.identities.get(targetId) === e) {
+          this.decorateDevice(node, target);
+          this.changed.fire(node);
+        }
+      });
+      this.identities.set(targetId, e);
+      entry = e;
+    }
+    return entry.promise;
+  }
+
+  private decorateDevice(node: TreeNode, t: TargetInfo): void {
+    const identity = this.identities.get(t.id)?.result;
+    const version = identity && 'id' in identity ? identity.id.productVersion : undefined;
+    node.label = t.label;
+    node.data = { kind: 'device', target: t };
+    node.description = [t.state, version].filter(Boolean).join(' · ');
+    node.tooltip = [t.label, t.url, t.user ? `user ${t.user}` : undefined, t.error, identity && 'error' in identity ? identity.error : undefined].filter(Boolean).join('\n');
+    node.icon = t.kind === 'sim' ? 'vm' : 'server';
+    node.iconColor = t.state === 'error' ? 'errorForeground' : t.state === 'connected' ? 'testing.iconPassed' : undefined;
+    node.contextValue = t.removable ? 'amt.device.removable' : 'amt.device';
+  }
+
+  private decoratePower(node: TreeNode, targetId: string): void {
+    const reading = this.deps.power.get(targetId);
+    node.description = describeReading(reading);
+    node.iconColor = reading && 'error' in reading ? 'errorForeground' : undefined;
+  }
+
+  private deviceRows(t: TargetInfo): TreeNode[] {
+    // Connect and identify in the background: the device row shows the version when it arrives.
+    void this.identity(t.id);
+    const base = `device:${t.id}`;
+    let power = this.powerNodes.get(t.id);
+    if (!power) {
+      power = { id: `${base}/power`, label: 'Power', icon: 'zap', collapsible: 'collapsed', contextValue: 'amt.power', data: { kind: 'power', targetId: t.id } };
+      this.powerNodes.set(t.id, power);
+      void this.deps.power.refresh(t.id).catch(() => undefined);
+    }
+    this.decoratePower(power, t.id);
+    return [
+      { id: `${base}/overview`, label: 'Overview', icon: 'info', collapsible: 'collapsed', data: { kind: 'overview', targetId: t.id } },
+      power,
+      { id: `${base}/classes`, label: 'Classes', icon: 'symbol-class', collapsible: 'collapsed', contextValue: 'amt.classes', data: { kind: 'classes', targetId: t.id } },
+      { id: `${base}/eventLog`, label: 'Event log', icon: 'output', collapsible: 'collapsed', contextValue: 'amt.eventLog', data: { kind: 'eventLog', targetId: t.id } },
+    ];
+  }
+
+  private async overviewRows(node: TreeNode, targetId: string): Promise<TreeNode[]> {
+    const identity = await this.identity(targetId);
+    const t = (await this.list()).find((x) => x.id === targetId);
+    const row = (key: string, label: string, description: string | undefined, icon: string) =>
+      infoNode(`${node.id}/${key}`, label, { description: description || '—', tooltip: description, icon, targetId });
+    const rows: TreeNode[] = [row('connection', 'Connection', [t?.state, t?.url].filter(Boolean).join(' · '), 'plug')];
+    if ('error' in identity) {
+      rows.push(infoNode(`${node.id}/error`, 'Not connected', { description: identity.error, tooltip: identity.error, icon: 'error', iconColor: 'errorForeground', targetId }));
+      return rows;
+    }
+    const id = identity.id;
+    rows.push(
+      row('product', 'Product', `${id.productVendor} ${id.productVersion}`.trim(), 'chip'),
+      row('protocol', 'Protocol', id.protocolVersion, 'symbol-interface'),
+      row('dash', 'DASH', id.dashVersion, 'symbol-interface'),
+      row('profiles', 'Security profiles', id.securityProfiles.join(', '), 'shield'),
+      row('server', 'Firmware', id.server, 'server-process'),
+    );
+    try {
+      const versions = await this.deps.classTree(targetId).load('CIM_SoftwareIdentity');
+      for (const v of versions.items) {
+        const version = v.properties.find((p) => p.name === 'VersionString')?.text;
+        const name = v.properties.find((p) => p.name === 'InstanceID')?.text ?? v.label;
+        if (version !== undefined) rows.push(row(`v/${name}`, name, version, 'versions'));
+      }
+    } catch {
+      // Versions are a bonus: a device that refuses CIM_SoftwareIdentity still has its Identify rows.
+    }
+    return rows;
+  }
+
+  private async eventRows(node: TreeNode, targetId: string): Promise<TreeNode[]> {
+    try {
+      const { records } = await this.deps.request(EditorRequests.eventLog, { targetId });
+      if (records.length === 0) return [infoNode(`${node.id}/empty`, 'The event log is empty', { icon: 'circle-outline', targetId })];
+      // Newest first, as event logs are read.
+      return [...records].reverse().map((r, i) =>
+        infoNode(`${node.id}/${records.length - 1 - i}`, r.description, {
+          description: `${r.time.replace('T', ' ').replace(/\.000Z$/, 'Z')} · ${r.severity}`,
+          tooltip: `${r.description}\n${r.time}\nSeverity: ${r.severity}\nEntity: ${r.entity}\nRecord: ${r.raw}`,
+          icon: /critical|non-recoverable/i.test(r.severity) ? 'warning' : 'output',
+          targetId,
+        }),
+      );
+    } catch (err) {
+      return [infoNode(`${node.id}/error`, errorMessage(err), { icon: 'error', iconColor: 'errorForeground', targetId })];
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Host power of each device: the last state read (shared by the Power view, the Devices view and
+ * the status bar) and the actions. Confirmation is the caller's job (a modal naming the device).
+ */
+import { Requests, type PowerAction, type PowerActionResult, type PowerStateResult } from '../../../server/src/protocol';
+import { Emitter, errorMessage, type Request } from './request';
+import { infoNode, type TreeModel, type TreeNode } from './tree';
+
+export const POWER_ACTIONS: readonly { action: PowerAction; label: string; icon: string; detail: string }[] = [
+  { action: 'on', label: 'Power on', icon: 'debug-start', detail: 'turns the host on' },
+  { action: 'off', label: 'Power off', icon: 'debug-stop', detail: 'cuts the host off at once, without asking the OS (data not saved is lost)' },
+  { action: 'reset', label: 'Reset', icon: 'debug-restart', detail: 'resets the host at once, without asking the OS' },
+  { action: 'cycle', label: 'Power cycle', icon: 'sync', detail: 'turns the host off and on again, without asking the OS' },
+  { action: 'soft-off', label: 'Soft off', icon: 'debug-disconnect', detail: 'asks the OS to shut down (needs the OS and AMT 9.0+)' },
+  { action: 'soft-reset', label: 'Soft reset', icon: 'refresh', detail: 'asks the OS to restart (needs the OS and AMT 9.0+)' },
+];
+
+export function actionLabel(action: PowerAction): string {
+  return POWER_ACTIONS.find((a) => a.action === action)?.label ?? action;
+}
+
+export type PowerReading = { state: PowerStateResult; at: number } | { error: string; at: number };
+
+export class PowerStore {
+  private readonly readings = new Map<string, PowerReading>();
+  private readonly changed = new Emitter<string>();
+  /** Fires with the target id whose reading changed. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly request: Request) {}
+
+  get(targetId: string): PowerReading | undefined {
+    return this.readings.get(targetId);
+  }
+
+  /** Reads the power state; a failure is kept as the reading (and thrown). */
+  async refresh(targetId: string): Promise<PowerStateResult> {
+    try {
+      const state = await this.request(Requests.powerState, { targetId });
+      this.set(targetId, { state: { powerState: state.powerState, label: state.label }, at: Date.now() });
+      return state;
+    } catch (err) {
+      this.set(targetId, { error: errorMessage(err), at: Date.now() });
+      throw err;
+    }
+  }
+
+  /** Runs an action; the device's new state (when it reports one) becomes the reading. */
+  async run(targetId: string, action: PowerAction): Promise<PowerActionResult> {
+    const result = await this.request(Requests.powerAction, { targetId, action });
+    if (result.powerState) this.set(targetId, { state: result.powerState, at: Date.now() });
+    else await this.refresh(targetId).catch(() => undefined);
+    return result;
+  }
+
+  private set(targetId: string, reading: PowerReading): void {
+    const before = this.readings.get(targetId);
+    this.readings.set(targetId, reading);
+    if (!before || describeReading(before) !== describeReading(reading)) this.changed.fire(targetId);
+  }
+}
+
+/** `On (2)`, or the error sentence. */
+export function describeReading(r: PowerReading | undefined): string {
+  if (!r) return 'not read yet';
+  return 'state' in r ? `${r.state.label} (${r.state.powerState})` : r.error;
+}
+
+/** The Power view: the selected device's state, then one row per action. */
+export class PowerTree implements TreeModel {
+  private readonly changed = new Emitter<TreeNode | undefined>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly store: PowerStore,
+    private readonly selected: () => { id: string; label: string } | undefined,
+  ) {
+    store.onDidChange((id) => {
+      if (id === this.selected()?.id) this.changed.fire(undefined);
+    });
+  }
+
+  /** The selected device changed. */
+  selectionChanged(): void {
+    this.changed.fire(undefined);
+  }
+
+  async roots(): Promise<TreeNode[]> {
+    const target = this.selected();
+    if (!target) return [];
+    let reading = this.store.get(target.id);
+    if (!reading) {
+      await this.store.refresh(target.id).catch(() => undefined);
+      reading = this.store.get(target.id);
+    }
+    const failed = reading !== undefined && 'error' in reading;
+    const state: TreeNode = {
+      id: `power:${target.id}/state`,
+      label: failed ? 'Power state unknown' : `Power: ${describeReading(reading)}`,
+      description: target.label,
+      tooltip: failed ? describeReading(reading) : `Host power state of ${target.label}, read ${new Date(reading!.at).toLocaleTimeString()}`,
+      icon: failed ? 'error' : 'zap',
+      ...(failed ? { iconColor: 'errorForeground' } : {}),
+      collapsible: 'none',
+      contextValue: 'amt.powerState',
+      data: { kind: 'power', targetId: target.id },
+    };
+    const actions = POWER_ACTIONS.map(
+      (a): TreeNode => ({
+        id: `power:${target.id}/${a.action}`,
+        label: a.label,
+        tooltip: `${a.label}: ${a.detail}`,
+        icon: a.icon,
+        collapsible: 'none',
+        contextValue: 'amt.powerAction',
+        command: { id: 'amt.power.action', title: a.label, args: [target.id, a.action] },
+        data: { kind: 'powerAction', targetId: target.id, action: a.action },
+      }),
+    );
+    return [state, ...actions];
+  }
+
+  async children(): Promise<TreeNode[]> {
+    return [];
+  }
+}
+
+export function powerErrorNode(id: string, message: string): TreeNode {
+  return infoNode(id, message, { icon: 'error', iconColor: 'errorForeground' });
+}

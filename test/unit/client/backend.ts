@@ -1,0 +1,64 @@
+/**
+ * The real backend for client-model tests: `server/src/main.ts --stdio` in a child process (as
+ * vscode-languageclient would start it), joined by a vscode-jsonrpc connection. The models get its
+ * `request` function, exactly the shape the extension's Ctx gives them.
+ *
+ * AMT_BACKEND_ENTRY may name another entry file (e.g. a build in dist/server.js).
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type RequestType } from 'vscode-jsonrpc/node';
+import { Notifications, type TargetInfo } from '../../../server/src/protocol';
+import type { Request } from '../../../client/src/model/request';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface Backend {
+  request: Request;
+  /** Every `amt/targets/changed` notification received so far. */
+  targetChanges: TargetInfo[][];
+  close(): Promise<void>;
+}
+
+export async function startBackend(): Promise<Backend> {
+  const entry = process.env.AMT_BACKEND_ENTRY ?? join(ROOT, 'server/src/main.ts');
+  const args = entry.endsWith('.js') ? [entry, '--stdio'] : ['--import', 'tsx', entry, '--stdio'];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, AMT_WORKBENCH_SIMULATOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const targetChanges: TargetInfo[][] = [];
+  conn.onNotification(Notifications.targetsChanged.method, (t: TargetInfo[]) => targetChanges.push(t));
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { requestTimeoutSeconds: 20 } });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`the backend did not initialize: ${(err as Error).message}\n${stderr}`);
+  }
+  await conn.sendNotification('initialized', {});
+  const request: Request = <P, R>(type: RequestType<P, R, void>, params: P) => conn.sendRequest(type, params) as Promise<R>;
+  return {
+    request,
+    targetChanges,
+    async close() {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      try {
+        await conn.sendRequest('shutdown');
+        await conn.sendNotification('exit');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      conn.dispose();
+      child.stdin.end();
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
