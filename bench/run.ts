@@ -5,16 +5,25 @@
  */
 import { measures } from './measures';
 
-const only = process.argv.slice(2);
-const results: { name: string; lines: string[] }[] = [];
-for (const m of measures) {
-  if (only.length && !only.some((o) => m.name.includes(o))) continue;
-  process.stdout.write(`running: ${m.name} …\n`);
-  results.push({ name: m.name, lines: await m.run() });
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const results: { name: string; lines: string[] }[] = [];
+  for (const m of measures) {
+    if (only.length && !only.some((o) => m.name.includes(o))) continue;
+    process.stdout.write(`running: ${m.name} …\n`);
+    results.push({ name: m.name, lines: await m.run() });
+  }
+  console.log('');
+  for (const r of results) {
+    console.log(`## ${r.name}`);
+    for (const l of r.lines) console.log(`  ${l}`);
+  }
 }
-console.log('');
-for (const r of results) {
-  console.log(`## ${r.name}`);
-  for (const l of r.lines) console.log(`  ${l}`);
-}
-process.exit(0);
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

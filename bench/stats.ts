@@ -25,4 +25,4 @@ export async function time(fn: () => unknown, iterations: number, warmup = Math.
 
 export const fmt = (s: Sample) => `median ${s.median.toFixed(3)} ms, p90 ${s.p90.toFixed(3)} ms (n=${s.n})`;
 
-export const ratio = (a: Sample, b: Sample) => `${(a.median / b.median).toFixed(2)}×`;
+export const ratio = (a: Sample, b: Sample) => `${(a.median / b.median).toPrecision(3)}×`;
