@@ -7,7 +7,8 @@
  * the tab shows; the query carries the exact address, because selector values may hold any
  * character (slashes, nested references) that a path could not.
  */
-import { EditorRequests, type PropertyChange, type PutXmlResult, type Selectors } from '../../../server/src/protocol';
+import { EditorRequests, type PropertyChange, type PutXmlResult } from '../../../server/src/protocol';
+import type { Selectors } from '../../../server/src/wsman/types';
 import type { Request } from './request';
 
 export const INSTANCE_SCHEME = 'amt';

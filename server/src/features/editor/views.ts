@@ -69,8 +69,9 @@ export function instanceLabel(instance: Instance, ref: InstanceRef): string {
     const v = instance.properties[name];
     if (typeof v === 'string' && v.trim() !== '') return v;
   }
-  const keys = Object.entries(ref.selectors).map(([k, v]) => `${k}=${typeof v === 'string' ? v : formatEpr(v)}`);
-  return keys.length > 0 ? keys.join(', ') : instance.className;
+  // Associations have only reference keys: name each end by what it is called, not its full reference.
+  const keys = Object.values(ref.selectors).map((v) => (typeof v === 'string' ? v : shortName(v)));
+  return keys.length > 0 ? keys.join(' · ') : instance.className;
 }
 
 export function instanceView(instance: Instance, ref: InstanceRef, catalog: Catalog): InstanceView {
@@ -86,4 +87,12 @@ export function propertyChanges(before: Instance, after: Instance, catalog: Cata
   const names = [...Object.keys(after.properties), ...Object.keys(before.properties).filter((n) => !(n in after.properties))];
   const text = (i: Instance, n: string) => (n in i.properties ? valueText(i.properties[n]!, (x) => catalog.valueLabel(i.className, n, x)) : '');
   return names.map((name) => ({ name, before: text(before, name), after: text(after, name) })).filter((c) => c.before !== c.after);
+}
+
+function shortName(epr: EndpointReference): string {
+  for (const name of ['Name', 'InstanceID', 'ElementName']) {
+    const v = epr.selectors[name];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return classNameFromUri(epr.resourceUri);
 }
