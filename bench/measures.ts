@@ -1,6 +1,7 @@
 /** The list of benchmark measures `npm run bench` runs; each issue adds its own. */
 import { wsmanMeasures } from './wsman';
 import { lspMeasures } from './lsp';
+import { localMeasures } from './local';
 
 export interface Measure {
   name: string;
@@ -10,4 +11,5 @@ export interface Measure {
 export const measures: Measure[] = [
   { name: 'WS-Man engine against the simulator', run: wsmanMeasures },
   { name: 'wsman language on a 2,000-request file', run: lspMeasures },
+  { name: 'local access: WS-Man over APF/MEI vs direct TCP', run: localMeasures },
 ];

@@ -2,13 +2,17 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/node';
 import { serverOptions } from './bootstrap';
-import type { AmtConfig } from './config';
+import { readConfig, type AmtConfig } from './config';
 
 export function createClient(context: vscode.ExtensionContext, config: AmtConfig, output: vscode.LogOutputChannel): LanguageClient {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'wsman' }],
     outputChannel: output,
-    initializationOptions: { requestTimeoutSeconds: config.requestTimeoutSeconds, trace: config.trace },
+    // A function, so a restarted backend gets the settings of that moment.
+    initializationOptions: () => {
+      const c = readConfig();
+      return { requestTimeoutSeconds: c.requestTimeoutSeconds, trace: c.trace };
+    },
   };
   return new LanguageClient('amt', 'AMT Workbench', serverOptions(context, config), clientOptions);
 }

@@ -1,26 +1,58 @@
-/** Extension entry: starts the backend and wires views and commands. */
+/** Extension entry: starts the backend and wires views, documents, commands and the status bar. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Notifications } from '../../server/src/protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
-import { readConfig } from './config';
+import { readConfig, RESTART_SETTINGS } from './config';
 import { Ctx } from './ctx';
-import { DevicesTree } from './devicesTree';
+import { DeviceStore } from './deviceStore';
+import { DeviceSideProvider, InstanceFileSystem, RESULT_SCHEME, ResultDocuments } from './instanceFs';
+import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { DeviceSecrets } from './secrets';
+import { registerStatusBar } from './statusBar';
+import { registerViews } from './views/views';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('AMT Workbench', { log: true });
-  const config = readConfig();
-  client = createClient(context, config, output);
+  client = createClient(context, readConfig(), output);
   const ctx = new Ctx(context, client, new DeviceSecrets(context.secrets), output);
-  const devices = new DevicesTree(ctx);
-  context.subscriptions.push(output, vscode.window.createTreeView('amt.devices', { treeDataProvider: devices, showCollapseAll: true }), ...registerCommands(ctx, devices));
+  const store = new DeviceStore(context.globalState);
+  const fs = new InstanceFileSystem(ctx, (a) => ctx.classTree(a.targetId).refresh(a.className));
+  const deviceSide = new DeviceSideProvider(fs.docs);
+  const results = new ResultDocuments();
+  const { disposables: views } = registerViews(ctx, () => readConfig().powerPollSeconds);
+
+  context.subscriptions.push(
+    output,
+    ...views,
+    ...registerStatusBar(ctx),
+    vscode.workspace.registerFileSystemProvider(INSTANCE_SCHEME, fs, { isCaseSensitive: true }),
+    vscode.workspace.registerTextDocumentContentProvider(DEVICE_SCHEME, deviceSide),
+    vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
+    ...registerCommands(ctx, { store, deviceSide, results }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void offerRestart();
+    }),
+  );
+
   await client.start();
-  context.subscriptions.push(client.onNotification(Notifications.targetsChanged, (targets) => devices.refresh(targets)));
-  context.subscriptions.push(client.onNotification(Notifications.trace, (t) => output.trace(`[${t.targetId}] ${t.direction}\n${t.text}`)));
+  context.subscriptions.push(
+    client.onNotification(Notifications.targetsChanged, (targets) => ctx.devices.setTargets(targets)),
+    // Only sent while amt.trace.server is on; the backend has already redacted credentials.
+    client.onNotification(Notifications.trace, (t) => output.info(`[${t.targetId}] ${t.direction}\n${t.text}`)),
+  );
+  const problems = await store.restore(ctx.request);
+  if (problems.length > 0) void vscode.window.showWarningMessage(`Some saved devices could not be added: ${problems.join(' ')}`);
+  await ctx.reselect();
+}
+
+async function offerRestart(): Promise<void> {
+  const answer = await vscode.window.showInformationMessage('The AMT backend reads this setting when it starts.', 'Restart Backend', 'Reload Window');
+  if (answer === 'Restart Backend') await vscode.commands.executeCommand('amt.restartBackend');
+  else if (answer === 'Reload Window') await vscode.commands.executeCommand('workbench.action.reloadWindow');
 }
 
 export async function deactivate(): Promise<void> {

@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { AmtError, describeError } from './errors';
 import { Catalog } from './catalog/catalog';
-import { parseCommandLine, USAGE, type Invocation } from './cli/args';
+import { isLocalTarget, parseCommandLine, USAGE, type Invocation } from './cli/args';
+import { runInfo, runLms } from './cli/local';
 import * as fmt from './cli/format';
 import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
 import { getPowerState, requestPowerAction } from './features/power';
@@ -34,12 +35,13 @@ function errorLine(err: unknown, password: string | undefined): string {
 }
 
 async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<number> {
-  const { host, port } = inv.command;
+  const { host, port, mei } = inv.command;
   const sim = await startSimulator({
     host,
     port,
     user: inv.command.user ?? DEFAULT_ACCOUNT.user,
     password: inv.command.password ?? DEFAULT_ACCOUNT.password,
+    ...(mei ? { mei: { path: mei } } : {}),
   }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
     if (err?.code === 'EACCES') throw new AmtError('sim.start', `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port.`);
@@ -50,6 +52,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   });
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
   await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
+  if (sim.mei) await write(process.stdout, `MEI device at ${sim.mei.path}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -71,7 +74,11 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>):
 
   // Raw response envelopes for --xml, and the --trace stream, both come from the client's trace.
   const envelopes: string[] = [];
-  const trace = (_id: string, direction: 'request' | 'response', text: string) => {
+  const trace = (_id: string, direction: 'request' | 'response', text: string, layer: 'http' | 'apf' | 'mei' = 'http') => {
+    if (layer !== 'http') {
+      if (inv.trace) process.stderr.write(`${text}\n`); // APF / MEI: one line per message
+      return;
+    }
     if (inv.trace) process.stderr.write(`${direction === 'request' ? '>>> request' : '<<< response'}\n${text.replace(/\r\n/g, '\n')}\n\n`);
     if (direction === 'response') {
       const split = text.indexOf('\r\n\r\n');
@@ -91,7 +98,23 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>):
     let targetId = DEFAULT_SIM_ID;
     const user = inv.user ?? DEFAULT_ACCOUNT.user;
     let password = inv.password;
-    if (!isSim) {
+    const local = isLocalTarget(inv.target);
+    if (local) {
+      // Without a password: AMT's local system account, read from AMTHI by the target.
+      password ??= process.env.AMT_PASSWORD;
+      if (inv.user && !password) {
+        throw new AmtError('auth.missing', `No password was given for user "${inv.user}"; pass --password (or set AMT_PASSWORD), or leave out --user to use AMT's local system account.`);
+      }
+      const ca = inv.caFile ? await readCa(inv.caFile) : undefined;
+      targetId = registry.add({
+        kind: inv.target as 'local' | 'lms' | 'auto',
+        ...(inv.meiPath ? { meiPath: inv.meiPath } : {}),
+        ...(inv.user ? { user: inv.user } : {}),
+        ...(inv.insecureFingerprint || ca ? { tls: true } : {}),
+        ...(inv.insecureFingerprint ? { trustedFingerprint256: inv.insecureFingerprint } : {}),
+        ...(ca ? { ca } : {}),
+      }).id;
+    } else if (!isSim) {
       password ??= process.env.AMT_PASSWORD;
       const ca = inv.caFile ? await readCa(inv.caFile) : undefined;
       targetId = registry.add({
@@ -106,7 +129,9 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>):
       }
     }
     // The embedded simulator's own account is the default; --user/--password override it.
-    const client = await registry.connect(targetId, { user, ...(password !== undefined ? { password } : {}) });
+    const client = local
+      ? await registry.connect(targetId, password ? { user, password } : undefined)
+      : await registry.connect(targetId, { user, ...(password !== undefined ? { password } : {}) });
 
     const className = (name: string) => canonicalClass(catalog, name);
     try {
@@ -223,6 +248,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const secret = inv.password ?? (inv.target !== 'sim' ? process.env.AMT_PASSWORD : undefined);
   try {
     if (inv.command.name === 'sim') return await runSim(inv as Invocation & { command: { name: 'sim' } });
+    if (inv.command.name === 'lms') return await runLms(inv as Invocation & { command: { name: 'lms' } }, (text) => write(process.stdout, text));
+    if (inv.command.name === 'info') return await runInfo(inv, (text) => write(process.stdout, text));
     return await runDevice(inv, (text) => write(process.stdout, text));
   } catch (err) {
     await write(process.stderr, errorLine(err, secret));

@@ -14,12 +14,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AmtError, describeError } from './errors';
-import { Notifications, Requests, type ErrorData } from './protocol';
+import { EditorRequests, Notifications, Requests, type ErrorData } from './protocol';
+import { describeClass, enumeratePage, eventLog, getInstance, instanceXml, invokeMethod, planPut, putXml } from './features/editor';
 import { Catalog } from './catalog/catalog';
 import { TargetRegistry } from './targets/registry';
 import { getPowerState, requestPowerAction } from './features/power';
 import { resourceUriFor } from './wsman/namespaces';
 import { registerWsmanLanguage } from './lsp';
+import { registerWatchdogRequests } from './features/watchdogRequests';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -108,6 +110,24 @@ handle(Requests.powerAction, async (p, signal) => {
   return requestPowerAction(client, p.action, { signal });
 });
 
-connection.onShutdown(() => registry.dispose());
+handle(EditorRequests.enumeratePage, (p, signal) => enumeratePage(registry, p, signal));
+handle(EditorRequests.getInstance, (p, signal) => getInstance(registry, p, signal));
+handle(EditorRequests.describeClass, (p, signal) => describeClass(registry, p, signal));
+handle(EditorRequests.instanceXml, (p, signal) => instanceXml(registry, p, signal));
+handle(EditorRequests.planPut, (p, signal) => planPut(registry, p, signal));
+handle(EditorRequests.putXml, (p, signal) => putXml(registry, p, signal));
+handle(EditorRequests.invoke, (p, signal) => invokeMethod(registry, p, signal));
+handle(EditorRequests.eventLog, (p, signal) => eventLog(registry, p, signal));
+
+const watchdogRequests = registerWatchdogRequests({
+  handle,
+  notify: (type, params) => void connection.sendNotification(type, params),
+  connect: (id, credentials, signal) => registry.connect(id, credentials, signal),
+});
+
+connection.onShutdown(async () => {
+  await watchdogRequests.dispose();
+  await registry.dispose();
+});
 documents.listen(connection);
 connection.listen();

@@ -9,6 +9,10 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { EndpointReference, Instance, Selectors, WsValue } from './wsman/types';
+import type { AgentActionSpec, AgentActionView, AgentView } from './features/agentPresence';
+import type { DecodedLogRecord } from './features/eventLog';
+import type { AmtEvent } from './features/events/parse';
+import type { WatchdogInfo } from './features/watchdog';
 
 export interface Credentials {
   user: string;
@@ -375,3 +379,84 @@ export const EditorRequests = {
   eventLog: new RequestType<TargetParams, EventLogResult, void>('amt/editor/eventLog'),
 } as const;
 // --- end editor UI ---
+
+// --- OS health watchdog (issue: OS health watchdog end to end) ---
+// The iAMT OS watchdog of the machine the backend runs on (not a target: /dev/watchdogN or the
+// firmware client over MEI), a keepalive loop the backend runs for it, WS-Eventing event streams
+// from a target, its decoded firmware event log, and agent presence. Served by
+// server/src/features/watchdogRequests.ts.
+
+export interface WatchdogDeviceParams {
+  /** A watchdog device path; absent: find the iAMT watchdog. */
+  device?: string;
+}
+
+export interface WatchdogKeepaliveParams extends WatchdogDeviceParams {
+  /** 120..65535; default 120. Heartbeats go every timeout/2. */
+  timeoutSeconds?: number;
+}
+
+export interface WatchdogKeepaliveStatus {
+  running: boolean;
+  path?: string;
+  timeoutSeconds?: number;
+  heartbeats: number;
+  /** Why the last loop ended, when it failed. */
+  error?: string;
+}
+
+export interface EventFollowParams extends TargetParams {
+  /** CIM_FilterCollection InstanceID; default `Intel(r) AMT:All`. */
+  filter?: string;
+}
+
+export interface EventFollowResult {
+  /** Names this stream in `amt/events/event` and `amt/events/unfollow`. */
+  streamId: string;
+  /** The listener URL the device posts to. */
+  notifyTo: string;
+}
+
+export interface AgentParams extends TargetParams {
+  /** The agent GUID. */
+  agent: string;
+}
+
+export interface AgentRegisterParams extends AgentParams {
+  /** Used when the agent's watchdog must be created first. */
+  timeoutIntervalSeconds?: number;
+  startupIntervalSeconds?: number;
+}
+
+export interface AgentAssertParams extends AgentParams {
+  sequenceNumber: number;
+  /** AssertShutdown instead of AssertPresence. */
+  shutdown?: boolean;
+}
+
+export interface AgentAddActionParams extends AgentParams {
+  action: AgentActionSpec;
+}
+
+export const WatchdogRequests = {
+  info: new RequestType<WatchdogDeviceParams, WatchdogInfo, void>('amt/watchdog/info'),
+  startKeepalive: new RequestType<WatchdogKeepaliveParams, WatchdogKeepaliveStatus, void>('amt/watchdog/startKeepalive'),
+  stopKeepalive: new RequestType<void, WatchdogKeepaliveStatus, void>('amt/watchdog/stopKeepalive'),
+  keepaliveStatus: new RequestType<void, WatchdogKeepaliveStatus, void>('amt/watchdog/keepaliveStatus'),
+  followEvents: new RequestType<EventFollowParams, EventFollowResult, void>('amt/events/follow'),
+  unfollowEvents: new RequestType<{ streamId: string }, void, void>('amt/events/unfollow'),
+  readLog: new RequestType<TargetParams, DecodedLogRecord[], void>('amt/log/read'),
+  listAgents: new RequestType<TargetParams, { agents: AgentView[]; actions: AgentActionView[] }, void>('amt/agents/list'),
+  registerAgent: new RequestType<AgentRegisterParams, { sessionSequenceNumber: number; timeoutIntervalSeconds: number }, void>('amt/agents/register'),
+  assertAgent: new RequestType<AgentAssertParams, void, void>('amt/agents/assert'),
+  addAgentAction: new RequestType<AgentAddActionParams, void, void>('amt/agents/addAction'),
+  deleteAgentActions: new RequestType<AgentParams, void, void>('amt/agents/deleteActions'),
+} as const;
+
+export const WatchdogNotifications = {
+  /** One pushed event of a stream started with `amt/events/follow`. */
+  event: new NotificationType<{ streamId: string; targetId: string; event: AmtEvent }>('amt/events/event'),
+  /** Each keepalive heartbeat, and the loop's end (running: false). */
+  keepalive: new NotificationType<WatchdogKeepaliveStatus>('amt/watchdog/keepalive'),
+} as const;
+// --- end OS health watchdog ---

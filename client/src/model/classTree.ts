@@ -63,9 +63,10 @@ export class ClassTree implements TreeModel {
     if (className) {
       this.loads.delete(className);
       this.loaded.delete(className);
+      // The row keeps what it said until the class is read again: redrawing it now, and again
+      // when the new count arrives, would redraw it twice while its children are being fetched.
       const node = this.classNodes.get(className);
       if (node) {
-        this.decorate(node, className);
         this.changed.fire(node);
         return;
       }
@@ -118,19 +119,16 @@ export class ClassTree implements TreeModel {
     }
   }
 
-  /** Every instance of a class (all pages), cached until refresh. */
-  load(className: string): Promise<ClassLoad> {
+  /**
+   * Every instance of a class (all pages), cached until refresh. The class row is redrawn when the
+   * result changes what it says; `quiet` leaves that to the caller (see instanceRows).
+   */
+  load(className: string, quiet = false): Promise<ClassLoad> {
     let p = this.loads.get(className);
     if (!p) {
       p = this.enumerate(className).then(
         (result) => {
           this.loaded.set(className, result);
-          const node = this.classNodes.get(className);
-          if (node) {
-            this.decorate(node, className);
-            // After the caller got its children: the row itself now says "n instances" or the fault.
-            setTimeout(() => this.changed.fire(node), 0);
-          }
           return result;
         },
         (err) => {
@@ -140,7 +138,20 @@ export class ClassTree implements TreeModel {
       );
       this.loads.set(className, p);
     }
+    if (!quiet) {
+      void p.then(() => {
+        const node = this.classNodes.get(className);
+        if (node && this.redecorate(node, className)) this.changed.fire(node);
+      }, () => undefined);
+    }
     return p;
+  }
+
+  /** Decorates the row again; true when what it shows changed. */
+  private redecorate(node: TreeNode, className: string): boolean {
+    const before = `${node.description}|${node.icon}|${node.contextValue}`;
+    this.decorate(node, className);
+    return before !== `${node.description}|${node.icon}|${node.contextValue}`;
   }
 
   private listClasses(): Promise<readonly ClassSummary[]> {
@@ -202,10 +213,14 @@ export class ClassTree implements TreeModel {
   private async instanceRows(node: TreeNode, className: string): Promise<TreeNode[]> {
     let load: ClassLoad;
     try {
-      load = await this.load(className);
+      load = await this.load(className, true);
     } catch (err) {
       return [infoNode(`${node.id}/error`, errorMessage(err), { icon: 'error', iconColor: 'errorForeground', tooltip: errorMessage(err) })];
     }
+    // The row says what was learned. It is redrawn at once only when its children are leaves (a
+    // fault, no instances): VS Code loses expanded rows below a row redrawn while they load, so
+    // an instance count waits for the row's next redraw.
+    if (this.redecorate(node, className) && (load.fault || load.items.length === 0)) setTimeout(() => this.changed.fire(node), 0);
     if (load.fault) {
       return [infoNode(`${node.id}/fault`, `Not served: ${load.fault.subcode}`, { description: load.fault.reason, tooltip: load.fault.message, icon: 'circle-slash' })];
     }

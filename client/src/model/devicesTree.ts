@@ -22,6 +22,8 @@ export class DevicesTree implements TreeModel {
   private targets: TargetInfo[] | undefined;
   private readonly deviceNodes = new Map<string, TreeNode>();
   private readonly powerNodes = new Map<string, TreeNode>();
+  private readonly classesNodes = new Map<string, TreeNode>();
+  private readonly classTrees = new Set<string>();
   private readonly identities = new Map<string, { promise: Promise<Identity>; result?: Identity }>();
   private readonly changed = new Emitter<TreeNode | undefined>();
   readonly onDidChange = this.changed.event;
@@ -61,6 +63,11 @@ export class DevicesTree implements TreeModel {
     this.changed.fire(undefined);
   }
 
+  /** The list as last received, without asking the backend ([] before the first answer). */
+  get known(): readonly TargetInfo[] {
+    return this.targets ?? [];
+  }
+
   async list(): Promise<TargetInfo[]> {
     this.targets ??= await this.deps.request(Requests.listTargets, undefined);
     return this.targets;
@@ -97,14 +104,14 @@ export class DevicesTree implements TreeModel {
           data: { kind: 'powerAction' as const, targetId: d.targetId, action: a.action },
         }));
       case 'classes':
-        return this.deps.classTree(d.targetId).roots();
+        return this.classTree(d.targetId).roots();
       case 'eventLog':
         return this.eventRows(node, d.targetId);
       case 'schema':
       case 'class':
       case 'instance':
       case 'property':
-        return this.deps.classTree(d.targetId).children(node);
+        return this.classTree(d.targetId).children(node);
       default:
         return [];
     }
@@ -133,6 +140,22 @@ export class DevicesTree implements TreeModel {
       entry = e;
     }
     return entry.promise;
+  }
+
+  /**
+   * A device's class tree, whose changes show here too: a changed class row is redrawn as is, a
+   * change to the whole tree (the filter) redraws the device's Classes row.
+   */
+  private classTree(targetId: string) {
+    const tree = this.deps.classTree(targetId);
+    if (!this.classTrees.has(targetId)) {
+      this.classTrees.add(targetId);
+      tree.onDidChange((node) => {
+        const target = node ?? this.classesNodes.get(targetId);
+        if (target) this.changed.fire(target);
+      });
+    }
+    return tree;
   }
 
   private decorateDevice(node: TreeNode, t: TargetInfo): void {
@@ -164,10 +187,15 @@ export class DevicesTree implements TreeModel {
       void this.deps.power.refresh(t.id).catch(() => undefined);
     }
     this.decoratePower(power, t.id);
+    let classes = this.classesNodes.get(t.id);
+    if (!classes) {
+      classes = { id: `${base}/classes`, label: 'Classes', icon: 'symbol-class', collapsible: 'collapsed', contextValue: 'amt.classes', data: { kind: 'classes', targetId: t.id } };
+      this.classesNodes.set(t.id, classes);
+    }
     return [
       { id: `${base}/overview`, label: 'Overview', icon: 'info', collapsible: 'collapsed', data: { kind: 'overview', targetId: t.id } },
       power,
-      { id: `${base}/classes`, label: 'Classes', icon: 'symbol-class', collapsible: 'collapsed', contextValue: 'amt.classes', data: { kind: 'classes', targetId: t.id } },
+      classes,
       { id: `${base}/eventLog`, label: 'Event log', icon: 'output', collapsible: 'collapsed', contextValue: 'amt.eventLog', data: { kind: 'eventLog', targetId: t.id } },
     ];
   }
@@ -191,7 +219,7 @@ export class DevicesTree implements TreeModel {
       row('server', 'Firmware', id.server, 'server-process'),
     );
     try {
-      const versions = await this.deps.classTree(targetId).load('CIM_SoftwareIdentity');
+      const versions = await this.classTree(targetId).load('CIM_SoftwareIdentity');
       for (const v of versions.items) {
         const version = v.properties.find((p) => p.name === 'VersionString')?.text;
         const name = v.properties.find((p) => p.name === 'InstanceID')?.text ?? v.label;

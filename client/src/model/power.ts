@@ -4,7 +4,7 @@
  */
 import { Requests, type PowerAction, type PowerActionResult, type PowerStateResult } from '../../../server/src/protocol';
 import { Emitter, errorMessage, type Request } from './request';
-import { infoNode, type TreeModel, type TreeNode } from './tree';
+import type { TreeModel, TreeNode } from './tree';
 
 export const POWER_ACTIONS: readonly { action: PowerAction; label: string; icon: string; detail: string }[] = [
   { action: 'on', label: 'Power on', icon: 'debug-start', detail: 'turns the host on' },
@@ -97,7 +97,6 @@ export class PowerTree implements TreeModel {
     const state: TreeNode = {
       id: `power:${target.id}/state`,
       label: failed ? 'Power state unknown' : `Power: ${describeReading(reading)}`,
-      description: target.label,
       tooltip: failed ? describeReading(reading) : `Host power state of ${target.label}, read ${new Date(reading!.at).toLocaleTimeString()}`,
       icon: failed ? 'error' : 'zap',
       ...(failed ? { iconColor: 'errorForeground' } : {}),
@@ -123,8 +122,4 @@ export class PowerTree implements TreeModel {
   async children(): Promise<TreeNode[]> {
     return [];
   }
-}
-
-export function powerErrorNode(id: string, message: string): TreeNode {
-  return infoNode(id, message, { icon: 'error', iconColor: 'errorForeground' });
 }

@@ -7,13 +7,22 @@ import { AmtError } from '../errors';
 import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/power';
 
 export const USAGE = `Usage:
-  amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P]
+  amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
+      --mei PATH also exposes it through an emulated MEI device file at PATH (needs root
+      and /dev/fuse; created and mounted, removed on exit), for --target local.
 
-  amtwb [--target URL|sim] [--user U] [--password P] [options] <command>
+  amtwb lms [--listen 127.0.0.1:16992] [--mei PATH]
+      Stand in for Intel LMS: forward each TCP connection to AMT over its own APF channel
+      through the MEI device. Prints "listening on HOST:PORT" once ready (port 0 allowed).
+
+  amtwb [--target URL|sim|local|lms|auto] [--user U] [--password P] [options] <command>
 
 Commands:
+  info                                     what the firmware says over MEI (AMTHI): versions,
+                                           provisioning, UUID, DNS suffix, LAN; --target local,
+                                           lms or auto
   identify                                 WS-Man Identify and the firmware's Server header
   classes                                  list the classes of the built-in class catalog
   get <Class> [--selector K=V ...]         read one instance
@@ -31,6 +40,11 @@ Commands:
 Target and credentials:
   --target URL|sim     http://HOST:16992, https://HOST:16993, or sim (default): a simulator
                        started inside this command with the account admin / P@ssw0rd
+  --target local       AMT on this machine through the MEI device, with our own APF port
+                       forwarding (no LMS needed); --target lms: through an installed LMS on
+                       127.0.0.1:16992; --target auto: the LMS if one listens, else local.
+                       Without --password these use AMT's local system account (from AMTHI).
+  --mei PATH           the MEI device file (default: the first of /dev/mei0 … /dev/mei3)
   --user U             AMT user (default admin)
   --password P         AMT password; for URL targets it may come from the AMT_PASSWORD
                        environment variable instead. It is never printed.
@@ -42,7 +56,9 @@ Output and behaviour:
   --json               print exactly one JSON document (instances as {Property: value})
   --xml                print the raw response envelope(s) instead of text
   --timeout S          per-request timeout in seconds (default 30)
-  --trace              print the WS-Man wire traffic to stderr (Authorization redacted)
+  --trace              print the WS-Man wire traffic to stderr (Authorization redacted); with
+                       local targets and lms also every APF message (decoded) and MEI
+                       message (hex)
   -h, --help           this text
 
 Values:
@@ -72,13 +88,24 @@ const OPTIONS = {
   file: { type: 'string', short: 'f' },
   port: { type: 'string' },
   host: { type: 'string' },
+  mei: { type: 'string' },
+  listen: { type: 'string' },
 } as const;
+
+/** Targets that mean "AMT on this machine" (targets/local/). */
+export const LOCAL_TARGETS = ['local', 'lms', 'auto'] as const;
+export type LocalTargetName = (typeof LOCAL_TARGETS)[number];
+export function isLocalTarget(target: string): target is LocalTargetName {
+  return (LOCAL_TARGETS as readonly string[]).includes(target);
+}
 
 export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string }
+  | { name: 'lms'; host: string; port: number }
+  | { name: 'info' }
   | { name: 'identify' }
   | { name: 'classes' }
   | { name: 'get'; className: string; selectors: string[] }
@@ -90,8 +117,10 @@ export type Command =
 
 export interface Invocation {
   command: Command;
-  /** `sim` or a URL. */
+  /** `sim`, `local`, `lms`, `auto` or a URL. */
   target: string;
+  /** --mei: the MEI device file for local targets, `info` and `lms`. */
+  meiPath?: string;
   user?: string;
   /** From --password only; the CLI adds AMT_PASSWORD for URL targets. */
   password?: string;
@@ -124,6 +153,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     trace: v.trace ?? false,
     ...(v['insecure-fingerprint'] !== undefined ? { insecureFingerprint: v['insecure-fingerprint'] } : {}),
     ...(v.ca !== undefined ? { caFile: v.ca } : {}),
+    ...(v.mei !== undefined ? { meiPath: v.mei } : {}),
   };
   if (v.help) return { ...base, command: { name: 'help' } };
   if (v.json && v.xml) throw usageError('--json and --xml cannot be used together; pick one output format.');
@@ -139,11 +169,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   const only = (allowed: readonly string[], opts: Record<string, unknown>) => {
     for (const [opt, val] of Object.entries(opts)) {
       if (val !== undefined && !allowed.includes(name)) {
-        throw usageError(`--${opt} does not apply to "${name}"; it is used with ${opt === 'port' || opt === 'host' ? 'amtwb sim' : allowedFor(opt)}.`);
+        throw usageError(`--${opt} does not apply to "${name}"; it is used with ${opt === 'port' || opt === 'host' ? 'amtwb sim' : opt === 'listen' ? 'amtwb lms' : allowedFor(opt)}.`);
       }
     }
   };
   only(['sim'], { port: v.port, host: v.host });
+  only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
   only(['get', 'put', 'invoke'], { selector: v.selector });
@@ -160,9 +191,25 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       if (v.target !== undefined) throw usageError('--target does not apply to "sim"; use --host and --port to choose where the simulator listens.');
       const port = v.port === undefined ? 16992 : Number(v.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port "${v.port}" is not a port number; give 0 to 65535 (0 picks a free port).`);
-      command = { name: 'sim', host: v.host ?? '127.0.0.1', port, ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}) };
+      command = {
+        name: 'sim', host: v.host ?? '127.0.0.1', port,
+        ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
+      };
       break;
     }
+    case 'lms': {
+      expectArgs(0, '');
+      if (v.target !== undefined) throw usageError('--target does not apply to "lms", which always talks to AMT on this machine; use --mei to choose the MEI device.');
+      command = { name: 'lms', ...parseListen(v.listen ?? '127.0.0.1:16992') };
+      break;
+    }
+    case 'info':
+      expectArgs(0, '');
+      if (!isLocalTarget(base.target)) {
+        throw usageError('"info" reads the firmware over the MEI device of this machine; add --target local (with --mei PATH for an emulated device), lms or auto.');
+      }
+      command = { name };
+      break;
     case 'identify':
       expectArgs(0, '');
       command = { name };
@@ -199,18 +246,32 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       break;
     }
     default:
-      throw usageError(`"${name}" is not a command; run amtwb --help to see the commands (identify, classes, get, enumerate, put, invoke, power, sim).`);
+      throw usageError(`"${name}" is not a command; run amtwb --help to see the commands (info, identify, classes, get, enumerate, put, invoke, power, sim, lms).`);
   }
-  if (command.name !== 'sim' && command.name !== 'classes' && base.target !== 'sim' && !/^https?:\/\//i.test(base.target)) {
-    throw usageError(`--target "${base.target}" is neither sim nor a URL; write --target http://HOST:16992 or --target https://HOST:16993.`);
+  const local = isLocalTarget(base.target);
+  if (command.name !== 'sim' && command.name !== 'lms' && command.name !== 'classes' && base.target !== 'sim' && !local && !/^https?:\/\//i.test(base.target)) {
+    throw usageError(`--target "${base.target}" is neither sim nor a URL (nor local, lms or auto); write --target http://HOST:16992, https://HOST:16993, sim, local, lms or auto.`);
   }
-  if ((base.insecureFingerprint || base.caFile) && !/^https:\/\//i.test(base.target)) {
+  if (base.meiPath !== undefined && !local && command.name !== 'sim' && command.name !== 'lms') {
+    throw usageError('--mei applies to --target local, lms or auto and to "amtwb sim" and "amtwb lms"; add --target local.');
+  }
+  if ((base.insecureFingerprint || base.caFile) && !/^https:\/\//i.test(base.target) && !local) {
     throw usageError('--insecure-fingerprint and --ca apply only to https:// targets; use --target https://HOST:16993.');
   }
-  if (base.output === 'xml' && (command.name === 'classes' || command.name === 'sim')) {
+  if (base.output === 'xml' && (command.name === 'classes' || command.name === 'sim' || command.name === 'lms' || command.name === 'info')) {
     throw usageError(`--xml does not apply to "${command.name}", which sends nothing to a device; use --json or plain text.`);
   }
   return { ...base, command } as Invocation;
+}
+
+/** `HOST:PORT`, `[v6]:PORT` or just `PORT` (127.0.0.1). */
+function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || !Number.isInteger(port) || port > 65535) {
+    throw usageError(`--listen "${text}" is not an address; write HOST:PORT, for example --listen 127.0.0.1:16992 (port 0 picks a free port).`);
+  }
+  return { host: m[1] || m[2] || '127.0.0.1', port };
 }
 
 function allowedFor(opt: string): string {

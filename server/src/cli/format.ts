@@ -9,6 +9,7 @@ import type { EnumItem, Instance, WsValue } from '../wsman/types';
 import { isDatetime, isEpr } from '../wsman/types';
 import { formatEpr } from '../features/instances';
 import type { PowerStateDetails } from '../features/power';
+import type { AmtInfo, LanInterfaceSettings } from '../amthi';
 
 export type Row = readonly [name: string, value: string];
 
@@ -94,4 +95,33 @@ export function formatPowerAction(result: PowerActionResult): string {
   const rows: Row[] = [['ReturnValue', `${result.returnValue} (${result.returnMeaning})`]];
   if (result.powerState) rows.push(['PowerState', `${result.powerState.powerState} (${result.powerState.label})`]);
   return formatRows(rows);
+}
+
+const CONTROL_MODE: Record<string, string> = { none: 'not provisioned', ccm: 'client control mode', acm: 'admin control mode' };
+const PROVISIONING: Record<string, string> = { pre: 'pre-provisioning', in: 'in provisioning', post: 'post-provisioning' };
+
+/** `amtwb info`: what AMTHI and MKHI report, AMT's own version first. */
+export function formatAmtInfo(info: AmtInfo): string {
+  const rows: Row[] = [['AMT', info.amtEnabled ? 'enabled' : 'disabled (or not present) in the firmware']];
+  if (info.featureStateError) rows.push(['Feature state', `unknown (${info.featureStateError})`]);
+  if (info.amtVersion) {
+    const build = info.codeVersions?.versions.find((v) => v.description === 'Build Number')?.version;
+    rows.push(['Version', build ? `${info.amtVersion} (build ${build})` : info.amtVersion]);
+  }
+  if (info.provisioningState) rows.push(['Provisioning', PROVISIONING[info.provisioningState] ?? info.provisioningState]);
+  if (info.controlMode) rows.push(['Control mode', CONTROL_MODE[info.controlMode] ?? info.controlMode]);
+  if (info.uuid) rows.push(['UUID', info.uuid]);
+  if (info.dnsSuffix !== undefined) rows.push(['DNS suffix', info.dnsSuffix || '(none)']);
+  if (info.wired) rows.push(['Wired LAN', lan(info.wired)]);
+  if (info.wireless) rows.push(['Wireless LAN', lan(info.wireless)]);
+  if (info.codeVersions) {
+    rows.push(['BIOS', info.codeVersions.biosVersion]);
+    for (const v of info.codeVersions.versions) rows.push([v.description, v.version]);
+  }
+  return formatRows(rows);
+}
+
+function lan(l: LanInterfaceSettings): string {
+  if (!l.enabled) return 'disabled';
+  return `${l.ipv4}, MAC ${l.mac}, ${l.dhcpEnabled ? `DHCP (${l.dhcpMode})` : 'static'}, link ${l.linkUp ? 'up' : 'down'}`;
 }

@@ -4,6 +4,7 @@
  * WS-Man service, the HTTP front and later features (watchdog, events, MEI) all read and change
  * this object, and it emits events so they can observe one another:
  *
+ * - `request` {action?, resourceUri?}               when a WS-Man request was read, before it is applied
  * - `power`  {previous, requested, state, steps}   after RequestPowerStateChange changed the state
  * - `put`    {className, instance, changed}        after a Put changed an instance
  * - `log`    {record}                              after a message-log record was added
@@ -11,13 +12,25 @@
  * - `opt-in` {state, code?}                        after a user-consent step (IPS_OptInService)
  * - `fault`  {fault, why}                          after a request was answered with a fault
  * - `clock`  {now}                                 after advance() moved the clock
+ * - `watchdog` {state, timeoutSeconds, expiries}    the OS-health watchdog armed, stopped or expired
+ * - `agent-presence` {deviceId, previous, state}   an agent-presence watchdog changed state
+ * - `alert`  {indication, subscribers}             an event was raised (WS-Eventing indication)
+ * - `subscription` {change, id}                    a subscription was made, renewed, ended or expired
+ * - `event-delivery` {id, messageId, ok, error?}   one push to a subscriber finished
+ *
+ * Time: the device clock is wall time (scaled by `setTimeScale`, for demos) plus what advance()
+ * added. Firmware timers (watchdogs, subscription expiry) are checked in refresh(), which runs on
+ * every request, after advance(), and from one real timer armed for the earliest deadline.
  */
 import { EventEmitter } from 'node:events';
+import { AgentPresence } from './agent-presence';
 import { allClasses, classByName } from './classes/registry';
+import { EventSubscriptions } from './eventing/subscriptions';
 import { makeIdentity, type DeviceIdentity } from './identity';
 import { bootRecords, RECORD_DEFAULTS, type LogRecord } from './message-log';
 import { availableRequestedPowerStates, planPowerChange, POWER } from './power-states';
 import type { PropMap } from './values';
+import { OsWatchdog } from './watchdog/state';
 
 export interface SimDeviceOptions {
   name?: string;
@@ -28,6 +41,11 @@ export interface SimDeviceOptions {
   firmwareBuild?: string;
   /** Enumeration contexts unused for this long (device-clock time) become invalid. Default 60000. */
   enumerationContextTtlMs?: number;
+  /**
+   * Adds this many generated component entries to CIM_SoftwareIdentity, so an enumeration can be
+   * made as large as a test or benchmark needs (bulk transfer over APF windows). Default 0.
+   */
+  extraSoftwareIdentities?: number;
 }
 
 /** Knobs tests and users may turn on a live device. */
@@ -41,6 +59,8 @@ export interface DeviceSettings {
   identifyRequiresAuth: boolean;
   /** Open enumeration contexts kept at most; the least recently used one is dropped beyond it. */
   maxEnumerationContexts: number;
+  /** Event subscriptions kept at most (AMT 6.0+ allows 9, spec §4.9); more get QuotaLimit. */
+  maxSubscriptions: number;
 }
 
 /** The IdentifyResponse fields (spec §1.6 leaves them open, so they are configurable). */
@@ -74,14 +94,27 @@ export class SimDevice extends EventEmitter {
   /** Digest accounts: user name → password. The admin account is the one given at construction. */
   readonly accounts = new Map<string, string>();
   readonly adminUser: string;
+  /** Generated CIM_SoftwareIdentity entries beyond the real ones (SimDeviceOptions). */
+  readonly extraSoftwareIdentities: number;
   /** Digest responses that named a known nonce format but a wrong user or password. */
   failedLogins = 0;
   /** User-consent state kept beside IPS_OptInService (the code is what the host screen shows). */
   readonly optIn: { code?: string; expiresAt?: number } = {};
   /** AMT's real-time clock minus the device clock, changed by SetHighAccuracyTimeSynch. */
   rtcOffsetMs = 0;
+  /** The firmware's OS-health watchdog (the MEI watchdog client's timer, spec protocols.md §5). */
+  readonly watchdog: OsWatchdog;
+  /** WS-Eventing subscriptions and the push delivery of indications (spec wsman-amt.md §4.9). */
+  readonly eventing: EventSubscriptions;
+  /** Agent-presence watchdog timers and their actions (spec wsman-amt.md §4.8). */
+  readonly agentPresence: AgentPresence;
 
   private clockOffsetMs = 0;
+  /** Device-clock ms per wall-clock ms, and the instants (wall, device) it applies from. */
+  private timeScale = 1;
+  private scaleBase = { wall: Date.now(), device: Date.now() };
+  private wake: { at: number; timer: NodeJS.Timeout } | undefined;
+  private disposed = false;
   private messageCounter = 0;
   private enumerationCounter = 0;
   private readonly store = new Map<string, PropMap[]>();
@@ -96,6 +129,7 @@ export class SimDevice extends EventEmitter {
       digestQop: 'auth',
       identifyRequiresAuth: false,
       maxEnumerationContexts: 64,
+      maxSubscriptions: 9,
     };
     const major = this.identity.firmwareVersion.split('.').slice(0, 2).join('.');
     this.identify = {
@@ -108,8 +142,12 @@ export class SimDevice extends EventEmitter {
         'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/digest',
       ],
     };
+    this.watchdog = new OsWatchdog(this);
+    this.eventing = new EventSubscriptions(this);
+    this.agentPresence = new AgentPresence(this);
     this.adminUser = options.user ?? 'admin';
     this.accounts.set(this.adminUser, options.password ?? 'P@ssw0rd');
+    this.extraSoftwareIdentities = Math.max(0, Math.floor(options.extraSoftwareIdentities ?? 0));
     this.records = bootRecords(Math.floor(this.now() / 1000));
     for (const def of allClasses()) {
       if (def.initial) this.store.set(def.name, def.initial(this));
@@ -120,12 +158,12 @@ export class SimDevice extends EventEmitter {
 
   // ---- clock ---------------------------------------------------------------------------------
 
-  /** Device-clock time in ms since the Unix epoch: wall time plus everything advance() added. */
+  /** Device-clock time in ms since the Unix epoch: (scaled) wall time plus everything advance() added. */
   now(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.scaleBase.device + (Date.now() - this.scaleBase.wall) * this.timeScale + this.clockOffsetMs;
   }
 
-  /** Moves the device clock forward, so expiry (contexts, nonces, opt-in codes) needs no sleeping. */
+  /** Moves the device clock forward, so expiry (contexts, nonces, opt-in codes, watchdogs) needs no sleeping. */
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError('The device clock only moves forward.');
     this.clockOffsetMs += ms;
@@ -133,9 +171,59 @@ export class SimDevice extends EventEmitter {
     this.emit('clock', { now: this.now() });
   }
 
-  /** Runs the time-driven housekeeping of every class (e.g. an opt-in code lapsing). */
+  /**
+   * Lets the device clock run `scale` times faster than the wall clock from now on (demos: a 120 s
+   * watchdog expires in 2 s at 60×). Everything on the device clock speeds up alike (nonces,
+   * enumeration contexts, the RTC), as a fast firmware clock would.
+   */
+  setTimeScale(scale: number): void {
+    if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`A time scale must be a positive number, not ${scale}.`);
+    const device = this.now() - this.clockOffsetMs;
+    this.scaleBase = { wall: Date.now(), device };
+    this.timeScale = scale;
+    this.scheduleWake();
+  }
+
+  get clockScale(): number {
+    return this.timeScale;
+  }
+
+  /** Runs the time-driven housekeeping: every class (e.g. an opt-in code lapsing) and the firmware timers. */
   refresh(): void {
     for (const def of allClasses()) def.refresh?.(this);
+    this.watchdog.check();
+    this.agentPresence.check();
+    this.eventing.expire();
+    this.scheduleWake();
+  }
+
+  /**
+   * Arms one real timer for the earliest firmware deadline, so timers expire without requests or
+   * advance() calls (a hung OS sends nothing). Unref'd: it never keeps a process alive by itself.
+   */
+  scheduleWake(): void {
+    const deadlines = [this.watchdog.deadline(), this.agentPresence.nextDeadline(), this.eventing.nextDeadline()];
+    const at = Math.min(...deadlines.filter((d): d is number => d !== undefined));
+    if (this.wake?.at === at) return;
+    if (this.wake) clearTimeout(this.wake.timer);
+    this.wake = undefined;
+    if (!Number.isFinite(at) || this.disposed) return;
+    // Wall-clock delay until the device clock reaches `at`; +1 so the check sees it as reached.
+    const delay = Math.min(Math.max(0, (at - this.now()) / this.timeScale) + 1, 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.wake = undefined;
+      this.refresh();
+    }, delay);
+    timer.unref();
+    this.wake = { at, timer };
+  }
+
+  /** Stops the firmware timers and any pending event deliveries' retries (the simulator is closing). */
+  dispose(): void {
+    this.disposed = true;
+    if (this.wake) clearTimeout(this.wake.timer);
+    this.wake = undefined;
+    this.eventing.dispose();
   }
 
   /** AMT's own real-time clock in Unix seconds (what GetLowAccuracyTimeSynch reports). */

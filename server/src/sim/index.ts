@@ -5,6 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { SimDevice } from './device';
+import { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
 import { createHttpFront } from './http-server';
 import { WsmanService } from './wsman-service';
 
@@ -24,6 +25,10 @@ export interface SimulatorOptions {
   name?: string;
   /** Enumeration contexts lapse after this much device-clock time without use; default 60000. */
   enumerationContextTtlMs?: number;
+  /** Generated CIM_SoftwareIdentity entries, for large enumerations; default 0. */
+  extraSoftwareIdentities?: number;
+  /** Also expose the device through an emulated MEI device file (needs root and /dev/fuse). */
+  mei?: AttachMeiOptions;
 }
 
 export interface Simulator {
@@ -32,6 +37,8 @@ export interface Simulator {
   readonly host: string;
   readonly port: number;
   readonly device: SimDevice;
+  /** The emulated MEI device, when started with `mei`. */
+  readonly mei?: AttachedMei;
   /** Feeds any Duplex (e.g. an APF channel) into the same HTTP service. */
   handleConnection(stream: Duplex): void;
   close(): Promise<void>;
@@ -44,6 +51,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     user: options.user ?? DEFAULT_ACCOUNT.user,
     password: options.password ?? DEFAULT_ACCOUNT.password,
     enumerationContextTtlMs: options.enumerationContextTtlMs,
+    extraSoftwareIdentities: options.extraSoftwareIdentities,
   });
   const front = createHttpFront(device, new WsmanService(device), options.tls);
   await new Promise<void>((resolve, reject) => {
@@ -56,15 +64,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const address = front.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 16992);
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  const handleConnection = (stream: Duplex) => front.feed(stream);
+  let mei: AttachedMei | undefined;
+  if (options.mei) {
+    try {
+      mei = await attachMei({ device, handleConnection }, options.mei);
+    } catch (err) {
+      await front.close();
+      throw err;
+    }
+  }
   let closed: Promise<void> | undefined;
   return {
     url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}/wsman`,
     host,
     port,
     device,
-    handleConnection: (stream) => front.feed(stream),
-    close: () => (closed ??= front.close()),
+    ...(mei ? { mei } : {}),
+    handleConnection,
+    close: () => (closed ??= Promise.all([mei?.close(), front.close()]).then(() => undefined)),
   };
 }
 
 export { SimDevice } from './device';
+export { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';

@@ -13,7 +13,8 @@ import { faultEnvelope, WsmanFault } from './wsman/faults';
 import { identify, isIdentify } from './wsman/identify';
 import { invoke } from './wsman/invoke';
 import { peekMessageId, readRequest, type WsmanRequest } from './wsman/request';
-import { get, put } from './wsman/transfer';
+import { create, get, put, remove } from './wsman/transfer';
+import { renew, subscribe, unsubscribe } from './eventing/handlers';
 
 export interface WsmanReply {
   readonly status: number;
@@ -27,23 +28,19 @@ const MIN_ENVELOPE_SIZE = 50_000;
 
 type Handler = (ctx: OpContext) => Reply;
 
-const UNSUPPORTED = (what: string): Handler => () => {
-  throw new WsmanFault('ActionNotSupported', `${what} is not implemented by the simulator`);
-};
-
 const HANDLERS: Record<string, Handler> = {
   [ACTION.get]: get,
   [ACTION.put]: put,
   [ACTION.enumerate]: enumerate,
   [ACTION.pull]: pull,
   [ACTION.release]: release,
-  // The served classes are fixed firmware objects: nothing to create or delete (README).
-  [ACTION.create]: UNSUPPORTED('Create'),
-  [ACTION.delete]: UNSUPPORTED('Delete'),
-  // Eventing arrives with a later feature.
-  [ACTION.subscribe]: UNSUPPORTED('Subscribe'),
-  [ACTION.unsubscribe]: UNSUPPORTED('Unsubscribe'),
-  [ACTION.renew]: UNSUPPORTED('Renew'),
+  // Only classes with a create/remove hook (agent-presence watchdogs) allow these (README).
+  [ACTION.create]: create,
+  [ACTION.delete]: remove,
+  // WS-Eventing against CIM_FilterCollection / CIM_FilterCollectionSubscription (eventing/).
+  [ACTION.subscribe]: subscribe,
+  [ACTION.unsubscribe]: unsubscribe,
+  [ACTION.renew]: renew,
 };
 
 export class WsmanService {
@@ -66,6 +63,8 @@ export class WsmanService {
     let req: WsmanRequest | undefined;
     try {
       req = readRequest(xml);
+      // Before dispatch, so an observer can count (or disturb) a request before it is applied.
+      this.device.emit('request', { action: req.action, resourceUri: req.resourceUri });
       this.device.refresh();
       const reply = this.dispatch(req);
       return { status: 200, fault: false, xml: replyEnvelope(reply, req.messageId, this.device.nextMessageId()) };

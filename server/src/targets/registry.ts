@@ -7,7 +7,9 @@
  * - `sim`: an embedded simulator, started in this process on first connect and stopped on dispose.
  * - `remote`: an AMT device over HTTP (16992) or HTTPS (16993). The password is never stored here:
  *   it arrives with each call and lives only inside the WsmanClient built for it.
- * - `local` / `lms`: through the MEI device or an installed LMS (not available yet).
+ * - `local`: AMT on this machine through our own APF session over the MEI device; `lms`: through
+ *   an installed LMS on 127.0.0.1:16992; `auto`: whichever of the two is there (targets/local/).
+ *   Without a password these use AMT's local system account, read from AMTHI.
  *
  * Clients are cached per target and user; a different password for the same user replaces the
  * client. Outcomes of calls made through a client update the target's state (connected / error).
@@ -17,8 +19,14 @@ import { AmtError } from '../errors';
 import type { Credentials, TargetInfo, TargetKind } from '../protocol';
 import { WsmanClient, tcpTransport, tlsTransport } from '../wsman';
 import { DEFAULT_ACCOUNT, startSimulator } from '../sim';
+import { LocalTarget, type LocalKind } from './local/target';
+import type { LocalTrace } from './local/trace';
 
-export type TraceSink = (targetId: string, direction: 'request' | 'response', text: string) => void;
+/**
+ * Receives trace lines: `http` = one redacted WS-Man request or response; `apf` / `mei` = one
+ * decoded APF message or one MEI message in hex (local targets; firmware debugging).
+ */
+export type TraceSink = (targetId: string, direction: 'request' | 'response', text: string, layer?: 'http' | 'apf' | 'mei') => void;
 
 export interface SimTargetSpec {
   kind: 'sim';
@@ -49,13 +57,29 @@ export interface RemoteTargetSpec {
   rejectUnauthorized?: boolean;
 }
 
+/** AMT on this machine: `local` (own APF over MEI), `lms` (installed LMS), `auto` (see detect.ts). */
 export interface LocalTargetSpec {
-  kind: 'local' | 'lms';
+  kind: LocalKind;
   id?: string;
   label?: string;
+  /** MEI device file; default the first of /dev/mei0 … /dev/mei3 with the firmware client. */
+  meiPath?: string;
+  /** lms/auto: where the LMS listens; default 127.0.0.1:16992 (16993 with TLS). */
+  lmsHost?: string;
+  lmsPort?: number;
+  /** Default user when credentials carry a password but no user; default admin. */
+  user?: string;
+  /** Use TLS (AMT port 16993). */
+  tls?: boolean;
+  trustedFingerprint256?: string;
+  ca?: string;
+  rejectUnauthorized?: boolean;
 }
 
 export type TargetSpec = SimTargetSpec | RemoteTargetSpec | LocalTargetSpec;
+
+/** User name shown (and used as cache key) when a local target runs on AMT's local system account. */
+export const LOCAL_ACCOUNT = '(local system account)';
 
 export interface TargetRegistryOptions {
   /**
@@ -93,11 +117,13 @@ interface Entry {
   endpoint?: { tls: boolean; host: string; port: number };
   sim?: RunningSim;
   simStarting?: Promise<RunningSim>;
+  /** local / lms / auto. */
+  local?: LocalTarget;
   /** user → client, a hash of the password and the timeout it was built with. */
   clients: Map<string, { secret: string; timeout: number | undefined; client: WsmanClient }>;
 }
 
-const NETWORK_ERROR = /^(auth|tls|connection|timeout|http)/;
+const NETWORK_ERROR = /^(auth|tls|connection|timeout|http|mei|apf|local|target\.unavailable)/;
 
 export class TargetRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -149,10 +175,10 @@ export class TargetRegistry {
         endpoint,
         clients: new Map(),
       };
-    } else if (spec.kind === 'local' || spec.kind === 'lms') {
-      throw notAvailable(spec.kind);
+    } else if (spec.kind === 'local' || spec.kind === 'lms' || spec.kind === 'auto') {
+      entry = this.localEntry(spec, internal.removable ?? true);
     } else {
-      throw new AmtError('target.invalid', `Unknown device kind "${(spec as { kind: string }).kind}"; use "sim" or "remote".`);
+      throw new AmtError('target.invalid', `Unknown device kind "${(spec as { kind: string }).kind}"; use "sim", "remote", "local", "lms" or "auto".`);
     }
     if (this.entries.has(entry.info.id)) {
       throw new AmtError('target.exists', `A device "${entry.info.id}" is already in the list; pick it from the list or remove it first.`);
@@ -187,6 +213,7 @@ export class TargetRegistry {
     const opts: ConnectOptions = isAbortSignal(signalOrOptions) ? { signal: signalOrOptions } : (signalOrOptions ?? {});
     const e = this.entry(id);
     opts.signal?.throwIfAborted();
+    if (e.local) return this.connectLocal(e, e.local, credentials, opts);
 
     let host: string;
     let port: number;
@@ -204,7 +231,7 @@ export class TargetRegistry {
       ({ host, port, tls } = e.endpoint);
       user = credentials?.user || e.spec.user;
     } else {
-      throw notAvailable(e.spec.kind as TargetKind);
+      throw new AmtError('target.invalid', `"${e.info.label}" has no way to be reached.`);
     }
     if (password === undefined || password === '') {
       throw new AmtError('auth.missing', `No password was given for user "${user}" on ${e.info.label}; enter the AMT password for that account.`);
@@ -236,27 +263,99 @@ export class TargetRegistry {
     });
     const client = this.observe(e, user, raw);
     e.clients.set(user, { secret, timeout, client });
+    return opts.verify ? this.verify(e, client, opts.signal) : client;
+  }
 
-    if (opts.verify) {
-      const previous = e.info.state;
-      this.setState(e, 'connecting');
-      try {
-        await client.get('AMT_GeneralSettings', undefined, opts.signal ? { signal: opts.signal } : {});
-      } catch (err) {
-        const code = err instanceof AmtError ? err.code : '';
-        if (code === 'cancelled') {
-          this.setState(e, previous === 'connecting' ? 'disconnected' : previous);
-          throw err;
-        }
-        if (code && !NETWORK_ERROR.test(code)) {
-          // The device answered and accepted the credentials (e.g. with a fault for that class).
-          this.setState(e, 'connected');
-          return client;
-        }
-        throw err; // network and auth failures already set the state through observe()
+  /** Makes one authenticated request (Get AMT_GeneralSettings); the target state follows the outcome. */
+  private async verify(e: Entry, client: WsmanClient, signal?: AbortSignal): Promise<WsmanClient> {
+    const previous = e.info.state;
+    this.setState(e, 'connecting');
+    try {
+      await client.get('AMT_GeneralSettings', undefined, signal ? { signal } : {});
+    } catch (err) {
+      const code = err instanceof AmtError ? err.code : '';
+      if (code === 'cancelled') {
+        this.setState(e, previous === 'connecting' ? 'disconnected' : previous);
+        throw err;
       }
+      if (code && !NETWORK_ERROR.test(code)) {
+        // The device answered and accepted the credentials (e.g. with a fault for that class).
+        this.setState(e, 'connected');
+        return client;
+      }
+      throw err; // network and auth failures already set the state through observe()
     }
     return client;
+  }
+
+  private localEntry(spec: LocalTargetSpec, removable: boolean): Entry {
+    const id = spec.id ?? this.freeId(spec.kind);
+    const label = spec.label || { local: 'This computer (MEI)', lms: 'This computer (LMS)', auto: 'This computer' }[spec.kind];
+    const sink = this.options.trace;
+    const trace: LocalTrace | undefined = sink ? (direction, layer, text) => sink(id, direction === 'send' ? 'request' : 'response', text, layer) : undefined;
+    const tls = spec.tls || spec.trustedFingerprint256 || spec.ca
+      ? {
+          ...(spec.ca ? { ca: spec.ca } : {}),
+          ...(spec.trustedFingerprint256 ? { trustedFingerprint256: spec.trustedFingerprint256 } : {}),
+          ...(spec.rejectUnauthorized !== undefined ? { rejectUnauthorized: spec.rejectUnauthorized } : {}),
+        }
+      : undefined;
+    const local = new LocalTarget({
+      kind: spec.kind,
+      ...(spec.meiPath ? { meiPath: spec.meiPath } : {}),
+      ...(spec.lmsHost || spec.lmsPort ? { lms: { ...(spec.lmsHost ? { host: spec.lmsHost } : {}), ...(spec.lmsPort ? { port: spec.lmsPort } : {}) } } : {}),
+      ...(tls ? { tls } : {}),
+    }, trace);
+    const kind: TargetKind = spec.kind === 'lms' ? 'lms' : 'local';
+    return {
+      spec: { ...spec, id, label },
+      info: { id, kind, label, ...(spec.kind === 'lms' ? { url: lmsUrl(local) } : {}), user: spec.user ?? LOCAL_ACCOUNT, removable, state: 'disconnected' },
+      clients: new Map(),
+      local,
+    };
+  }
+
+  /**
+   * Local kinds: with a password, that account (user defaulting to the spec's, else admin);
+   * without one, AMT's local system account from AMTHI, read for every new session.
+   */
+  private async connectLocal(e: Entry, local: LocalTarget, credentials: Credentials | { user?: string; password?: string } | undefined, opts: ConnectOptions): Promise<WsmanClient> {
+    const spec = e.spec as LocalTargetSpec;
+    const password = credentials?.password || undefined;
+    const user = password ? credentials?.user || spec.user || DEFAULT_ACCOUNT.user : LOCAL_ACCOUNT;
+    const timeout = typeof this.options.timeoutMs === 'function' ? this.options.timeoutMs() : this.options.timeoutMs;
+    const secret = hashSecret(user, password ?? '');
+    const cached = e.clients.get(user);
+    if (cached && cached.secret === secret && cached.timeout === timeout) return cached.client;
+    if (cached) {
+      e.clients.delete(user);
+      void Promise.resolve(cached.client.close()).catch(() => undefined);
+    }
+    const sink = this.options.trace;
+    const previous = e.info.state;
+    this.setState(e, 'connecting');
+    let raw: WsmanClient;
+    try {
+      raw = await local.client({
+        ...(password ? { credentials: { user, password } } : {}),
+        ...(timeout ? { timeoutMs: timeout } : {}),
+        ...(sink ? { trace: (ev: { direction: 'request' | 'response'; text: string }) => sink(e.info.id, ev.direction, ev.text, 'http') } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } catch (err) {
+      const cancelled = err instanceof AmtError && err.code === 'cancelled';
+      if (cancelled) this.setState(e, previous === 'connecting' ? 'disconnected' : previous);
+      else this.setState(e, 'error', (err as Error).message);
+      throw err;
+    }
+    if (local.route === 'lms') {
+      e.info.kind = 'lms';
+      e.info.url = lmsUrl(local);
+    }
+    this.setState(e, 'connected');
+    const client = this.observe(e, user, raw);
+    e.clients.set(user, { secret, timeout, client });
+    return opts.verify ? this.verify(e, client, opts.signal) : client;
   }
 
   /** The simulator's base URL (`http://127.0.0.1:PORT`) once started; starts it if needed. */
@@ -347,6 +446,7 @@ export class TargetRegistry {
     e.sim = undefined;
     e.simStarting = undefined;
     if (sim) await Promise.resolve(sim.close()).catch(() => undefined);
+    await e.local?.close().catch(() => undefined);
   }
 
   /** Wraps a client so each call's outcome updates the target state; a refused login evicts it. */
@@ -436,9 +536,9 @@ function hashSecret(user: string, password: string): string {
   return createHash('sha256').update(`${user}\0${password}`).digest('hex');
 }
 
-function notAvailable(kind: string): AmtError {
-  const what = kind === 'lms' ? 'Devices reached through an installed Intel LMS' : 'The local AMT device (through /dev/mei0)';
-  return new AmtError('target.unavailable', `${what} cannot be used yet in this version of AMT Workbench; connect to the device over the network (http://HOST:16992) or use the simulator.`);
+function lmsUrl(local: LocalTarget): string {
+  const { host, port } = local.lmsEndpoint;
+  return `${local.config.tls ? 'https' : 'http'}://${formatHost(host)}:${port}`;
 }
 
 function isAbortSignal(v: unknown): v is AbortSignal {

@@ -14,3 +14,22 @@ export function redactHead(head: string): string {
 export function redactBody(xml: string): string {
   return xml.replace(SECRET_ELEMENT, (_m, tag: string, attrs: string | undefined) => `<${tag}${attrs ?? ''}>[redacted]</${tag}>`);
 }
+
+/**
+ * Where the secrets are in raw HTTP text (as redactHead/redactBody find them): [start, end) of
+ * every Authorization value and password-like element content. For traces of bytes that cannot be
+ * rewritten as text, e.g. the hex of an APF channel's data on the MEI device.
+ */
+export function secretSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  // Also a value cut off by the end of the text (bytes split across messages).
+  for (const m of text.matchAll(/(?:^|\n)((?:proxy-)?authorization:[ \t]*)([^\r\n]*)/gi)) {
+    const from = m.index! + m[0].length - m[2]!.length;
+    spans.push([from, from + m[2]!.length]);
+  }
+  for (const m of text.matchAll(SECRET_ELEMENT)) {
+    const from = m.index! + m[0].length - `</${m[1]}>`.length - m[3]!.length;
+    spans.push([from, from + m[3]!.length]);
+  }
+  return spans;
+}

@@ -23,6 +23,8 @@ export interface TlsTransportOptions {
   trustedFingerprint256?: string;
   /** false skips verification entirely (not recommended); default true. */
   rejectUnauthorized?: boolean;
+  /** Run TLS over a stream from this transport (e.g. an APF channel) instead of a new TCP connection. */
+  via?: Transport;
 }
 
 export function tcpTransport(host: string, port: number): Transport {
@@ -44,11 +46,11 @@ export function tlsTransport(host: string, port: number, opts: TlsTransportOptio
   const target = hostPort(host, port);
   const pinned = opts.trustedFingerprint256 ? normalizeFingerprint(opts.trustedFingerprint256) : undefined;
   const open = async (signal?: AbortSignal): Promise<Duplex> => {
+    const inner = opts.via ? await opts.via.open(signal) : undefined;
     const socket = (await openWith(
       () =>
         tlsConnect({
-          host,
-          port,
+          ...(inner ? { socket: inner, host } : { host, port }), // host: for the certificate name check
           rejectUnauthorized: false,
           ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
           ...(isIp(host) ? {} : { servername: host }),

@@ -62,7 +62,7 @@ describe('simulator faults', () => {
     await expectFault(build.invoke('AMT_NoSuchService', 'Start'), NS.addressing, 'DestinationUnreachable', ADDRESSING_FAULT);
   });
 
-  test('Create, Delete and Subscribe are ActionNotSupported for the fixed firmware classes', async () => {
+  test('Create, Delete, Subscribe and Unsubscribe are ActionNotSupported for the fixed firmware classes', async () => {
     for (const action of [ACTION.create, ACTION.delete, ACTION.subscribe, ACTION.unsubscribe]) {
       await expectFault(envelope({ action, resourceUri: resourceUriFor('AMT_GeneralSettings') }), NS.addressing, 'ActionNotSupported', ADDRESSING_FAULT);
     }

@@ -140,10 +140,20 @@ describe('TargetRegistry bookkeeping', () => {
     }
   });
 
-  test('local and LMS devices are not available yet', () => {
+  test('this machine can be added as local (MEI), lms and auto; a missing MEI device is the error state', async () => {
     const registry = new TargetRegistry({ simulator: false });
-    assert.throws(() => registry.add({ kind: 'local' }), hasCode('target.unavailable', /not|cannot/));
-    assert.throws(() => registry.add({ kind: 'lms' }), hasCode('target.unavailable', /LMS/));
+    try {
+      const local = registry.add({ kind: 'local', meiPath: '/nonexistent/mei0' });
+      assert.deepEqual([local.id, local.kind, local.user], ['local', 'local', '(local system account)']);
+      const lms = registry.add({ kind: 'lms' });
+      assert.deepEqual([lms.id, lms.kind, lms.url], ['lms', 'lms', 'http://127.0.0.1:16992']);
+      assert.equal(registry.add({ kind: 'auto' }).kind, 'local');
+      await assert.rejects(registry.connect('local'), hasCode('mei.enoent', /No MEI device at \/nonexistent\/mei0/));
+      assert.equal(registry.info('local').state, 'error');
+      assert.match(registry.info('local').error ?? '', /modprobe mei_me/);
+    } finally {
+      await registry.dispose();
+    }
   });
 
   test('device URLs default to the AMT ports', () => {

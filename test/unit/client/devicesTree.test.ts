@@ -10,7 +10,18 @@ import { DevicesTree } from '../../../client/src/model/devicesTree';
 import { describeReading, PowerStore, PowerTree } from '../../../client/src/model/power';
 import type { TreeNode } from '../../../client/src/model/tree';
 import { Requests } from '../../../server/src/protocol';
+import { DeviceStore } from '../../../client/src/deviceStore';
 import { startBackend, type Backend } from './backend';
+
+/** A vscode.Memento in memory. */
+function memento(): ConstructorParameters<typeof DeviceStore>[0] {
+  const data = new Map<string, unknown>();
+  return {
+    keys: () => [...data.keys()],
+    get: <T>(key: string, fallback?: T) => (data.has(key) ? (data.get(key) as T) : fallback),
+    update: async (key: string, value: unknown) => void data.set(key, value),
+  } as ConstructorParameters<typeof DeviceStore>[0];
+}
 
 describe('devices tree', { timeout: 60_000 }, () => {
   let backend: Backend;
@@ -112,5 +123,38 @@ describe('devices tree', { timeout: 60_000 }, () => {
 
   test('a refused power action is an error whose sentence says why', async () => {
     await assert.rejects(power.run('sim', 'on'), /refused to power the host on \(ReturnValue \d+/);
+  });
+
+  test('a remote device is listed with its address, and its Overview says why it cannot connect yet', async () => {
+    const added = await backend.request(Requests.addTarget, { url: 'http://127.0.0.1:9', user: 'admin' });
+    await devices.reload();
+    const roots = await devices.roots();
+    const remote = roots.find((r) => r.data.kind === 'device' && r.data.target.id === added.id)!;
+    assert.equal(remote.label, '127.0.0.1:9');
+    assert.equal(remote.contextValue, 'amt.device.removable');
+    const overview = (await devices.children(remote)).find((r) => r.label === 'Overview')!;
+    const rows = await devices.children(overview);
+    const problem = rows.find((r) => r.label === 'Not connected');
+    assert.ok(problem, rows.map((r) => r.label).join(', '));
+    assert.match(problem.description ?? '', /No password was given for user "admin"/);
+  });
+
+  test('remembered remote devices are added again to a restarted backend, without their password', async () => {
+    const store = new DeviceStore(memento());
+    const params = { url: 'https://192.0.2.10:16993', user: 'admin', trustedFingerprint256: 'AB:CD' };
+    const target = await backend.request(Requests.addTarget, params);
+    await store.remember(target, params);
+    const fresh = await startBackend();
+    try {
+      assert.deepEqual(await store.restore(fresh.request), []);
+      const listed = await fresh.request(Requests.listTargets, undefined);
+      assert.deepEqual(listed.map((t) => t.id), ['sim', target.id]);
+      assert.equal(listed[1]!.url, 'https://192.0.2.10:16993');
+      // A second restore finds them there already: no complaint.
+      assert.deepEqual(await store.restore(fresh.request), []);
+      await store.forget(target.id);
+    } finally {
+      await fresh.close();
+    }
   });
 });

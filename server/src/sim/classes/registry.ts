@@ -2,7 +2,9 @@
  * The simulator's class table: every class it serves, looked up by name or resource URI, with
  * the property specs parsed once. The data is immutable; instance state lives in SimDevice.
  */
+import { AGENT_PRESENCE_CLASSES } from './agent-presence';
 import { BOOT_CLASSES } from './boot';
+import { EVENT_CLASSES } from './events';
 import { cimUri } from './common';
 import { GENERAL_CLASSES } from './general';
 import { HARDWARE_CLASSES } from './hardware';
@@ -24,7 +26,8 @@ export interface ClassInfo {
 
 const DEFS: readonly ClassDef[] = [
   ...GENERAL_CLASSES, ...SETUP_CLASSES, ...NETWORK_CLASSES, ...BOOT_CLASSES, ...POWER_CLASSES,
-  ...HARDWARE_CLASSES, ...SOFTWARE_CLASSES, ...REDIRECTION_CLASSES, ...LOG_CLASSES,
+  ...HARDWARE_CLASSES, ...SOFTWARE_CLASSES, ...REDIRECTION_CLASSES, ...LOG_CLASSES, ...EVENT_CLASSES,
+  ...AGENT_PRESENCE_CLASSES,
 ];
 
 function compile(def: ClassDef): ClassInfo {

@@ -1,6 +1,7 @@
 /**
  * Firmware component versions (CIM_SoftwareIdentity, spec §4.2). More instances than recorded
- * AMT 12 had, so paging with a small MaxElements has something to page through.
+ * AMT 12 had, so paging with a small MaxElements has something to page through; a device made
+ * with `extraSoftwareIdentities` adds generated entries after them, for bulk-transfer tests.
  */
 import type { PropMap } from '../values';
 import type { ClassDef } from './types';
@@ -36,7 +37,18 @@ const SOFTWARE_IDENTITY: ClassDef = {
       ['Security Version Number', '4'],
       ['Platform Type', 'Desktop'],
     ];
-    return rows.map(([id, version]): PropMap => ({ InstanceID: id, IsEntity: true, VersionString: version }));
+    const real = rows.map(([id, version]): PropMap => ({ InstanceID: id, IsEntity: true, VersionString: version }));
+    const extra = Array.from({ length: d.extraSoftwareIdentities }, (_, i): PropMap => {
+      const n = String(i + 1).padStart(6, '0');
+      return {
+        InstanceID: `Simulated Component ${n}`,
+        IsEntity: true,
+        VersionString: `${v}.${i + 1}`,
+        ElementName: `Simulated firmware component ${n} (generated for bulk enumeration)`,
+        Manufacturer: 'Intel(R) Corporation',
+      };
+    });
+    return [...real, ...extra];
   },
 };
 

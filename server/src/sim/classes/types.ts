@@ -63,6 +63,13 @@ export interface ClassDef {
   readonly methods?: Record<string, MethodDef>;
   /** Time-driven housekeeping (expiries), run before every request and after the clock moves. */
   readonly refresh?: (device: SimDevice) => void;
+  /**
+   * WS-Transfer Create (classes without it answer ActionNotSupported): gets the typed properties
+   * of the body, stores and returns the new instance, or throws a WsmanFault.
+   */
+  readonly create?: (device: SimDevice, props: PropMap) => PropMap;
+  /** WS-Transfer Delete of one stored instance (classes without it answer ActionNotSupported). */
+  readonly remove?: (device: SimDevice, instance: PropMap) => void;
 }
 
 const TYPES = new Set<string>([

@@ -36,6 +36,8 @@ export interface LmeFirmwareOptions {
   systemUuid?: string;
   /** The firmware's APF version. Default 1.0. */
   apfVersion?: { major: number; minor: number };
+  /** Accept one host connection at a time, as older AMT does (a second opener gets EBUSY). Default false. */
+  singleConnection?: boolean;
 }
 
 export const LME_GUID = '6733a4db-0476-4e7b-b3af-bcfc29bee7a7'; // duplicated from spec §2 on purpose
@@ -44,13 +46,14 @@ export class LmeFirmware implements FirmwareClient {
   readonly guid = LME_GUID;
   readonly protocolVersion = 1;
   readonly maxMessageLength: number;
-  readonly singleConnection = false; // newer AMT accepts more than one LME connection (§4.5)
+  readonly singleConnection: boolean; // newer AMT accepts more than one LME connection (§4.5)
   /** Host protocol violations seen so far (human-readable), for tests and logs. */
   readonly violations: string[] = [];
   private readonly sessions = new Set<LmeSession>();
 
   constructor(readonly options: LmeFirmwareOptions) {
     this.maxMessageLength = options.maxMessageLength ?? 4155;
+    this.singleConnection = options.singleConnection ?? false;
   }
 
   open(connection: FirmwareConnection): FirmwareSession {

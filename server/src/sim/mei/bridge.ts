@@ -4,6 +4,10 @@
  * connection that a reset already dropped cannot reach its successor.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { FuseRequest } from './fuse-proto';
+
+/** Which character device the worker emulates: /dev/mei0, or a mei_wdt watchdog (/dev/watchdogN). */
+export type DeviceKind = 'mei' | 'watchdog';
 
 /** What the worker needs to know about a client to answer CONNECT without the main thread. */
 export interface ClientInfo {
@@ -37,6 +41,8 @@ export type DeviceCommand =
   | { type: 'send'; conn: number; data: Uint8Array }
   | { type: 'drop'; conn: number; seq: number }
   | { type: 'reset'; seq: number }
+  /** The firmware has taken one message of `conn` (sent only to devices that wait for it: watchdog). */
+  | { type: 'handled'; conn: number }
   | { type: 'stop' };
 
 export interface WorkerInput {
@@ -48,4 +54,17 @@ export interface WorkerInput {
   ack: Int32Array;
   clients: ClientInfo[];
   attr: NodeAttributes;
+  kind: DeviceKind;
+}
+
+/** What the worker drives: one emulated character device over decoded FUSE requests. */
+export interface FuseDevice {
+  handle(req: FuseRequest): void;
+  firmwareSend(conn: number, data: Buffer): void;
+  firmwareDrop(conn: number): void;
+  reset(): void;
+  /** The firmware has taken one message of `conn` (only devices created with acknowledgements). */
+  handled?(conn: number): void;
+  /** Time-driven work (e.g. replies held too long); returns the next Date.now() deadline, if any. */
+  tick?(now: number): number | undefined;
 }

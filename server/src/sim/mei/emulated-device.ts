@@ -5,7 +5,7 @@
  * logic is unit-testable without /dev/fuse, and the worker loop stays a thin shell around it.
  */
 import { constants } from 'node:os';
-import type { ClientInfo, NodeAttributes } from './bridge';
+import type { ClientInfo, FuseDevice, NodeAttributes } from './bridge';
 import * as P from './fuse-proto';
 
 const E = constants.errno;
@@ -19,7 +19,8 @@ export type DeviceOutputEvent =
   | { type: 'ready' }
   | { type: 'open'; conn: number; guid: string }
   | { type: 'message'; conn: number; data: Uint8Array }
-  | { type: 'close'; conn: number };
+  | { type: 'close'; conn: number }
+  | { type: 'warning'; message: string };
 
 export interface DeviceOutput {
   /** One reply or notification for /dev/fuse. */
@@ -46,7 +47,7 @@ export function uuidLeToGuid(b: Buffer): string {
   return `${hex(b.readUInt32LE(0), 8)}-${hex(b.readUInt16LE(4), 4)}-${hex(b.readUInt16LE(6), 4)}-${tail.slice(0, 4)}-${tail.slice(4)}`;
 }
 
-export class EmulatedMeiDevice {
+export class EmulatedMeiDevice implements FuseDevice {
   private readonly clients = new Map<string, ClientInfo>();
   private readonly files = new Map<bigint, OpenFile>();
   private readonly conns = new Map<number, OpenFile>();

@@ -19,6 +19,8 @@ export class FirmwareHost {
     private readonly clients: Map<string, FirmwareClient>,
     private readonly link: WorkerLink,
     private readonly onError: (err: unknown) => void,
+    /** Tell the worker when each message has been handled (the watchdog device holds syscalls until then). */
+    private readonly ackMessages = false,
   ) {}
 
   handle(e: DeviceEvent): void {
@@ -27,7 +29,10 @@ export class FirmwareHost {
         return this.open(e.conn, e.guid);
       case 'message': {
         const data = Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength);
-        return this.guard(() => this.conns.get(e.conn)?.session?.onMessage(data));
+        this.guard(() => this.conns.get(e.conn)?.session?.onMessage(data));
+        // After onMessage: anything the firmware answered synchronously is posted before this.
+        if (this.ackMessages) this.link.post({ type: 'handled', conn: e.conn });
+        return;
       }
       case 'close':
         return this.end(e.conn);

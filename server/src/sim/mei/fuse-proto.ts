@@ -122,13 +122,18 @@ export function parseWrite(body: Buffer): { fh: bigint; size: number; data: Buff
   return { fh: body.readBigUInt64LE(0), size, data: body.subarray(40, 40 + size) };
 }
 
-/** IOCTL: fh @0, flags @8, cmd @12, arg @16, in_size @24, out_size @28, input @32. */
-export function parseIoctl(body: Buffer): { fh: bigint; flags: number; cmd: number; inSize: number; outSize: number; data: Buffer } {
+/**
+ * IOCTL: fh @0, flags @8, cmd @12, arg @16, in_size @24, out_size @28, input @32. `arg` is the
+ * caller's raw argument (a user-space address for pointer ioctls); the kernel passes the pointed-to
+ * bytes only for the directions the ioctl number declares.
+ */
+export function parseIoctl(body: Buffer): { fh: bigint; flags: number; cmd: number; arg: bigint; inSize: number; outSize: number; data: Buffer } {
   const inSize = body.readUInt32LE(24);
   return {
     fh: body.readBigUInt64LE(0),
     flags: body.readUInt32LE(8),
     cmd: body.readUInt32LE(12),
+    arg: body.readBigUInt64LE(16),
     inSize,
     outSize: body.readUInt32LE(28),
     data: body.subarray(32, 32 + inSize),

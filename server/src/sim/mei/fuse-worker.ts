@@ -13,8 +13,9 @@
  */
 import fs from 'node:fs';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import type { DeviceCommand, DeviceEvent, WorkerInput } from './bridge';
+import type { DeviceCommand, DeviceEvent, FuseDevice, WorkerInput } from './bridge';
 import { EmulatedMeiDevice } from './emulated-device';
+import { EmulatedWatchdogDevice } from './watchdog-device';
 import { parseRequest, READ_BUFFER_SIZE, replyError, type FuseRequest } from './fuse-proto';
 import { POLLIN, simLibc } from './libc';
 
@@ -24,7 +25,7 @@ const EIO = 5;
 
 serve(workerData as WorkerInput);
 
-function serve({ fuseFd, wakeFd, port, ack, clients, attr }: WorkerInput): void {
+function serve({ fuseFd, wakeFd, port, ack, clients, attr, kind }: WorkerInput): void {
   const libc = simLibc();
   const post = (e: DeviceEvent) => port.postMessage(e);
   const writeFrame = (frame: Buffer) => {
@@ -35,7 +36,8 @@ function serve({ fuseFd, wakeFd, port, ack, clients, attr }: WorkerInput): void 
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') post({ type: 'warning', message: `FUSE reply failed: ${String(err)}` });
     }
   };
-  const device = new EmulatedMeiDevice(clients, attr, { write: writeFrame, event: post });
+  const out = { write: writeFrame, event: post };
+  const device: FuseDevice = kind === 'watchdog' ? new EmulatedWatchdogDevice(clients[0]!, attr, out) : new EmulatedMeiDevice(clients, attr, out);
   const buf = Buffer.alloc(READ_BUFFER_SIZE);
   const wakeBuf = Buffer.alloc(8);
 
@@ -44,6 +46,7 @@ function serve({ fuseFd, wakeFd, port, ack, clients, attr }: WorkerInput): void 
       const cmd = m.message as DeviceCommand;
       if (cmd.type === 'stop') break loop;
       if (cmd.type === 'send') device.firmwareSend(cmd.conn, Buffer.from(cmd.data.buffer, cmd.data.byteOffset, cmd.data.byteLength));
+      else if (cmd.type === 'handled') device.handled?.(cmd.conn);
       else if (cmd.type === 'drop' || cmd.type === 'reset') {
         if (cmd.type === 'drop') device.firmwareDrop(cmd.conn);
         else device.reset();
@@ -51,7 +54,9 @@ function serve({ fuseFd, wakeFd, port, ack, clients, attr }: WorkerInput): void 
         Atomics.notify(ack, 0);
       }
     }
-    const revents = libc.poll([{ fd: fuseFd, events: POLLIN }, { fd: wakeFd, events: POLLIN }], IDLE_POLL_MS);
+    const due = device.tick?.(Date.now());
+    const wait = due === undefined ? IDLE_POLL_MS : Math.max(0, Math.min(IDLE_POLL_MS, due - Date.now()));
+    const revents = libc.poll([{ fd: fuseFd, events: POLLIN }, { fd: wakeFd, events: POLLIN }], wait);
     if (!revents) continue;
     if (revents[1]) readQuietly(wakeFd, wakeBuf); // reset the eventfd counter; commands are drained above
     if (!revents[0]) continue;

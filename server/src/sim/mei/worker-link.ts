@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { AmtError } from '../../errors';
-import type { ClientInfo, DeviceCommand, DeviceEvent, NodeAttributes, WorkerInput } from './bridge';
+import type { ClientInfo, DeviceCommand, DeviceEvent, DeviceKind, NodeAttributes, WorkerInput } from './bridge';
 import type { FuseMount } from './mount';
 import type { WorkerEntry } from './worker-entry';
 
@@ -29,10 +29,10 @@ export class WorkerLink {
   }
 
   /** Starts the worker on `mount` and resolves once the kernel's INIT is answered. */
-  static async start(entry: WorkerEntry, mount: FuseMount, clients: ClientInfo[], attr: NodeAttributes): Promise<WorkerLink> {
+  static async start(entry: WorkerEntry, mount: FuseMount, clients: ClientInfo[], attr: NodeAttributes, kind: DeviceKind = 'mei'): Promise<WorkerLink> {
     const { port1, port2 } = new MessageChannel();
     const ack = new Int32Array(new SharedArrayBuffer(4));
-    const input: WorkerInput = { fuseFd: mount.fuseFd, wakeFd: mount.wakeFd, port: port2, ack, clients, attr };
+    const input: WorkerInput = { fuseFd: mount.fuseFd, wakeFd: mount.wakeFd, port: port2, ack, clients, attr, kind };
     const worker = new Worker(entry.file, { workerData: input, transferList: [port2], execArgv: entry.execArgv });
     const link = new WorkerLink(worker, port1, ack, mount.wakeFd);
     try {

@@ -75,6 +75,32 @@ const SPECS = {
     code: 'Sender', owner: 'enumeration', action: ENUMERATION_FAULT, status: 400,
     reason: 'The requested filter could not be processed.',
   },
+  // The transfer fault AMT recorded for a duplicate Create (spec §5.4).
+  AlreadyExists: {
+    code: 'Sender', owner: 'wsman', action: WSMAN_FAULT, status: 400,
+    reason: 'The sender attempted to create a resource which already exists.',
+  },
+  QuotaLimit: {
+    code: 'Sender', owner: 'wsman', action: WSMAN_FAULT, status: 400,
+    reason: 'The service is busy servicing other requests.',
+  },
+  // WS-Eventing (2004/08) faults use the WS-Addressing fault action.
+  DeliveryModeRequestedUnavailable: {
+    code: 'Sender', owner: 'eventing', action: ADDRESSING_FAULT, status: 400,
+    reason: 'The requested delivery mode is not supported.',
+  },
+  InvalidExpirationTime: {
+    code: 'Sender', owner: 'eventing', action: ADDRESSING_FAULT, status: 400,
+    reason: 'The expiration time requested is invalid.',
+  },
+  FilteringNotSupported: {
+    code: 'Sender', owner: 'eventing', action: ADDRESSING_FAULT, status: 400,
+    reason: 'Filtering over the event source is not supported.',
+  },
+  UnableToRenew: {
+    code: 'Receiver', owner: 'eventing', action: ADDRESSING_FAULT, status: 400,
+    reason: 'The subscription could not be renewed.',
+  },
   MustUnderstand: {
     code: 'MustUnderstand', action: ADDRESSING_FAULT, status: 400,
     reason: 'The WS-Management service cannot process a SOAP header in the request that is marked as mustUnderstand.',

@@ -44,8 +44,11 @@ function renderScalar(qname: string, v: Scalar, commonPrefix: string): string {
   return textEl(qname, typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v));
 }
 
-/** The inside of an EPR: `<b:Address>` and `<b:ReferenceParameters>` with ResourceURI and selectors. */
-export function renderEprBody(e: EprValue): string {
+/**
+ * The inside of an EPR: `<b:Address>` and `<b:ReferenceParameters>` with ResourceURI and selectors;
+ * `extra` is serialised XML appended to the reference parameters (e.g. a WS-Eventing Identifier).
+ */
+export function renderEprBody(e: EprValue, extra = ''): string {
   const selectors = e.selectors
     .map((s) =>
       typeof s.value === 'string'
@@ -55,7 +58,7 @@ export function renderEprBody(e: EprValue): string {
     .join('');
   return (
     textEl('b:Address', ANONYMOUS) +
-    el('b:ReferenceParameters', textEl('c:ResourceURI', e.resourceUri) + el('c:SelectorSet', selectors))
+    el('b:ReferenceParameters', textEl('c:ResourceURI', e.resourceUri) + el('c:SelectorSet', selectors) + extra)
   );
 }
 

@@ -24,6 +24,8 @@ const UNDERSTOOD = new Set([
   `${NS.addressing} FaultTo`, `${NS.addressing} From`, `${NS.addressing} RelatesTo`,
   `${NS.wsman} ResourceURI`, `${NS.wsman} SelectorSet`, `${NS.wsman} OperationTimeout`,
   `${NS.wsman} MaxEnvelopeSize`, `${NS.wsman} Locale`, `${NS.wsman} DataLocale`,
+  // WS-Eventing: a subscription manager's Identifier, echoed by clients on Unsubscribe/Renew.
+  `${NS.eventing} Identifier`,
 ]);
 
 /**

@@ -29,14 +29,15 @@ export function infoFor(className: string): ClassInfo {
 }
 
 /** Keeps the instances the selectors match, after checking the selector names are keys. */
-export function filterBySelectors(candidates: ServedInstance[], selectors: readonly Selector[]): ServedInstance[] {
+export function filterBySelectors(candidates: ServedInstance[], selectors: readonly Selector[], classKeys: readonly string[] = []): ServedInstance[] {
   const used = selectors.filter((s) => s.name !== CIM_NAMESPACE_SELECTOR);
   const names = new Set<string>();
   for (const s of used) {
     if (names.has(s.name)) throw new WsmanFault('InvalidSelectors', `selector ${s.name} repeats`, 'DuplicateSelectors');
     names.add(s.name);
   }
-  const keys = new Set(candidates.flatMap((c) => infoFor(c.className).keys));
+  // A class with no instances (yet) still has its own keys: selectors naming them find nothing.
+  const keys = new Set([...classKeys, ...candidates.flatMap((c) => infoFor(c.className).keys)]);
   const stranger = used.find((s) => !keys.has(s.name));
   if (stranger) throw new WsmanFault('InvalidSelectors', `${stranger.name} is not a key`, 'UnexpectedSelectors');
   return candidates.filter((c) => used.every((s) => selectorMatches(c.props[s.name], s.value)));
@@ -54,7 +55,7 @@ export function findInstance(
   opts: FindOptions = {},
 ): ServedInstance | undefined {
   const all = device.served(info.def.name);
-  const matches = filterBySelectors(all, selectors);
+  const matches = filterBySelectors(all, selectors, info.keys);
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
     if (opts.allowNone && all.length === 0) return undefined;

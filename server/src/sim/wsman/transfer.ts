@@ -1,5 +1,6 @@
 /**
- * WS-Transfer Get and Put. Put replaces the writable properties it carries, keeps the others,
+ * WS-Transfer Get, Put, and Create/Delete for the classes that allow them (ClassDef.create/remove,
+ * e.g. AMT_AgentPresenceWatchdog; the others answer ActionNotSupported). Put replaces the writable properties it carries, keeps the others,
  * and echoes the updated instance (spec §5.5). It refuses, in this order: a body that is not the
  * class element (SchemaValidationError), unknown properties or values of the wrong type
  * (SchemaValidationError), a changed key or read-only value (InvalidRepresentation/InvalidValues),
@@ -10,11 +11,13 @@ import type { ClassInfo } from '../classes/registry';
 import type { ServedInstance } from '../device';
 import { valuesEqual, type PropMap, type PropValue } from '../values';
 import type { XmlElement } from '../xml/parse';
+import { el } from '../xml/write';
 import { COMMON_PREFIX, type OpContext } from './context';
 import type { Reply } from './envelope';
 import { WsmanFault } from './faults';
 import { hasDatetime, renderInstance } from './render';
 import { findInstance, infoFor, resolveClass } from './target';
+import { instanceEpr, renderEprBody } from './render';
 import { isNil, readValue } from './values-in';
 
 export function get(ctx: OpContext): Reply {
@@ -31,6 +34,30 @@ export function put(ctx: OpContext): Reply {
   const changed = applyPut(cls, target.props, changes);
   ctx.device.notePut(target.className, target.props, changed);
   return instanceReply(ctx, `${ACTION.put}Response`, target);
+}
+
+/** Create → `<g:ResourceCreated>` (g = transfer) holding the new instance's EPR (spec §5.5). */
+export function create(ctx: OpContext): Reply {
+  const info = resolveClass(ctx.req.resourceUri);
+  if (!info.def.create) throw new WsmanFault('ActionNotSupported', `${info.def.name} instances cannot be created`);
+  const values: PropMap = {};
+  for (const [name, value] of readPutBody(ctx.req.body, info)) if (value !== null) values[name] = value;
+  const created = info.def.create(ctx.device, values);
+  return {
+    action: `${ACTION.create}Response`,
+    resourceUri: ctx.req.resourceUri,
+    ns: { g: NS.transfer },
+    body: el('g:ResourceCreated', renderEprBody(instanceEpr(info, created))),
+  };
+}
+
+/** Delete → an empty Body (spec §5.5). */
+export function remove(ctx: OpContext): Reply {
+  const info = resolveClass(ctx.req.resourceUri);
+  if (!info.def.remove) throw new WsmanFault('ActionNotSupported', `${info.def.name} instances cannot be deleted`);
+  const target = findInstance(ctx.device, info, ctx.req.selectors)!;
+  infoFor(target.className).def.remove?.(ctx.device, target.props);
+  return { action: `${ACTION.delete}Response`, resourceUri: ctx.req.resourceUri, ns: { g: info.uri }, body: '' };
 }
 
 function instanceReply(ctx: OpContext, action: string, target: ServedInstance): Reply {
@@ -50,7 +77,7 @@ type PutChanges = Map<string, PropValue | null>;
 function readPutBody(body: XmlElement, cls: ClassInfo): PutChanges {
   const [instance, ...extra] = body.children;
   if (!instance || extra.length > 0 || instance.ns !== cls.uri || instance.local !== cls.def.name) {
-    throw new WsmanFault('SchemaValidationError', `the Put body must be exactly one ${cls.def.name} element`);
+    throw new WsmanFault('SchemaValidationError', `the body must be exactly one ${cls.def.name} element`);
   }
   const groups = new Map<string, XmlElement[]>();
   for (const c of instance.children) {

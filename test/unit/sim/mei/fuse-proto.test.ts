@@ -81,14 +81,15 @@ describe('FUSE codec', () => {
     assert.equal(w.data.toString(), 'hello');
   });
 
-  it('IOCTL: cmd, sizes and input data; the reply is fuse_ioctl_out + output', () => {
+  it('IOCTL: cmd, the caller’s arg, sizes and input data; the reply is fuse_ioctl_out + output', () => {
     const body = Buffer.concat([Buffer.alloc(32), Buffer.alloc(16, 0xee)]);
     body.writeBigUInt64LE(4n, 0);
     body.writeUInt32LE(0xc0104801, 12);
+    body.writeBigUInt64LE(0x7ffd1234n, 16);
     body.writeUInt32LE(16, 24);
     body.writeUInt32LE(16, 28);
     const io = P.parseIoctl(body);
-    assert.deepEqual({ ...io, data: io.data.length }, { fh: 4n, flags: 0, cmd: 0xc0104801, inSize: 16, outSize: 16, data: 16 });
+    assert.deepEqual({ ...io, data: io.data.length }, { fh: 4n, flags: 0, cmd: 0xc0104801, arg: 0x7ffd1234n, inSize: 16, outSize: 16, data: 16 });
     const out = P.encodeIoctlOut(0, Buffer.alloc(16, 1));
     assert.equal(out.length, 32);
     assert.equal(out.readInt32LE(0), 0);

@@ -1,0 +1,181 @@
+/**
+ * Instances as documents. `amt:` is a FileSystemProvider, so an instance opens as an editable XML
+ * file and saving it sends Put (after a modal naming the device and the changes, which offers
+ * "Show Diff"). `amt-device:` is the read-only instance as the device has it now, the left side of
+ * "Compare with Device". `amt-result:` holds read-only reports of method calls.
+ */
+import * as vscode from 'vscode';
+import type { InstanceRef, TargetInfo } from '../../server/src/protocol';
+import type { Ctx } from './ctx';
+import { DEVICE_SCHEME, describeChanges, INSTANCE_SCHEME, InstanceDocuments, instanceUriParts, parseInstanceQuery, type InstanceAddress } from './model/instanceDocument';
+import { errorMessage } from './model/request';
+
+export const RESULT_SCHEME = 'amt-result';
+
+interface FileState {
+  mtime: number;
+  size: number;
+}
+
+export class InstanceFileSystem implements vscode.FileSystemProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+  private readonly files = new Map<string, FileState>();
+  readonly docs: InstanceDocuments;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly onDidPut: (address: InstanceAddress) => void,
+  ) {
+    this.docs = new InstanceDocuments(ctx.request);
+  }
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+
+  /**
+   * The mtime is stable from the first look until a Put: VS Code refuses to save over a file whose
+   * mtime moved since it was read, and re-reading the device on every stat would move it.
+   */
+  stat(uri: vscode.Uri): vscode.FileStat {
+    const state = this.state(uri);
+    return { type: vscode.FileType.File, ctime: state.mtime, mtime: state.mtime, size: state.size };
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const address = this.address(uri);
+    try {
+      const bytes = new TextEncoder().encode(await this.docs.read(address));
+      this.state(uri).size = bytes.byteLength;
+      return bytes;
+    } catch (err) {
+      throw vscode.FileSystemError.Unavailable(errorMessage(err));
+    }
+  }
+
+  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    const address = this.address(uri);
+    const xml = new TextDecoder().decode(content);
+    const target = await this.ctx.target(address.targetId);
+    const device = target?.label ?? address.targetId;
+    let changes;
+    try {
+      changes = await this.docs.plan(address, xml);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Not saved: ${errorMessage(err)}`);
+      throw new vscode.FileSystemError(`Not saved: ${errorMessage(err)}`);
+    }
+    if (changes.length === 0) {
+      void vscode.window.showInformationMessage(`${address.className} on ${device} already has these values; nothing was sent.`);
+      return;
+    }
+    const answer = await vscode.window.showWarningMessage(
+      `Send Put to ${device}?`,
+      { modal: true, detail: `${address.className} — ${changes.length} change${changes.length === 1 ? '' : 's'}:\n${describeChanges(changes)}` },
+      'Put',
+      'Show Diff',
+    );
+    if (answer === 'Show Diff') {
+      void vscode.commands.executeCommand('amt.compareWithDevice', uri);
+      throw new vscode.FileSystemError('Not saved yet: review the differences with the device, then save again to send Put.');
+    }
+    if (answer !== 'Put') throw new vscode.FileSystemError('Not saved: the Put was cancelled.');
+    try {
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Put ${address.className} to ${device}…` }, () =>
+        this.docs.write(address, xml),
+      );
+      const state = this.state(uri);
+      state.mtime = Date.now();
+      state.size = content.byteLength;
+      void vscode.window.showInformationMessage(`Put ${address.className} to ${device}: ${describeChanges(result.changes).replace(/\n/g, '; ')}.`);
+      this.onDidPut(address);
+      // After VS Code has recorded the save, say the file changed so the editor shows the
+      // instance as the device now reports it (values it normalised included).
+      setTimeout(() => {
+        state.mtime += 1;
+        state.size = new TextEncoder().encode(result.xml).byteLength;
+        this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+      }, 300);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Put to ${device} failed: ${errorMessage(err)}`);
+      throw new vscode.FileSystemError(`Put to ${device} failed: ${errorMessage(err)}`);
+    }
+  }
+
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions('Instances cannot be created as folders; use a .wsman Create request.');
+  }
+
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions('Deleting an instance from the editor is not supported; use a .wsman Delete request.');
+  }
+
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions('An instance document cannot be renamed.');
+  }
+
+  private address(uri: vscode.Uri): InstanceAddress {
+    try {
+      return parseInstanceQuery(uri.query);
+    } catch (err) {
+      throw vscode.FileSystemError.FileNotFound(errorMessage(err));
+    }
+  }
+
+  private state(uri: vscode.Uri): FileState {
+    const key = uri.toString();
+    let s = this.files.get(key);
+    if (!s) {
+      s = { mtime: Date.now(), size: 0 };
+      this.files.set(key, s);
+    }
+    return s;
+  }
+}
+
+/** The `amt:` URI of an instance on a device. */
+export function instanceUri(target: TargetInfo, ref: InstanceRef, name: string): vscode.Uri {
+  const { path, query } = instanceUriParts({ targetId: target.id, className: ref.className, selectors: ref.selectors }, { device: target.label, instance: name });
+  return vscode.Uri.from({ scheme: INSTANCE_SCHEME, path, query });
+}
+
+/** The read-only device side of an `amt:` document. */
+export class DeviceSideProvider implements vscode.TextDocumentContentProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly docs: InstanceDocuments) {}
+
+  provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    return this.docs.read(parseInstanceQuery(uri.query)).catch((err) => `<!-- ${errorMessage(err)} -->\n`);
+  }
+
+  /** The same path on the device side, read again. */
+  deviceUri(uri: vscode.Uri): vscode.Uri {
+    const device = uri.with({ scheme: DEVICE_SCHEME });
+    this.emitter.fire(device);
+    return device;
+  }
+}
+
+/** Reports of method calls, kept while the extension runs. */
+export class ResultDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private count = 0;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.path) ?? '';
+  }
+
+  /** `extension` picks the language the document opens in (`txt`, `xml`). */
+  add(name: string, text: string, extension = 'txt'): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${++this.count} ${name.replace(/[/\\]/g, '-')}.${extension}` });
+    this.texts.set(uri.path, text);
+    return uri;
+  }
+}

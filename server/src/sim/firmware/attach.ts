@@ -1,0 +1,83 @@
+/**
+ * Gives a running simulator its firmware side: the LME (APF), AMTHI and MKHI clients built from the
+ * simulator's own SimDevice, behind an emulated MEI device file at `path`. Channels the host opens
+ * over APF are fed into the simulator's HTTP(S) service, so WS-Man over MEI and over TCP reach the
+ * same device. The device's Digest accounts gain the local system account AMTHI reports, as on
+ * real AMT, where that account only works from the host.
+ */
+import type { Duplex } from 'node:stream';
+import type { SimDevice } from '../device';
+import { mountEmulatedMei, type FirmwareClient } from '../mei/index';
+import { AmthiFirmware } from './amthi';
+import { deviceFacts } from './device-facts';
+import type { DeviceFacts } from './facts';
+import { LmeFirmware, type LmeFirmwareOptions } from './lme';
+import { MkhiFirmware } from './mkhi';
+
+export type FirmwareClientName = 'lme' | 'amthi' | 'mkhi';
+
+export interface AttachMeiOptions {
+  /** Where the emulated device appears (created, mounted, and removed again on close). */
+  path: string;
+  /** Firmware clients to expose; default all three. Leaving out `lme` models AMT without local access. */
+  clients?: FirmwareClientName[];
+  /** Replace single AMTHI/MKHI facts (e.g. `{ amtEnabled: false }`, `amthiFailures`). */
+  facts?: Partial<DeviceFacts>;
+  /** LME knobs: window size, forwarded ports, one connection at a time (older AMT), … */
+  lme?: Omit<LmeFirmwareOptions, 'handleConnection' | 'systemUuid'>;
+  /** Let other users open the device (FUSE allow_other), with these permission bits (default 0o666). */
+  allowOther?: boolean;
+  mode?: number;
+  onError?: (err: unknown) => void;
+}
+
+export interface AttachedMei {
+  /** Absolute path of the device file. */
+  readonly path: string;
+  /** What AMTHI and MKHI report (live over the device model). */
+  readonly facts: DeviceFacts;
+  /** The LME client (open channels, host protocol violations), or undefined when left out. */
+  readonly lme?: LmeFirmware;
+  /** Test hook: a firmware reset — every MEI connection fails with ENODEV and must be reopened. */
+  reset(): void;
+  /** Unmounts the device and removes its file. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** What of a simulator the firmware side needs (startSimulator's result fits). */
+export interface SimulatorLike {
+  readonly device: SimDevice;
+  handleConnection(stream: Duplex): void;
+}
+
+export async function attachMei(sim: SimulatorLike, options: AttachMeiOptions): Promise<AttachedMei> {
+  const wanted = new Set<FirmwareClientName>(options.clients ?? ['lme', 'amthi', 'mkhi']);
+  const facts = deviceFacts(sim.device, options.facts);
+  const { username, password } = facts.localSystemAccount;
+  sim.device.accounts.set(username, password);
+
+  const clients: FirmwareClient[] = [];
+  let lme: LmeFirmware | undefined;
+  if (wanted.has('lme')) {
+    // 16992 and 16993 both reach the simulator's one service (HTTP or HTTPS, whichever it runs).
+    lme = new LmeFirmware({ ...options.lme, systemUuid: sim.device.identity.uuid, handleConnection: (stream) => sim.handleConnection(stream) });
+    clients.push(lme);
+  }
+  if (wanted.has('amthi')) clients.push(new AmthiFirmware(facts));
+  if (wanted.has('mkhi')) clients.push(new MkhiFirmware(facts));
+
+  const mounted = await mountEmulatedMei({
+    path: options.path,
+    clients,
+    ...(options.allowOther !== undefined ? { allowOther: options.allowOther } : {}),
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  return {
+    path: mounted.path,
+    facts,
+    ...(lme ? { lme } : {}),
+    reset: () => mounted.reset(),
+    close: () => mounted.close(),
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * The editor UI in the real workbench, against the embedded simulator: browse a class in the
+ * Devices view and read a property value, power the host off through the tree (confirming the
+ * modal) and see the state in the tree and the status bar, edit an instance document and save it
+ * (Put), and invoke a method through its form. Screenshots of each step land in test-results/e2e/.
+ *
+ * AMT_E2E_VSIX may name another .vsix to install (default: dist/amt-workbench.vsix, packaged when stale).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Locator } from 'playwright-core';
+import { startWorkbench, TIMEOUTS, type Workbench } from './harness';
+
+const DEVICES = 'Devices';
+
+describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await startWorkbench({
+      ...(process.env.AMT_E2E_VSIX ? { vsix: process.env.AMT_E2E_VSIX } : {}),
+      // Polling would race the assertions on the power state; the tests read it on purpose.
+      settings: { 'amt.power.pollSeconds': 0, 'files.autoSave': 'off' },
+      viewport: { width: 1400, height: 1000 },
+    });
+    await wb.openActivity('AMT Workbench');
+    await wb.waitForView(DEVICES);
+    await wb.waitForRow('Simulator', DEVICES, 60_000);
+    // The Devices view gets the whole side bar: tree rows outside the viewport are not rendered.
+    for (const view of ['Classes', 'Power']) {
+      const header = wb.page.locator('.pane-header').filter({ has: wb.page.locator('.title', { hasText: new RegExp(`^\\s*${view}\\s*$`, 'i') }) }).first();
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    }
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  /** F1, runs the command, then answers the input box it opens with `answer`. */
+  async function runCommandWithInput(title: string, answer: string): Promise<void> {
+    const p = wb.page;
+    await p.keyboard.press('F1');
+    const input = p.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    await input.fill(`>${title}`);
+    await p.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    await p.keyboard.press('Enter');
+    // The same widget comes back as the command's input box: wait until the palette text is gone.
+    await waitFor(async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), `the input box of "${title}"`);
+    await input.fill(answer);
+    await p.keyboard.press('Enter');
+    await p.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
+  }
+
+  /** Picks the quick-pick row containing `text` (typing it first narrows the list). */
+  async function pickQuick(text: string, type = text): Promise<void> {
+    const p = wb.page;
+    const input = p.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    await input.fill(type);
+    const row = p.locator('.quick-input-widget .monaco-list-row').filter({ hasText: text }).first();
+    await row.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    await row.click();
+  }
+
+  function devicesPane(): Locator {
+    return wb.page.locator('.pane').filter({ has: wb.page.locator('.pane-header .title', { hasText: /^\s*Devices\s*$/i }) });
+  }
+
+  function row(text: string | RegExp): Locator {
+    return devicesPane().locator('.monaco-list-row').filter({ hasText: text }).first();
+  }
+
+  /** The row whose label is exactly `label` (its description aside). */
+  function rowLabelled(label: string): Locator {
+    return devicesPane().locator('.monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).first();
+  }
+
+  async function contextMenu(rowText: string | RegExp, item: string): Promise<void> {
+    const r = row(rowText);
+    await r.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    await r.click({ button: 'right' });
+    const entry = wb.page.locator('.context-view .action-item .action-label').filter({ hasText: item }).first();
+    await entry.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    // The menu ignores a click that lands while it is still opening; the focused item takes Enter.
+    await entry.hover();
+    await waitFor(async () => {
+      if (!(await entry.isVisible())) return true;
+      await entry.hover();
+      await wb.page.keyboard.press('Enter');
+      await new Promise((r) => setTimeout(r, 300));
+      return !(await entry.isVisible());
+    }, `the context menu item "${item}" to run`);
+  }
+
+  async function dialogButton(label: string): Promise<string> {
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+    await dialog.locator('.monaco-button').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
+    return text;
+  }
+
+  async function statusBarText(): Promise<string> {
+    const item = wb.page.locator('.statusbar-item').filter({ hasText: 'Simulator' }).first();
+    await item.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    return (await item.innerText()).trim();
+  }
+
+  async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = TIMEOUTS.ui): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await check().catch(() => false)) return;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+  }
+
+  async function waitForMessage(pattern: RegExp): Promise<string> {
+    let last: string[] = [];
+    await waitFor(async () => (last = await wb.messages()).some((m) => pattern.test(m)), `a message matching ${pattern} (shown: ${JSON.stringify(last)})`, 60_000);
+    return last.find((m) => pattern.test(m))!;
+  }
+
+  test('the simulator expands to Overview, Power, Classes and Event log', async () => {
+    await wb.step('editor-01-device', async () => {
+      await wb.expand('Simulator', DEVICES);
+      const children = await wb.waitForChildRows('Simulator', DEVICES, { timeoutMs: 60_000 });
+      for (const label of ['Overview', 'Power', 'Classes', 'Event log']) assert.ok(children.some((c) => c.startsWith(label)), `${label} in ${JSON.stringify(children)}`);
+      // Connecting happens on first use: the device row then says it is connected.
+      await waitFor(async () => /connected/.test(await row('Simulator').innerText()), 'the simulator to say connected', 60_000);
+      await wb.screenshot('editor-01-device');
+    });
+  });
+
+  test('Classes → AMT → AMT_GeneralSettings shows the instance and its property values', async () => {
+    await wb.step('editor-02-class', async () => {
+      await runCommandWithInput('AMT: Filter Classes', 'GeneralSettings');
+      await wb.expand(/^\s*Classes/, DEVICES);
+      await wb.waitForRow(/^AMT\s*1 of \d+ classes/, DEVICES);
+      await wb.expand('AMT_GeneralSettings', DEVICES);
+      await wb.waitForRow('Intel(r) AMT: General Settings', DEVICES, 60_000);
+      await wb.expand('Intel(r) AMT: General Settings', DEVICES);
+      const ttl = await wb.waitForRow('DDNSTTL: 900', DEVICES);
+      assert.equal(ttl, 'DDNSTTL: 900');
+      await wb.screenshot('editor-02-general-settings');
+    });
+  });
+
+  test('Power → Power off asks in a modal naming the device, then the tree and status bar show the new state', async () => {
+    await wb.step('editor-03-power', async () => {
+      await wb.expand(/^\s*Power\s*On \(2\)/, DEVICES);
+      assert.match(await statusBarText(), /Simulator · On/);
+      await row(/^\s*Power off\s*$/).click();
+      const dialog = await dialogButton('Power off');
+      assert.match(dialog, /Power off: Simulator\?/);
+      await waitForMessage(/Power off on Simulator: Completed with No Error/);
+      const powerRow = rowLabelled('Power');
+      await waitFor(async () => !/On \(2\)/.test(await powerRow.innerText()), 'the Power row to leave On (2)');
+      const power = (await powerRow.innerText()).replace(/\s+/g, ' ');
+      assert.match(power, /^Power\s*Off/i);
+      await waitFor(async () => /Simulator · Off/i.test(await statusBarText()), 'the status bar to show Off');
+      await wb.screenshot('editor-03-powered-off');
+    });
+  });
+
+  test('an instance opens as an XML document; saving an edit sends Put and the tree shows the new value', async () => {
+    await wb.step('editor-04-instance-document', async () => {
+      const p = wb.page;
+      await contextMenu('Intel(r) AMT: General Settings', 'Open Instance');
+      const editor = p.locator('.editor-instance .monaco-editor').first();
+      await editor.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await waitFor(async () => (await editor.innerText()).includes('<h:HostName>'), 'the instance XML in the editor');
+      await wb.screenshot('editor-04-document');
+
+      // Put the cursor right after <h:HostName> (find selects it; Escape leaves the selection) and type.
+      await editor.click();
+      await p.keyboard.press('Control+F');
+      const find = p.locator('.editor-instance .find-widget');
+      await find.locator('textarea, input').first().waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await p.keyboard.type('<h:HostName>');
+      await waitFor(async () => /1 of 1/.test(await find.locator('.matchesCount').innerText()), 'the find widget to find <h:HostName>');
+      await waitFor(async () => {
+        await p.keyboard.press('Escape');
+        return !(await find.evaluate((el) => (el as unknown as { className: string }).className.split(/\s+/).includes('visible')));
+      }, 'the find widget to close');
+      await p.keyboard.press('ArrowRight');
+      await p.keyboard.type('e2e-');
+      // "Compare with Device" shows the edit against the instance on the device, before any Put.
+      await wb.runCommand('AMT: Compare with Device');
+      const diff = p.locator('.editor-instance .monaco-diff-editor').first();
+      await diff.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await waitFor(async () => (await p.locator('.tabs-container .tab.active').innerText()).includes('device ↔ editor'), 'the diff tab');
+      await waitFor(async () => (await diff.locator('.modified-in-monaco-diff-editor, .editor.modified').first().innerText()).includes('e2e-'), 'the edit on the right side');
+      await wb.screenshot('editor-05-compare');
+      await diff.locator('.editor.modified .view-lines').first().click();
+      await p.keyboard.press('Control+S');
+      const dialog = await dialogButton('Put');
+      assert.match(dialog, /Send Put to Simulator\?/);
+      assert.match(dialog, /HostName: .* → e2e-/);
+      await waitForMessage(/Put AMT_GeneralSettings to Simulator: HostName/);
+      // The tree re-reads the class after the Put.
+      const host = await wb.waitForRow(/HostName: e2e-/, DEVICES, 30_000);
+      assert.match(host, /^HostName: e2e-/);
+      await wb.screenshot('editor-06-after-put');
+    });
+  });
+
+  test('Invoke Method… builds a form from the catalog and shows the ReturnValue with its meaning', async () => {
+    await wb.step('editor-07-invoke', async () => {
+      await runCommandWithInput('AMT: Filter Classes', 'CIM_PowerManagementService');
+      await wb.waitForRow(/^CIM\s*1 of \d+ classes/, DEVICES);
+      await contextMenu(/^\s*CIM_PowerManagementService/, 'Invoke Method');
+      await pickQuick('RequestPowerStateChange');
+      // The form: set PowerState from its value map, ManagedElement from the device's computer systems.
+      await pickQuick('PowerState', 'PowerState');
+      await pickQuick('2 (Power On)');
+      await pickQuick('ManagedElement', 'ManagedElement');
+      await pickQuick('Managed System');
+      await wb.screenshot('editor-07-form');
+      await pickQuick('Invoke RequestPowerStateChange', 'Invoke');
+      const message = await waitForMessage(/RequestPowerStateChange on Simulator: ReturnValue 0 \(Completed with No Error\)/);
+      assert.match(message, /ReturnValue 0/);
+      // The report opens beside, read-only.
+      const report = wb.page.locator('.editor-instance .monaco-editor').filter({ hasText: 'ReturnValue: 0' }).first();
+      await report.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await wb.runCommand('AMT: Refresh Power State');
+      await waitFor(async () => /Simulator · On/.test(await statusBarText()), 'the status bar to show On again');
+      await wb.screenshot('editor-08-invoked');
+    });
+  });
+});
