@@ -32,7 +32,7 @@ export function meiOpener(meiPath: string | undefined, trace?: LocalTrace): MeiO
 
 export class LocalApf {
   readonly open: MeiOpen;
-  private current?: ApfSession;
+  private current?: { session: ApfSession; mei: MeiConnection };
   private starting?: Promise<ApfSession>;
   private closed = false;
   /** Sessions that ended by themselves, with why (one listener per session, however many clients). */
@@ -55,7 +55,7 @@ export class LocalApf {
    */
   async session(signal?: AbortSignal): Promise<ApfSession> {
     if (this.closed) throw new AmtError('target.disposed', 'The local AMT connection has been closed.');
-    if (this.current && !this.current.closed) return this.current;
+    if (this.current && !this.current.session.closed) return this.current.session;
     this.starting ??= this.start().finally(() => (this.starting = undefined));
     return signal ? raceSignal(this.starting, signal) : this.starting;
   }
@@ -65,12 +65,18 @@ export class LocalApf {
     return this.ended.has(session);
   }
 
-  /** Ends the session (DISCONNECT to the firmware) and refuses new ones. */
+  /**
+   * Ends the session (DISCONNECT to the firmware) and refuses new ones. Resolves once the MEI fd is
+   * closed: ApfSession closes it in the background, and an fd closed later — after an emulated
+   * device in this process has stopped serving — would block its thread in the kernel's FUSE flush.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    const session = this.current ?? (await this.starting?.catch(() => undefined));
+    await this.starting?.catch(() => undefined);
+    const current = this.current;
     this.current = undefined;
-    await session?.close();
+    await current?.session.close();
+    await current?.mei.close(); // idempotent: the same close ApfSession started
   }
 
   private async start(): Promise<ApfSession> {
@@ -83,11 +89,12 @@ export class LocalApf {
     });
     if (this.closed) {
       await session.close();
+      await mei.close();
       throw new AmtError('target.disposed', 'The local AMT connection was closed while it was opening.');
     }
     session.once('close', (err?: AmtError) => err && this.ended.set(session, err));
     this.sessionsStarted += 1;
-    this.current = session;
+    this.current = { session, mei };
     return session;
   }
 }
