@@ -8,13 +8,15 @@ import { AmtError, describeError } from './errors';
 import { Catalog } from './catalog/catalog';
 import { isLocalTarget, parseCommandLine, USAGE, type Invocation } from './cli/args';
 import { runInfo, runLms } from './cli/local';
+import { splitFeatureCommand, type SplitCommand } from './cli/feature-commands';
+import { attachSimWatchdog } from './cli/sim-watchdog';
 import * as fmt from './cli/format';
 import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
 import { getPowerState, requestPowerAction } from './features/power';
 import { identifySummary, instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
 import { buildMethodInput, buildSelectors } from './features/arguments';
 import { startSimulator, DEFAULT_ACCOUNT } from './sim';
-import { WsmanFaultError } from './wsman';
+import { WsmanFaultError, type WsmanClient } from './wsman';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -53,16 +55,42 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
   await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
   if (sim.mei) await write(process.stdout, `MEI device at ${sim.mei.path}`);
+  const watchdog = await attachSimWatchdog(sim, { watchdog: inv.command.watchdog, timeScale: inv.command.timeScale }, (t) => write(process.stdout, t)).catch(async (err) => {
+    await sim.close();
+    throw err;
+  });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await watchdog.close();
   await sim.close();
   return EXIT_OK;
 }
 
-async function runDevice(inv: Invocation, out: (text: string) => Promise<void>): Promise<number> {
+/** Runs a watchdog/log/events/agent command (cli/feature-commands.ts) with Ctrl-C as its stop signal. */
+async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanClient | undefined): Promise<number> {
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  try {
+    return await feature.run(feature.args, {
+      out: (t) => write(process.stdout, t),
+      err: (t) => write(process.stderr, t),
+      connect: async () => client ?? Promise.reject(new AmtError('usage', `"${feature.name}" does not talk to a device.`)),
+      target: inv.target,
+      ...(inv.meiPath ? { meiPath: inv.meiPath } : {}),
+      signal: stop.signal,
+    });
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
+  }
+}
+
+async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, feature?: SplitCommand): Promise<number> {
   const catalog = Catalog.default();
   const cmd = inv.command;
 
@@ -132,6 +160,7 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>):
     const client = local
       ? await registry.connect(targetId, password ? { user, password } : undefined)
       : await registry.connect(targetId, { user, ...(password !== undefined ? { password } : {}) });
+    if (feature) return await runFeature(feature, inv, client);
 
     const className = (name: string) => canonicalClass(catalog, name);
     try {
@@ -235,8 +264,11 @@ async function readCa(file: string): Promise<string> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   let inv: Invocation;
+  // watchdog / log / events / agent parse their own arguments; the global options go through the
+  // common parser with a stand-in command so target and credentials are checked the same way.
+  const feature = splitFeatureCommand(argv);
   try {
-    inv = parseCommandLine(argv);
+    inv = parseCommandLine(feature ? [...feature.globals, feature.name === 'watchdog' ? 'classes' : 'identify'] : argv);
   } catch (err) {
     await write(process.stderr, errorLine(err, undefined));
     return EXIT_USAGE;
@@ -250,7 +282,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (inv.command.name === 'sim') return await runSim(inv as Invocation & { command: { name: 'sim' } });
     if (inv.command.name === 'lms') return await runLms(inv as Invocation & { command: { name: 'lms' } }, (text) => write(process.stdout, text));
     if (inv.command.name === 'info') return await runInfo(inv, (text) => write(process.stdout, text));
-    return await runDevice(inv, (text) => write(process.stdout, text));
+    if (feature?.name === 'watchdog') return await runFeature(feature, inv, undefined);
+    return await runDevice(inv, (text) => write(process.stdout, text), feature);
   } catch (err) {
     await write(process.stderr, errorLine(err, secret));
     return err instanceof AmtError && err.code === 'usage' ? EXIT_USAGE : EXIT_FAILED;

@@ -72,7 +72,12 @@ function handle<P, R>(type: RequestType<P, R, void>, fn: (params: P, signal: Abo
 }
 
 handle(Requests.listTargets, () => registry.list());
-handle(Requests.addTarget, (p) => registry.add({ kind: 'remote', url: p.url, user: p.user, label: p.label, trustedFingerprint256: p.trustedFingerprint256 }));
+handle(Requests.addTarget, (p) =>
+  // `local`, `lms` and `auto` name AMT on this machine (targets/local/); anything else is a URL.
+  p.url === 'local' || p.url === 'lms' || p.url === 'auto'
+    ? registry.add({ kind: p.url, ...(p.label ? { label: p.label } : {}), ...(p.user ? { user: p.user } : {}) })
+    : registry.add({ kind: 'remote', url: p.url, user: p.user, label: p.label, trustedFingerprint256: p.trustedFingerprint256 }),
+);
 handle(Requests.removeTarget, async (p) => {
   await registry.remove(p.targetId);
 });

@@ -44,7 +44,7 @@ export interface TargetParams {
 
 export interface AddTargetParams {
   label?: string;
-  /** `http://host:16992` or `https://host:16993`. */
+  /** `http://host:16992`, `https://host:16993`, or `local` / `lms` / `auto` for AMT on this machine. */
   url: string;
   user: string;
   /** PEM CA bundle or a trusted SHA-256 certificate fingerprint for https targets. */
@@ -207,9 +207,30 @@ export interface WsmanRenderResult {
   amtwbNote?: string;
 }
 
+/** What `amt/wsman/newRequest` writes: Get of one instance (or a singleton), Enumerate of a class, or a method call. */
+export type WsmanNewRequestOperation = 'get' | 'enumerate' | 'invoke';
+
+export interface WsmanNewRequestParams {
+  className: string;
+  operation: WsmanNewRequestOperation;
+  /** The method, for `invoke`. */
+  method?: string;
+  /** The instance's selectors (a tree's instance row); absent for a class. */
+  selectors?: Selectors;
+}
+
+export interface WsmanNewRequestResult {
+  /** A complete .wsman document: a `###` title, comment lines on the inputs, one envelope. */
+  text: string;
+  /** e.g. `Get AMT_GeneralSettings`, `CIM_PowerManagementService.RequestPowerStateChange`. */
+  title: string;
+}
+
 export const WsmanRequests = {
   send: new RequestType<WsmanSendParams, WsmanSendResult, void>('amt/wsman/send'),
   render: new RequestType<WsmanRenderParams, WsmanRenderResult, void>('amt/wsman/render'),
+  /** A new request from the class catalog (the tree's "New WS-Man Request…"); needs no device. */
+  newRequest: new RequestType<WsmanNewRequestParams, WsmanNewRequestResult, void>('amt/wsman/newRequest'),
 } as const;
 
 // --- editor UI (issue: the editor) ---

@@ -2,16 +2,21 @@
  * Command-line grammar of `amtwb`, parsed with node:util parseArgs (strict, positionals allowed),
  * then checked per command so that every mistake gets one sentence saying what to write instead.
  */
+import { FEATURE_USAGE } from './feature-commands';
+import { parseTimeScale } from './sim-watchdog';
 import { parseArgs } from 'node:util';
 import { AmtError } from '../errors';
 import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/power';
 
 export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
+            [--watchdog WPATH] [--time-scale N]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
       --mei PATH also exposes it through an emulated MEI device file at PATH (needs root
       and /dev/fuse; created and mounted, removed on exit), for --target local.
+      --watchdog WPATH emulates the kernel's iAMT watchdog device (mei_wdt) at WPATH;
+      --time-scale N runs the simulated firmware clock N times faster.
 
   amtwb lms [--listen 127.0.0.1:16992] [--mei PATH]
       Stand in for Intel LMS: forward each TCP connection to AMT over its own APF channel
@@ -36,6 +41,7 @@ Commands:
   power on|off|reset|cycle|soft-off|soft-reset
                                            request a power change (RequestPowerStateChange
                                            2, 8, 10, 5, 12, 14)
+${FEATURE_USAGE}
 
 Target and credentials:
   --target URL|sim     http://HOST:16992, https://HOST:16993, or sim (default): a simulator
@@ -90,6 +96,8 @@ const OPTIONS = {
   host: { type: 'string' },
   mei: { type: 'string' },
   listen: { type: 'string' },
+  watchdog: { type: 'string' },
+  'time-scale': { type: 'string' },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -103,7 +111,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -173,7 +181,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       }
     }
   };
-  only(['sim'], { port: v.port, host: v.host });
+  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'] });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -194,6 +202,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
+        ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
       };
       break;
     }

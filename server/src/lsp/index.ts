@@ -1,6 +1,7 @@
 /**
  * The `wsman` language on an LSP connection: completion, hover, diagnostics, quick fixes, code
- * lenses, symbols, folding, formatting, and the `amt/wsman/send` / `amt/wsman/render` requests.
+ * lenses, symbols, folding, formatting, and the `amt/wsman/send` / `amt/wsman/render` /
+ * `amt/wsman/newRequest` requests.
  *
  * main.ts owns `onInitialize`; it merges `capabilities` from the returned object into its
  * InitializeResult. Only documents with languageId `wsman` (or a `.wsman` URI) are served, so the
@@ -28,6 +29,7 @@ import { diagnose } from './diagnostics';
 import { parseWsmanFile, WsmanFileCache, type WsmanFile } from './document';
 import { foldingRanges } from './folding';
 import { formatDocument } from './formatting';
+import { newRequest } from './generate';
 import { hover } from './hover';
 import { renderForClient, sendWsmanRequest, type RawSender } from './send';
 import { documentSymbols } from './symbols';
@@ -126,6 +128,7 @@ export function registerWsmanLanguage(connection: Connection, documents: TextDoc
     const target = await deps.targetInfo(p.targetId);
     return sendWsmanRequest(client, file, p, target, signal);
   });
+  handle(connection, WsmanRequests.newRequest, async (p) => newRequest(catalog, p));
 
   return {
     capabilities: {

@@ -82,7 +82,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     device,
     ...(mei ? { mei } : {}),
     handleConnection,
-    close: () => (closed ??= Promise.all([mei?.close(), front.close()]).then(() => undefined)),
+    // dispose() stops the device's firmware timer and event-delivery retries.
+    close: () => (closed ??= Promise.all([mei?.close(), front.close()]).then(() => device.dispose())),
   };
 }
 

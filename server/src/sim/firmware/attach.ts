@@ -13,13 +13,14 @@ import { deviceFacts } from './device-facts';
 import type { DeviceFacts } from './facts';
 import { LmeFirmware, type LmeFirmwareOptions } from './lme';
 import { MkhiFirmware } from './mkhi';
+import { WatchdogFirmware } from './watchdog';
 
-export type FirmwareClientName = 'lme' | 'amthi' | 'mkhi';
+export type FirmwareClientName = 'lme' | 'amthi' | 'mkhi' | 'watchdog';
 
 export interface AttachMeiOptions {
   /** Where the emulated device appears (created, mounted, and removed again on close). */
   path: string;
-  /** Firmware clients to expose; default all three. Leaving out `lme` models AMT without local access. */
+  /** Firmware clients to expose; default all four. Leaving out `lme` models AMT without local access. */
   clients?: FirmwareClientName[];
   /** Replace single AMTHI/MKHI facts (e.g. `{ amtEnabled: false }`, `amthiFailures`). */
   facts?: Partial<DeviceFacts>;
@@ -51,7 +52,7 @@ export interface SimulatorLike {
 }
 
 export async function attachMei(sim: SimulatorLike, options: AttachMeiOptions): Promise<AttachedMei> {
-  const wanted = new Set<FirmwareClientName>(options.clients ?? ['lme', 'amthi', 'mkhi']);
+  const wanted = new Set<FirmwareClientName>(options.clients ?? ['lme', 'amthi', 'mkhi', 'watchdog']);
   const facts = deviceFacts(sim.device, options.facts);
   const { username, password } = facts.localSystemAccount;
   sim.device.accounts.set(username, password);
@@ -65,6 +66,8 @@ export async function attachMei(sim: SimulatorLike, options: AttachMeiOptions): 
   }
   if (wanted.has('amthi')) clients.push(new AmthiFirmware(facts));
   if (wanted.has('mkhi')) clients.push(new MkhiFirmware(facts));
+  // The same firmware timer the emulated kernel watchdog device drives, for the MEI-direct path.
+  if (wanted.has('watchdog')) clients.push(new WatchdogFirmware(sim.device));
 
   const mounted = await mountEmulatedMei({
     path: options.path,
