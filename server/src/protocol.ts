@@ -481,3 +481,83 @@ export const WatchdogNotifications = {
   keepalive: new NotificationType<WatchdogKeepaliveStatus>('amt/watchdog/keepalive'),
 } as const;
 // --- end OS health watchdog ---
+
+// --- watchdog view (issue: OS health watchdog end to end, editor part) ---
+// The Watchdog view's session with the iAMT OS watchdog that belongs to a target, driven from the
+// machine the backend runs on: the embedded simulator's emulated device (the backend mounts one,
+// features/simWatchdog.ts), this machine's iAMT watchdog for local targets and loopback devices
+// (`watchdogDevice`, else discovery), none for other remote devices (their OS watchdog is
+// heartbeated on their own host). Unlike the keepalive loop above, the session keeps the device
+// open between requests, so a watchdog can be armed and left to expire, heartbeated by hand, or
+// kept alive (every timeout/2, like LMS). Closing the device (disarm, backend exit) stops it.
+// Served by server/src/features/watchdogView.ts.
+
+/** Fields of the LSP initializationOptions the watchdog view reads (the client's amt.* settings). */
+export interface WatchdogInitOptions {
+  /** amt.watchdog.device: this machine's iAMT watchdog device; absent or '': find it. */
+  watchdogDevice?: string;
+  /** amt.simulator.timeScale: the embedded simulator's firmware clock runs this many times faster. */
+  simulatorTimeScale?: number;
+}
+
+export interface WatchdogSessionState {
+  targetId: string;
+  /** False when there is no iAMT watchdog to drive for this target; `reason` says why. */
+  available: boolean;
+  /** One sentence: why there is none, and what to do. */
+  reason?: string;
+  /** The device path (absent for the firmware client over MEI when found by discovery). */
+  path?: string;
+  /** `emulated`: the embedded simulator's FUSE device; `linux`: a watchdog device; `mei`: the firmware client. */
+  via?: 'emulated' | 'linux' | 'mei';
+  /** The driver's identity (`iamt_wdt`), once the device was opened. */
+  identity?: string;
+  armed: boolean;
+  /** The armed timeout in firmware seconds (120..65535). */
+  timeoutSeconds?: number;
+  /** Wall-clock ms since the epoch of the latest heartbeat (arming counts as one). */
+  lastHeartbeatAt?: number;
+  /** Wall-clock ms since the epoch when the firmware fires unless another heartbeat comes. */
+  expiresAt?: number;
+  /** Heartbeats since the session armed it (arming included). */
+  heartbeats: number;
+  /** The session's keepalive loop runs. */
+  keepalive: boolean;
+  /** Wall-clock seconds between the loop's heartbeats. */
+  keepaliveIntervalSeconds?: number;
+  /** How many times faster the firmware clock runs than the wall clock (the simulator's time scale; 1 on hardware). */
+  timeScale: number;
+  /** Why the last heartbeat or the keepalive loop failed. */
+  error?: string;
+}
+
+export interface WatchdogArmParams extends TargetParams {
+  /** 120..65535. */
+  timeoutSeconds: number;
+}
+
+export interface WatchdogSessionKeepaliveParams extends TargetParams {
+  /** Arms with this timeout first when the watchdog is not armed; default 120. */
+  timeoutSeconds?: number;
+}
+
+export const WatchdogSessionRequests = {
+  /** The session's state; opens nothing when there is no session (reads the device's identity). */
+  state: new RequestType<TargetParams, WatchdogSessionState, void>('amt/watchdog/session/state'),
+  /** Opens the device and arms the watchdog with this timeout (a first heartbeat). */
+  arm: new RequestType<WatchdogArmParams, WatchdogSessionState, void>('amt/watchdog/session/arm'),
+  /** One heartbeat now; the watchdog must be armed. */
+  heartbeat: new RequestType<TargetParams, WatchdogSessionState, void>('amt/watchdog/session/heartbeat'),
+  /** Heartbeats every timeout/2 until stopKeepalive or disarm; arms first when needed. */
+  startKeepalive: new RequestType<WatchdogSessionKeepaliveParams, WatchdogSessionState, void>('amt/watchdog/session/startKeepalive'),
+  /** Stops the loop; the watchdog stays armed and fires unless heartbeats come from elsewhere. */
+  stopKeepalive: new RequestType<TargetParams, WatchdogSessionState, void>('amt/watchdog/session/stopKeepalive'),
+  /** Stops the loop, disarms the watchdog and closes the device. */
+  disarm: new RequestType<TargetParams, WatchdogSessionState, void>('amt/watchdog/session/disarm'),
+} as const;
+
+export const WatchdogSessionNotifications = {
+  /** A session changed (armed, heartbeat, keepalive started or ended, disarmed, failed). */
+  state: new NotificationType<WatchdogSessionState>('amt/watchdog/session/changed'),
+} as const;
+// --- end watchdog view ---
