@@ -14,6 +14,7 @@ import {
   type ParameterDescription,
 } from '../../../server/src/protocol';
 import type { Request } from './request';
+import { INTEGER_RANGES } from '../../../server/src/catalog/integer-ranges';
 
 export type FieldInput = 'choice' | 'reference' | 'boolean' | 'text';
 
@@ -34,16 +35,6 @@ export interface Choice {
   description?: string;
 }
 
-const INT_RANGE: Record<string, [bigint, bigint]> = {
-  uint8: [0n, 0xffn],
-  uint16: [0n, 0xffffn],
-  uint32: [0n, 0xffffffffn],
-  uint64: [0n, 0xffffffffffffffffn],
-  sint8: [-0x80n, 0x7fn],
-  sint16: [-0x8000n, 0x7fffn],
-  sint32: [-0x80000000n, 0x7fffffffn],
-  sint64: [-0x8000000000000000n, 0x7fffffffffffffffn],
-};
 
 export interface MethodFormOptions {
   /** Instances of a class, for reference pick lists (the class tree's cache in the extension). */
@@ -195,8 +186,8 @@ function fieldFor(param: ParameterDescription): FormField {
       ? { param, input: 'reference', title }
       : { param, input: 'text', title, placeholder: 'a reference: Class?Key=Value&Key2=Value2' };
   }
-  const placeholder = INT_RANGE[param.type]
-    ? `a whole number from ${INT_RANGE[param.type]![0]} to ${INT_RANGE[param.type]![1]}`
+  const placeholder = INTEGER_RANGES[param.type]
+    ? `a whole number from ${INTEGER_RANGES[param.type]![0]} to ${INTEGER_RANGES[param.type]![1]}`
     : param.type === 'datetime'
       ? 'e.g. 2024-01-06T03:26:27Z, or an interval such as P0DT0H5M0S'
       : param.embeddedInstance
@@ -211,7 +202,7 @@ function splitList(text: string): string[] {
 
 function checkItem(p: ParameterDescription, item: string): string | undefined {
   if (item === '') return p.required ? `${p.name} is required.` : undefined;
-  const range = INT_RANGE[p.type];
+  const range = INTEGER_RANGES[p.type];
   if (range) {
     if (!/^[+-]?\d+$/.test(item) && !/^0x[0-9a-f]+$/i.test(item)) {
       const label = p.choices?.find((c) => c.label.toLowerCase() === item.toLowerCase());

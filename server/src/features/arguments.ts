@@ -7,6 +7,7 @@ import type { Catalog, CimType, MethodInfo } from '../catalog/catalog';
 import { compileValueMap } from '../catalog/value-map';
 import type { CimDatetime, Selectors, WsInput } from '../wsman/types';
 import { parseEprText } from './instances';
+import { INTEGER_RANGES } from '../catalog/integer-ranges';
 
 interface Member {
   name: string;
@@ -15,16 +16,6 @@ interface Member {
   valueMap?: Readonly<Record<string, string>>;
 }
 
-const INT_RANGE: Partial<Record<CimType, [bigint, bigint]>> = {
-  uint8: [0n, 0xffn],
-  uint16: [0n, 0xffffn],
-  uint32: [0n, 0xffffffffn],
-  uint64: [0n, 0xffffffffffffffffn],
-  sint8: [-0x80n, 0x7fn],
-  sint16: [-0x8000n, 0x7fffn],
-  sint32: [-0x80000000n, 0x7fffffffn],
-  sint64: [-0x8000000000000000n, 0x7fffffffffffffffn],
-};
 
 /** Splits `Key=Value` (the first `=`); `flag` names the option in the error. */
 export function splitAssignment(text: string, flag: string): [string, string] {
@@ -42,7 +33,7 @@ export function looksLikeEpr(text: string): boolean {
 export function convertValue(member: Member | undefined, raw: string, where: string): WsInput {
   if (!member) return looksLikeEpr(raw) ? parseEprText(raw) : raw;
   const t = raw.trim();
-  const range = INT_RANGE[member.type];
+  const range = INTEGER_RANGES[member.type];
   if (range) {
     if (/^[+-]?\d+$/.test(t) || /^0x[0-9a-f]+$/i.test(t)) {
       const n = BigInt(t.replace(/^\+/, ''));

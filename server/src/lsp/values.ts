@@ -5,17 +5,8 @@
  */
 import { compileValueMap, type ValueMap } from '../catalog/value-map';
 import type { CimType } from '../catalog/catalog';
+import { INTEGER_RANGES } from '../catalog/integer-ranges';
 
-const INT_RANGES: Record<string, [bigint, bigint]> = {
-  uint8: [0n, 255n],
-  uint16: [0n, 65535n],
-  uint32: [0n, 4294967295n],
-  uint64: [0n, 18446744073709551615n],
-  sint8: [-128n, 127n],
-  sint16: [-32768n, 32767n],
-  sint32: [-2147483648n, 2147483647n],
-  sint64: [-9223372036854775808n, 9223372036854775807n],
-};
 
 // xs:dateTime / xs:date / xs:time, xs:duration, and the CIM DMTF form yyyymmddhhmmss.mmmmmmsutc.
 const XS_DATETIME = /^-?\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
@@ -26,7 +17,7 @@ const CIM_DATETIME = /^\d{14}\.\d{6}[+-]\d{3}$|^\d{8}\d{6}\.\d{6}:000$/;
 /** Why a value does not fit the type, or undefined when it fits. */
 export function checkType(type: CimType, value: string): string | undefined {
   const v = value.trim();
-  const range = INT_RANGES[type];
+  const range = INTEGER_RANGES[type];
   if (range) {
     const pattern = type.startsWith('u') ? /^\+?\d+$/ : /^[+-]?\d+$/;
     if (!pattern.test(v)) return `"${v}" is not a ${type} (${type.startsWith('u') ? 'a whole number ≥ 0' : 'a whole number'}).`;
