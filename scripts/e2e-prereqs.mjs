@@ -39,7 +39,7 @@ export async function ensureE2EPrerequisites({ log = defaultLog } = {}) {
  * vsce never looks into node_modules/, and koffi (external in the bundles) would be missing;
  * .vscodeignore keeps koffi's runtime and drops every other dependency (all bundled).
  */
-export const VSCE_ARGS = ['package', '--allow-missing-repository', '-o', VSIX_PATH];
+export const VSCE_ARGS = ['package', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', VSIX_PATH];
 
 /** `npm run build`, then vsce with VSCE_ARGS; rejects with a sentence if either fails. */
 export async function packageExtension() {

@@ -13,6 +13,7 @@ import { ClassTree, type WithProgress } from './model/classTree';
 import { DevicesTree } from './model/devicesTree';
 import { PowerStore } from './model/power';
 import { Emitter, errorCode, type Request } from './model/request';
+import { WatchdogStore } from './model/watchdog';
 import type { DeviceSecrets } from './secrets';
 
 const PASSWORD_CODES = new Set(['auth.missing', 'auth.failed']);
@@ -21,6 +22,8 @@ export class Ctx {
   readonly request: Request;
   readonly power: PowerStore;
   readonly devices: DevicesTree;
+  /** The OS watchdog sessions, agents and events of the Watchdog view. */
+  readonly watchdog: WatchdogStore;
   private readonly classTrees = new Map<string, ClassTree>();
   private readonly passwordPrompts = new Map<string, Promise<boolean>>();
   private selectedId: string | undefined;
@@ -41,6 +44,7 @@ export class Ctx {
   ) {
     this.request = <P, R>(type: RequestType<P, R, void>, params: P) => this.send(type, params);
     this.power = new PowerStore(this.request);
+    this.watchdog = new WatchdogStore(this.request);
     this.devices = new DevicesTree({ request: this.request, power: this.power, classTree: (id) => this.classTree(id) });
   }
 
@@ -117,24 +121,29 @@ export class Ctx {
       return work((count) => progress.report({ message: `${count} instances so far` }), controller.signal);
     }));
 
-  private async send<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
+  /** Like `request`, and the backend is told to stop when the token fires (e.g. a progress notification's Cancel). */
+  requestCancellable<P, R>(type: RequestType<P, R, void>, params: P, token: vscode.CancellationToken): Promise<R> {
+    return this.send(type, params, token);
+  }
+
+  private async send<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R> {
     this.track(+1);
     try {
-      return await this.sendWithCredentials(type, params, true);
+      return await this.sendWithCredentials(type, params, true, token);
     } finally {
       this.track(-1);
     }
   }
 
-  private async sendWithCredentials<P, R>(type: RequestType<P, R, void>, params: P, mayAsk: boolean): Promise<R> {
+  private async sendWithCredentials<P, R>(type: RequestType<P, R, void>, params: P, mayAsk: boolean, token?: vscode.CancellationToken): Promise<R> {
     const targetId = (params as { targetId?: unknown } | undefined)?.targetId;
     const target = typeof targetId === 'string' && type.method !== Requests.removeTarget.method ? await this.target(targetId).catch(() => undefined) : undefined;
     const credentials = target ? await this.secrets.credentialsFor(target) : undefined;
     try {
-      return await this.client.sendRequest(type, (credentials ? { ...params, credentials } : params) as P);
+      return await this.client.sendRequest(type, (credentials ? { ...params, credentials } : params) as P, token);
     } catch (err) {
-      if (mayAsk && target?.kind === 'remote' && PASSWORD_CODES.has(errorCode(err) ?? '') && (await this.askPassword(target, errorCode(err)!))) {
-        return this.sendWithCredentials(type, params, false);
+      if (mayAsk && !token?.isCancellationRequested && target?.kind === 'remote' && PASSWORD_CODES.has(errorCode(err) ?? '') && (await this.askPassword(target, errorCode(err)!))) {
+        return this.sendWithCredentials(type, params, false, token);
       }
       throw err;
     }

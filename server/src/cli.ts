@@ -70,7 +70,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
 }
 
 /** Runs a watchdog/log/events/agent command (cli/feature-commands.ts) with Ctrl-C as its stop signal. */
-async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanClient | undefined): Promise<number> {
+async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanClient | undefined, targetUrl?: string): Promise<number> {
   const stop = new AbortController();
   const abort = () => stop.abort();
   process.once('SIGINT', abort);
@@ -82,6 +82,7 @@ async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanC
       connect: async () => client ?? Promise.reject(new AmtError('usage', `"${feature.name}" does not talk to a device.`)),
       target: inv.target,
       ...(inv.meiPath ? { meiPath: inv.meiPath } : {}),
+      ...(targetUrl ? { targetUrl } : {}),
       signal: stop.signal,
     });
   } finally {
@@ -160,7 +161,7 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
     const client = local
       ? await registry.connect(targetId, password ? { user, password } : undefined)
       : await registry.connect(targetId, { user, ...(password !== undefined ? { password } : {}) });
-    if (feature) return await runFeature(feature, inv, client);
+    if (feature) return await runFeature(feature, inv, client, registry.info(targetId).url);
 
     const className = (name: string) => canonicalClass(catalog, name);
     try {

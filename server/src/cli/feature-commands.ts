@@ -13,6 +13,7 @@ import { runAgentCli } from './agent';
 import { runEventsCli } from './events';
 import { runLogCli } from './log';
 import { runWatchdogCli } from './watchdog';
+import { runSendCli, SEND_USAGE } from './send';
 
 export interface CliIo {
   /** Writes to stdout (a trailing newline is added when missing). */
@@ -27,6 +28,8 @@ export interface CliIo {
   meiPath?: string;
   /** Aborted on SIGINT/SIGTERM: foreground commands wind down and return 0. */
   signal: AbortSignal;
+  /** The device's base URL (`http://host:port`), for `{{$target}}` in .wsman files. */
+  targetUrl?: string;
 }
 
 export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -36,6 +39,7 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   log: runLogCli,
   events: runEventsCli,
   agent: runAgentCli,
+  send: runSendCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -51,7 +55,8 @@ export const FEATURE_USAGE = `  log                                      the fir
                                            (opens and closes it; sends the firmware nothing)
   watchdog keepalive [--device PATH] [--timeout S]
                                            arm it with S seconds (120..65535, default 120) and send
-                                           a heartbeat every S/2 until Ctrl-C, then disarm it`;
+                                           a heartbeat every S/2 until Ctrl-C, then disarm it
+${SEND_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

@@ -8,12 +8,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { CliCommand } from '../../../server/src/cli/feature-commands';
 import { runSendCli, type SendCliIo } from '../../../server/src/cli/send';
 import { AmtError } from '../../../server/src/errors';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
 import { tcpTransport, WsmanClient } from '../../../server/src/wsman';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/wsman');
+
+// cli.ts runs it like the other feature commands (FEATURE_COMMANDS in cli/feature-commands.ts).
+const asFeatureCommand: CliCommand = runSendCli;
+void asFeatureCommand;
 
 const GET_GENERAL = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd">
   <s:Header>
