@@ -1,6 +1,7 @@
 /** Creates the LanguageClient that connects the extension to the backend. */
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/node';
+import type { WatchdogInitOptions } from '../../server/src/protocol';
 import { serverOptions } from './bootstrap';
 import { readConfig, type AmtConfig } from './config';
 
@@ -11,7 +12,8 @@ export function createClient(context: vscode.ExtensionContext, config: AmtConfig
     // A function, so a restarted backend gets the settings of that moment.
     initializationOptions: () => {
       const c = readConfig();
-      return { requestTimeoutSeconds: c.requestTimeoutSeconds, trace: c.trace };
+      const watchdog: WatchdogInitOptions = { watchdogDevice: c.watchdogDevice, simulatorTimeScale: c.simulatorTimeScale };
+      return { requestTimeoutSeconds: c.requestTimeoutSeconds, trace: c.trace, ...watchdog };
     },
   };
   return new LanguageClient('amt', 'AMT Workbench', serverOptions(context, config), clientOptions);

@@ -1,7 +1,7 @@
 /** Extension entry: starts the backend and wires views, documents, commands and the status bar. */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { Notifications } from '../../server/src/protocol';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { Notifications, WatchdogNotifications, WatchdogSessionNotifications } from '../../server/src/protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
 import { readConfig, RESTART_SETTINGS } from './config';
@@ -12,8 +12,13 @@ import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { DeviceSecrets } from './secrets';
 import { registerStatusBar } from './statusBar';
 import { registerViews } from './views/views';
+import { registerWatchdogView } from './views/watchdogView';
+import { registerWatchdogDebug } from './watchdogDebug';
+import { beforeStop, warnIfLeftArmed } from './watchdogExit';
 
 let client: LanguageClient | undefined;
+/** Run by deactivate before the backend stops: disarms (or warns about) armed watchdogs. */
+let stopping: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('AMT Workbench', { log: true });
@@ -24,11 +29,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const deviceSide = new DeviceSideProvider(fs.docs);
   const results = new ResultDocuments();
   const { disposables: views } = registerViews(ctx, () => readConfig().powerPollSeconds);
+  const watchdogView = registerWatchdogView(ctx);
+  stopping = () => beforeStop(ctx);
 
   context.subscriptions.push(
     output,
     ...views,
     ...registerStatusBar(ctx),
+    ...watchdogView.disposables,
+    ...registerWatchdogDebug(ctx),
     vscode.workspace.registerFileSystemProvider(INSTANCE_SCHEME, fs, { isCaseSensitive: true }),
     vscode.workspace.registerTextDocumentContentProvider(DEVICE_SCHEME, deviceSide),
     vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
@@ -43,7 +52,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client.onNotification(Notifications.targetsChanged, (targets) => ctx.devices.setTargets(targets)),
     // Only sent while amt.trace.server is on; the backend has already redacted credentials.
     client.onNotification(Notifications.trace, (t) => output.info(`[${t.targetId}] ${t.direction}\n${t.text}`)),
+    client.onNotification(WatchdogSessionNotifications.state, (s) => ctx.watchdog.update(s)),
+    client.onNotification(WatchdogNotifications.event, (e) => ctx.watchdog.receive(e)),
+    // A restarted backend closed its watchdog sessions and event streams.
+    client.onDidChangeState((e) => e.newState === State.Running && ctx.watchdog.backendRestarted()),
   );
+  warnIfLeftArmed(ctx);
   const problems = await store.restore(ctx.request);
   if (problems.length > 0) void vscode.window.showWarningMessage(`Some saved devices could not be added: ${problems.join(' ')}`);
   await ctx.reselect();
@@ -56,6 +70,8 @@ async function offerRestart(): Promise<void> {
 }
 
 export async function deactivate(): Promise<void> {
+  await stopping?.();
+  stopping = undefined;
   await client?.stop();
   client = undefined;
 }

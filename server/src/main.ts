@@ -22,6 +22,7 @@ import { getPowerState, requestPowerAction } from './features/power';
 import { resourceUriFor } from './wsman/namespaces';
 import { registerWsmanLanguage } from './lsp';
 import { registerWatchdogRequests } from './features/watchdogRequests';
+import { registerWatchdogView } from './features/watchdogView';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -48,6 +49,7 @@ connection.onInitialize((params) => {
   const opts = (params.initializationOptions ?? {}) as { requestTimeoutSeconds?: number; trace?: string };
   if (opts.requestTimeoutSeconds && opts.requestTimeoutSeconds > 0) requestTimeoutMs = opts.requestTimeoutSeconds * 1000;
   traceEnabled = opts.trace !== undefined && opts.trace !== 'off';
+  watchdogView.configure(params.initializationOptions);
   return { capabilities: { ...wsman.capabilities, textDocumentSync: TextDocumentSyncKind.Incremental } };
 });
 
@@ -130,8 +132,16 @@ const watchdogRequests = registerWatchdogRequests({
   connect: (id, credentials, signal) => registry.connect(id, credentials, signal),
 });
 
+const watchdogView = registerWatchdogView({
+  handle,
+  notify: (type, params) => void connection.sendNotification(type, params),
+  target: (id) => registry.info(id),
+  simulator: (id) => registry.simulator(id),
+});
+
 connection.onShutdown(async () => {
   await watchdogRequests.dispose();
+  await watchdogView.dispose();
   await registry.dispose();
 });
 documents.listen(connection);

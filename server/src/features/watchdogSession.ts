@@ -91,10 +91,14 @@ export class WatchdogSession {
     });
   }
 
-  /** Heartbeats every timeout/2 (wall time: divided by the time scale); arms first when needed. */
+  /**
+   * Heartbeats now and then every timeout/2 (wall time: divided by the time scale); arms first
+   * when needed, or re-arms when given another timeout.
+   */
   async startKeepalive(timeoutSeconds?: number): Promise<SessionSnapshot> {
     if (!this.armed) await this.arm(timeoutSeconds ?? IAMT_WATCHDOG.defaultTimeout);
     else if (timeoutSeconds !== undefined && timeoutSeconds !== this.timeoutSeconds) await this.arm(timeoutSeconds);
+    else if (!this.loop) await this.heartbeat();
     if (!this.loop) {
       this.loop = { timer: undefined, intervalMs: 0 };
       this.schedule();

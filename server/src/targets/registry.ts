@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { AmtError } from '../errors';
 import type { Credentials, TargetInfo, TargetKind } from '../protocol';
 import { WsmanClient, tcpTransport, tlsTransport } from '../wsman';
-import { DEFAULT_ACCOUNT, startSimulator } from '../sim';
+import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../sim';
 import { LocalTarget, type LocalKind } from './local/target';
 import type { LocalTrace } from './local/trace';
 
@@ -107,6 +107,8 @@ interface RunningSim {
   url: string;
   host: string;
   port: number;
+  /** The simulator itself (its device model), for features that extend the embedded one. */
+  sim: Simulator;
   close(): Promise<void> | void;
 }
 
@@ -366,6 +368,13 @@ export class TargetRegistry {
     return `http://${formatHost(sim.host)}:${sim.port}`;
   }
 
+  /** The running simulator of a `sim` target (started if needed), for features that extend it (the Watchdog view's emulated watchdog). */
+  async simulator(id: string = DEFAULT_SIM_ID): Promise<Simulator> {
+    const e = this.entry(id);
+    if (e.spec.kind !== 'sim') throw new AmtError('target.invalid', `"${e.info.label}" is not a simulator.`);
+    return (await this.ensureSim(e)).sim;
+  }
+
   /** Closes every client and stops every simulator. The registry is unusable afterwards. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -411,7 +420,7 @@ export class TargetRegistry {
             user: spec.user ?? DEFAULT_ACCOUNT.user,
             password: spec.password ?? DEFAULT_ACCOUNT.password,
           });
-          const running: RunningSim = { url: sim.url, host: sim.host, port: sim.port, close: () => sim.close() };
+          const running: RunningSim = { url: sim.url, host: sim.host, port: sim.port, sim, close: () => sim.close() };
           if (this.disposed || !this.entries.has(e.info.id)) {
             await running.close();
             throw new AmtError('target.disposed', 'The device was removed while its simulator was starting.');

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type RequestType } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type NotificationType, type RequestType } from 'vscode-jsonrpc/node';
 import { Notifications, type TargetInfo } from '../../../server/src/protocol';
 import type { Request } from '../../../client/src/model/request';
 
@@ -18,10 +18,17 @@ export interface Backend {
   request: Request;
   /** Every `amt/targets/changed` notification received so far. */
   targetChanges: TargetInfo[][];
+  /** Calls `handler` with every later notification of this type. */
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void;
   close(): Promise<void>;
 }
 
-export async function startBackend(): Promise<Backend> {
+export interface BackendOptions {
+  /** Merged over the default initializationOptions (requestTimeoutSeconds: 20). */
+  initializationOptions?: Record<string, unknown>;
+}
+
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const entry = process.env.AMT_BACKEND_ENTRY ?? join(ROOT, 'server/src/main.ts');
   const args = entry.endsWith('.js') ? [entry, '--stdio'] : ['--import', 'tsx', entry, '--stdio'];
   const child = spawn(process.execPath, args, {
@@ -37,7 +44,7 @@ export async function startBackend(): Promise<Backend> {
   conn.onNotification(Notifications.targetsChanged.method, (t: TargetInfo[]) => targetChanges.push(t));
   conn.listen();
   try {
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { requestTimeoutSeconds: 20 } });
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { requestTimeoutSeconds: 20, ...options.initializationOptions } });
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`the backend did not initialize: ${(err as Error).message}\n${stderr}`);
@@ -47,6 +54,7 @@ export async function startBackend(): Promise<Backend> {
   return {
     request,
     targetChanges,
+    onNotification: (type, handler) => void conn.onNotification(type, handler),
     async close() {
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       try {

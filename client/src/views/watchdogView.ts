@@ -1,0 +1,79 @@
+/**
+ * The Watchdog view of the AMT container: the selected device's OS watchdog, agents and events
+ * (model/watchdog.ts). While it is visible the countdown is redrawn every second, and the state is
+ * read again whenever the view shows or the selection changes. The view's message says why there
+ * is no watchdog to drive, when there is none; context keys tell the title buttons what applies.
+ */
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { WatchdogTree } from '../model/watchdog';
+import { TreeAdapter } from './treeAdapter';
+
+export function registerWatchdogView(ctx: Ctx): { tree: WatchdogTree; disposables: vscode.Disposable[] } {
+  const selected = () => {
+    const t = ctx.selectedNow();
+    return t ? { id: t.id, label: t.label } : undefined;
+  };
+  const tree = new WatchdogTree(ctx.watchdog, selected);
+  const adapter = new TreeAdapter(tree);
+  const view = vscode.window.createTreeView('amt.watchdog', { treeDataProvider: adapter });
+
+  const showState = () => {
+    const t = selected();
+    const state = t ? ctx.watchdog.get(t.id) : undefined;
+    view.description = t?.label;
+    view.message = tree.message();
+    void vscode.commands.executeCommand('setContext', 'amt.watchdog.armed', state?.armed === true);
+    void vscode.commands.executeCommand('setContext', 'amt.watchdog.keepalive', state?.keepalive === true);
+  };
+
+  // The countdown ticks only while someone can see it and something is armed.
+  let timer: NodeJS.Timeout | undefined;
+  const stopTicking = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+  const updateTicking = () => {
+    const t = selected();
+    const counting = view.visible && t !== undefined && ctx.watchdog.countdown(t.id).kind !== 'off';
+    if (counting && !timer) {
+      timer = setInterval(() => {
+        if (!tree.tick()) stopTicking();
+      }, 1000);
+    } else if (!counting) stopTicking();
+  };
+  const reread = () => {
+    const t = selected();
+    if (t && view.visible) void ctx.watchdog.refresh(t.id).catch(() => undefined);
+  };
+
+  const subs = [
+    ctx.watchdog.onDidChange((id) => {
+      if (id !== selected()?.id) return;
+      showState();
+      updateTicking();
+    }),
+    ctx.onDidChangeSelection(() => {
+      tree.selectionChanged();
+      showState();
+      reread();
+      updateTicking();
+    }),
+  ];
+  showState();
+  return {
+    tree,
+    disposables: [
+      adapter,
+      view,
+      view.onDidChangeVisibility(() => {
+        reread();
+        updateTicking();
+      }),
+      new vscode.Disposable(() => {
+        stopTicking();
+        subs.forEach((s) => s.dispose());
+      }),
+    ],
+  };
+}
