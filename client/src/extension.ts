@@ -9,6 +9,7 @@ import { Ctx } from './ctx';
 import { DeviceStore } from './deviceStore';
 import { DeviceSideProvider, InstanceFileSystem, RESULT_SCHEME, ResultDocuments } from './instanceFs';
 import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
+import { redactingChannel } from './model/redact';
 import { DeviceSecrets } from './secrets';
 import { registerStatusBar } from './statusBar';
 import { registerViews } from './views/views';
@@ -21,7 +22,9 @@ let client: LanguageClient | undefined;
 let stopping: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('AMT Workbench', { log: true });
+  // Redacting: with amt.trace.server "verbose" the language client writes every request's params,
+  // credentials included, to this channel (model/redact.ts).
+  const output = redactingChannel(vscode.window.createOutputChannel('AMT Workbench', { log: true }));
   client = createClient(context, readConfig(), output);
   const ctx = new Ctx(context, client, new DeviceSecrets(context.secrets), output);
   const store = new DeviceStore(context.globalState);

@@ -3,24 +3,16 @@
  * custom AMT requests declared in protocol.ts. Handlers here are thin: they resolve the target,
  * call into features/ and catalog/, and turn errors into one-sentence ResponseErrors.
  */
-import {
-  createConnection,
-  ProposedFeatures,
-  ResponseError,
-  TextDocuments,
-  TextDocumentSyncKind,
-  type CancellationToken,
-  type RequestType,
-} from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type RequestType } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AmtError, describeError } from './errors';
-import { EditorRequests, Notifications, Requests, type ErrorData } from './protocol';
+import { EditorRequests, Notifications, Requests } from './protocol';
 import { describeClass, enumeratePage, eventLog, getInstance, instanceXml, invokeMethod, planPut, putXml } from './features/editor';
 import { Catalog } from './catalog/catalog';
 import { TargetRegistry } from './targets/registry';
 import { getPowerState, requestPowerAction } from './features/power';
 import { resourceUriFor } from './wsman/namespaces';
 import { registerWsmanLanguage } from './lsp';
+import { handleRequest, type RequestHandler } from './lsp/handle';
 import { registerWatchdogRequests } from './features/watchdogRequests';
 import { registerWatchdogView } from './features/watchdogView';
 
@@ -53,24 +45,9 @@ connection.onInitialize((params) => {
   return { capabilities: { ...wsman.capabilities, textDocumentSync: TextDocumentSyncKind.Incremental } };
 });
 
-/** An AbortSignal that fires when the client cancels the request. */
-function signalOf(token: CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
-}
-
-/** Registers a handler whose errors reach the client as one sentence plus a machine-readable code. */
-function handle<P, R>(type: RequestType<P, R, void>, fn: (params: P, signal: AbortSignal) => Promise<R> | R): void {
-  connection.onRequest(type, async (params: P, token: CancellationToken) => {
-    try {
-      return await fn(params, signalOf(token));
-    } catch (err) {
-      const code = err instanceof AmtError ? err.code : 'internal';
-      return new ResponseError<ErrorData>(1, describeError(err), { code });
-    }
-  });
+/** Registers a handler whose errors reach the client as one sentence plus a machine-readable code (lsp/handle.ts). */
+function handle<P, R>(type: RequestType<P, R, void>, fn: RequestHandler<P, R>): void {
+  handleRequest(connection, type, fn);
 }
 
 handle(Requests.listTargets, () => registry.list());

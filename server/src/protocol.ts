@@ -9,6 +9,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { EndpointReference, Instance, Selectors, WsValue } from './wsman/types';
+import type { IdentifyInfo } from './wsman/client';
 import type { AgentActionSpec, AgentActionView, AgentView } from './features/agentPresence';
 import type { DecodedLogRecord } from './features/eventLog';
 import type { AmtEvent } from './features/events/parse';
@@ -51,15 +52,8 @@ export interface AddTargetParams {
   trustedFingerprint256?: string;
 }
 
-export interface IdentifyResult {
-  protocolVersion: string;
-  productVendor: string;
-  productVersion: string;
-  dashVersion?: string;
-  securityProfiles: string[];
-  /** The HTTP `Server` header, which carries the firmware version. */
-  server?: string;
-}
+/** What `amt/identify` answers: the IdentifyResponse and the HTTP `Server` header (the firmware version). */
+export type IdentifyResult = IdentifyInfo;
 
 export interface ClassSummary {
   name: string;

@@ -9,7 +9,7 @@
  * N must be larger than the last number used (RegisterAgent's session number, then each assert's).
  */
 import { parseArgs } from 'node:util';
-import { AmtError } from '../errors';
+import { usageError, parseArgsError } from './usage';
 import {
   assertPresence,
   assertShutdown,
@@ -28,7 +28,7 @@ const USAGE = 'write amtwb agent list, amtwb agent register --agent GUID [--inte
 export async function runAgentCli(args: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parse(args);
   const [sub, ...extra] = positionals;
-  if (extra.length) throw usage(`"agent ${sub}" takes no further arguments, but "${extra.join(' ')}" was given; ${USAGE}.`);
+  if (extra.length) throw usageError(`"agent ${sub}" takes no further arguments, but "${extra.join(' ')}" was given; ${USAGE}.`);
   if (sub === 'list') {
     const client = await io.connect();
     const [agents, actions] = [await listAgents(client), await listAgentActions(client)];
@@ -36,10 +36,10 @@ export async function runAgentCli(args: readonly string[], io: CliIo): Promise<n
     return 0;
   }
   if (sub !== 'register' && sub !== 'assert' && sub !== 'shutdown') {
-    throw usage(sub === undefined ? `"agent" needs list, register, assert or shutdown; ${USAGE}.` : `"${sub}" is not an agent command; ${USAGE}.`);
+    throw usageError(sub === undefined ? `"agent" needs list, register, assert or shutdown; ${USAGE}.` : `"${sub}" is not an agent command; ${USAGE}.`);
   }
   const agent = v.agent;
-  if (!agent) throw usage(`"agent ${sub}" needs the agent's GUID; add --agent GUID (e.g. from uuidgen).`);
+  if (!agent) throw usageError(`"agent ${sub}" needs the agent's GUID; add --agent GUID (e.g. from uuidgen).`);
   if (sub === 'register') {
     const client = await io.connect();
     if (!(await listAgents(client)).some((a) => a.agent.toLowerCase() === agent.toLowerCase())) {
@@ -56,7 +56,7 @@ export async function runAgentCli(args: readonly string[], io: CliIo): Promise<n
   }
   const sequence = v.sequence === undefined ? NaN : Number(v.sequence);
   if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff) {
-    throw usage(`"agent ${sub}" needs --sequence N, a whole number larger than the last one used (RegisterAgent's session number, then each assert's).`);
+    throw usageError(`"agent ${sub}" needs --sequence N, a whole number larger than the last one used (RegisterAgent's session number, then each assert's).`);
   }
   const client = await io.connect();
   if (sub === 'assert') await assertPresence(client, agent, sequence);
@@ -88,7 +88,7 @@ export function formatAgents(agents: readonly AgentView[], actions: readonly Age
 function seconds(text: string | undefined, opt: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw usage(`${opt} "${text}" is not a whole number of seconds from 1 to 65535.`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw usageError(`${opt} "${text}" is not a whole number of seconds from 1 to 65535.`);
   return n;
 }
 
@@ -101,11 +101,6 @@ function parse(args: readonly string[]) {
       strict: true,
     });
   } catch (err) {
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim().replace(/\.$/, '');
-    throw usage(`${first}; ${USAGE}.`);
+    throw parseArgsError(err, USAGE);
   }
-}
-
-function usage(message: string): AmtError {
-  return new AmtError('usage', message);
 }

@@ -5,7 +5,7 @@
 import { FEATURE_USAGE } from './feature-commands';
 import { parseTimeScale } from './sim-watchdog';
 import { parseArgs } from 'node:util';
-import { AmtError } from '../errors';
+import { usageError, parseArgsError } from './usage';
 import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/power';
 
 export const USAGE = `Usage:
@@ -139,18 +139,12 @@ export interface Invocation {
   caFile?: string;
 }
 
-function usageError(message: string): AmtError {
-  return new AmtError('usage', message);
-}
-
 export function parseCommandLine(argv: readonly string[]): Invocation {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    // Node's messages run to several lines of advice; the first line names the problem.
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim().replace(/\.$/, '');
-    throw usageError(`${first}; run amtwb --help for the options.`);
+    throw parseArgsError(err, 'run amtwb --help for the options');
   }
   const { values: v, positionals: pos } = parsed;
   const base = {

@@ -6,7 +6,7 @@
  * local targets, else the local address that routes to the device; --listen overrides it.
  */
 import { parseArgs } from 'node:util';
-import { AmtError } from '../errors';
+import { usageError, parseArgsError } from './usage';
 import { followEvents, sinkAddressFor, type AmtEvent } from '../features/events';
 import type { CliIo } from './feature-commands';
 
@@ -14,7 +14,7 @@ const USAGE = 'write amtwb events --follow [--listen ADDR[:PORT]] [--json]';
 
 export async function runEventsCli(args: readonly string[], io: CliIo): Promise<number> {
   const v = parse(args);
-  if (!v.follow) throw new AmtError('usage', `"events" streams events only with --follow; ${USAGE}.`);
+  if (!v.follow) throw usageError(`"events" streams events only with --follow; ${USAGE}.`);
   const client = await io.connect();
   const where = await listenAddress(v.listen, io.target);
   const stream = await followEvents(client, where);
@@ -40,7 +40,7 @@ async function listenAddress(listen: string | undefined, target: string): Promis
     const m = /^(\[[^\]]+\]|[^:]+|[^\]]*:[^\]]*)?(?::(\d+))?$/.exec(listen.trim());
     const host = m?.[1]?.replace(/^\[|\]$/g, '') || '127.0.0.1';
     const port = m?.[2] !== undefined ? Number(m[2]) : 0;
-    if (!m || port > 65535) throw new AmtError('usage', `--listen "${listen}" is not ADDRESS[:PORT]; write for example --listen 192.168.1.5:9000.`);
+    if (!m || port > 65535) throw usageError(`--listen "${listen}" is not ADDRESS[:PORT]; write for example --listen 192.168.1.5:9000.`);
     return host === '0.0.0.0' || host === '::' ? { host, port, advertiseHost: await deviceFacing(target) } : { host, port };
   }
   const host = await deviceFacing(target);
@@ -64,7 +64,6 @@ function parse(args: readonly string[]) {
     if (positionals.length) throw new Error(`"events" takes no arguments, but "${positionals.join(' ')}" was given`);
     return values;
   } catch (err) {
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim().replace(/\.$/, '');
-    throw new AmtError('usage', `${first}; ${USAGE}.`);
+    throw parseArgsError(err, USAGE);
   }
 }

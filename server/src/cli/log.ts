@@ -3,7 +3,7 @@
  * line per record: time, severity, source, event and what happened (features/eventLog.ts).
  */
 import { parseArgs } from 'node:util';
-import { AmtError } from '../errors';
+import { parseArgsError } from './usage';
 import { readMessageLog, type DecodedLogRecord } from '../features/eventLog';
 import type { CliIo } from './feature-commands';
 
@@ -14,8 +14,7 @@ export async function runLogCli(args: readonly string[], io: CliIo): Promise<num
     if (positionals.length) throw new Error(`"log" takes no arguments, but "${positionals.join(' ')}" was given`);
     json = values.json ?? false;
   } catch (err) {
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim().replace(/\.$/, '');
-    throw new AmtError('usage', `${first}; write amtwb log [--json].`);
+    throw parseArgsError(err, 'write amtwb log [--json]');
   }
   const client = await io.connect();
   const records = await readMessageLog(client, io.signal);

@@ -13,6 +13,7 @@ import { STATUS_CODES } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AmtError, describeError } from '../errors';
+import { usageError, parseArgsError } from './usage';
 import type { TargetInfo, WsmanSendResult } from '../protocol';
 import { parseWsmanFile, type RequestBlock, type WsmanFile } from '../lsp/document';
 import { sendWsmanRequest } from '../lsp/send';
@@ -41,7 +42,7 @@ interface Outcome {
 export async function runSendCli(args: readonly string[], io: SendCliIo): Promise<number> {
   const { values: v, positionals } = parse(args);
   if (positionals.length !== 1) {
-    throw usage(positionals.length === 0 ? `"send" needs the .wsman file to send; ${USAGE_HINT}.` : `"send" takes one file, but ${positionals.length} were given (${positionals.join(' ')}); ${USAGE_HINT}.`);
+    throw usageError(positionals.length === 0 ? `"send" needs the .wsman file to send; ${USAGE_HINT}.` : `"send" takes one file, but ${positionals.length} were given (${positionals.join(' ')}); ${USAGE_HINT}.`);
   }
   const path = positionals[0]!;
   const variables = parseVariables(v.var ?? []);
@@ -117,14 +118,14 @@ function pickRequest(file: WsmanFile, spec: string, path: string): RequestBlock 
   if (/^\d+$/.test(spec.trim())) {
     const n = Number(spec);
     const block = file.requests[n - 1];
-    if (!block) throw usage(`--request ${spec}: ${path} has ${count} request${count === 1 ? '' : 's'}, numbered 1 to ${count}.`);
+    if (!block) throw usageError(`--request ${spec}: ${path} has ${count} request${count === 1 ? '' : 's'}, numbered 1 to ${count}.`);
     return block;
   }
   const want = spec.trim().toLowerCase();
   const block = file.requests.find((r) => r.title?.toLowerCase() === want);
   if (!block) {
     const titles = file.requests.map((r) => r.title).filter((t): t is string => !!t);
-    throw usage(`--request "${spec}": no request of ${path} has that title${titles.length ? ` (titles: ${titles.map((t) => `"${t}"`).join(', ')})` : ''}; give its number (1 to ${count}) or its ### title.`);
+    throw usageError(`--request "${spec}": no request of ${path} has that title${titles.length ? ` (titles: ${titles.map((t) => `"${t}"`).join(', ')})` : ''}; give its number (1 to ${count}) or its ### title.`);
   }
   return block;
 }
@@ -135,7 +136,7 @@ function parseVariables(specs: readonly string[]): Record<string, string> | unde
   for (const s of specs) {
     const eq = s.indexOf('=');
     const name = eq > 0 ? s.slice(0, eq).trim() : '';
-    if (!/^[A-Za-z_][\w.-]*$/.test(name)) throw usage(`--var "${s}" is not NAME=VALUE (a name of letters, digits, _ . -); for example --var host=amt-lab-01.`);
+    if (!/^[A-Za-z_][\w.-]*$/.test(name)) throw usageError(`--var "${s}" is not NAME=VALUE (a name of letters, digits, _ . -); for example --var host=amt-lab-01.`);
     vars[name] = s.slice(eq + 1);
   }
   return vars;
@@ -157,10 +158,6 @@ function parse(args: readonly string[]) {
       strict: true,
     });
   } catch (err) {
-    throw usage(`${describeError(err).replace(/\.$/, '')}; ${USAGE_HINT}.`);
+    throw parseArgsError(err, USAGE_HINT);
   }
-}
-
-function usage(message: string): AmtError {
-  return new AmtError('usage', message);
 }

@@ -9,7 +9,7 @@
  * SIGINT/SIGTERM, then disarms the watchdog and exits 0.
  */
 import { parseArgs } from 'node:util';
-import { AmtError } from '../errors';
+import { usageError, parseArgsError } from './usage';
 import { checkTimeout, IAMT_WATCHDOG, keepWatchdogAlive, openWatchdog, readWatchdogInfo, type WatchdogInfo } from '../features/watchdog';
 import type { CliIo } from './feature-commands';
 import { formatRows, type Row } from './format';
@@ -19,16 +19,16 @@ const USAGE = 'write amtwb watchdog info [--device PATH] or amtwb watchdog keepa
 export async function runWatchdogCli(args: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parse(args);
   const [sub, ...extra] = positionals;
-  if (extra.length) throw usage(`"watchdog ${sub}" takes no further arguments, but "${extra.join(' ')}" was given; ${USAGE}.`);
+  if (extra.length) throw usageError(`"watchdog ${sub}" takes no further arguments, but "${extra.join(' ')}" was given; ${USAGE}.`);
   const where = { ...(v.device ? { device: v.device } : {}), ...(io.meiPath ? { meiPath: io.meiPath } : {}) };
   if (sub === 'info') {
-    if (v.timeout !== undefined) throw usage('--timeout applies to "watchdog keepalive", not "watchdog info".');
+    if (v.timeout !== undefined) throw usageError('--timeout applies to "watchdog keepalive", not "watchdog info".');
     const info = await readWatchdogInfo(where);
     await io.out(v.json ? JSON.stringify(info, null, 2) : formatWatchdogInfo(info));
     return 0;
   }
   if (sub === 'keepalive') {
-    if (v.json) throw usage('--json applies to "watchdog info"; keepalive prints one line per heartbeat.');
+    if (v.json) throw usageError('--json applies to "watchdog info"; keepalive prints one line per heartbeat.');
     const timeout = parseTimeout(v.timeout);
     const handle = await openWatchdog(where);
     try {
@@ -44,7 +44,7 @@ export async function runWatchdogCli(args: readonly string[], io: CliIo): Promis
     }
     return 0;
   }
-  throw usage(sub === undefined ? `"watchdog" needs info or keepalive; ${USAGE}.` : `"${sub}" is not a watchdog command; ${USAGE}.`);
+  throw usageError(sub === undefined ? `"watchdog" needs info or keepalive; ${USAGE}.` : `"${sub}" is not a watchdog command; ${USAGE}.`);
 }
 
 export function formatWatchdogInfo(info: WatchdogInfo): string {
@@ -68,7 +68,7 @@ function parseTimeout(text: string | undefined): number {
   try {
     checkTimeout(n);
   } catch (err) {
-    throw usage(`--timeout "${text}" is not a whole number of seconds in ${IAMT_WATCHDOG.minTimeout}..${IAMT_WATCHDOG.maxTimeout}; the iAMT watchdog accepts only that range (default ${IAMT_WATCHDOG.defaultTimeout}).`, err);
+    throw usageError(`--timeout "${text}" is not a whole number of seconds in ${IAMT_WATCHDOG.minTimeout}..${IAMT_WATCHDOG.maxTimeout}; the iAMT watchdog accepts only that range (default ${IAMT_WATCHDOG.defaultTimeout}).`, err);
   }
   return n;
 }
@@ -82,11 +82,6 @@ function parse(args: readonly string[]) {
       strict: true,
     });
   } catch (err) {
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim().replace(/\.$/, '');
-    throw usage(`${first}; ${USAGE}.`);
+    throw parseArgsError(err, USAGE);
   }
-}
-
-function usage(message: string, cause?: unknown): AmtError {
-  return new AmtError('usage', message, cause ? { cause } : undefined);
 }

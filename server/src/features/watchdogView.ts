@@ -21,9 +21,8 @@ import {
   type WatchdogInitOptions,
   type WatchdogSessionState,
 } from '../protocol';
-import type { SimDevice } from '../sim/device';
 import { DEFAULT_SIM_ID, parseDeviceUrl } from '../targets/registry';
-import { SimWatchdog, type SimWatchdogOptions } from '../targets/simWatchdog';
+import { SimWatchdog, type EmbeddedSimulator, type SimWatchdogOptions } from '../targets/simWatchdog';
 import { findIamtWatchdog, openWatchdog, readWatchdogInfo, type FindWatchdogOptions } from './watchdog';
 import { WatchdogSession, type SessionDevice } from './watchdogSession';
 
@@ -33,7 +32,7 @@ export interface WatchdogViewHost {
   /** The registry's target (throws for an unknown id). */
   target(targetId: string): TargetInfo;
   /** The registry's running simulator for a `sim` target (started if needed). */
-  simulator(targetId: string): Promise<{ readonly device: SimDevice }>;
+  simulator(targetId: string): Promise<EmbeddedSimulator>;
 }
 
 export interface WatchdogViewOptions {

@@ -9,19 +9,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import {
-  ResponseError,
-  TextDocumentSyncKind,
-  type CancellationToken,
-  type Connection,
-  type RequestType,
-  type ServerCapabilities,
-  type TextDocuments,
-} from 'vscode-languageserver/node';
+import { TextDocumentSyncKind, type Connection, type ServerCapabilities, type TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Catalog } from '../catalog/catalog';
 import { AmtError, describeError } from '../errors';
-import { WsmanRequests, type Credentials, type ErrorData, type TargetInfo } from '../protocol';
+import { WsmanRequests, type Credentials, type TargetInfo } from '../protocol';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { complete } from './completion';
@@ -30,6 +22,7 @@ import { parseWsmanFile, WsmanFileCache, type WsmanFile } from './document';
 import { foldingRanges } from './folding';
 import { formatDocument } from './formatting';
 import { newRequest } from './generate';
+import { handleRequest } from './handle';
 import { hover } from './hover';
 import { renderForClient, sendWsmanRequest, type RawSender } from './send';
 import { documentSymbols } from './symbols';
@@ -116,11 +109,11 @@ export function registerWsmanLanguage(connection: Connection, documents: TextDoc
     }
   };
 
-  handle(connection, WsmanRequests.render, async (p) => {
+  handleRequest(connection, WsmanRequests.render, async (p) => {
     const target = p.targetId && deps.targetInfo ? await deps.targetInfo(p.targetId) : undefined;
     return renderForClient(await load(p.uri), p.requestIndex, target, p.variables);
   });
-  handle(connection, WsmanRequests.send, async (p, signal) => {
+  handleRequest(connection, WsmanRequests.send, async (p, signal) => {
     if (!deps.connect || !deps.targetInfo) throw new AmtError('wsman.noTargets', 'This backend has no devices to send to; start AMT Workbench with its target registry.');
     const file = await load(p.uri);
     const client = await deps.connect(p.targetId, p.credentials, signal);
@@ -128,7 +121,7 @@ export function registerWsmanLanguage(connection: Connection, documents: TextDoc
     const target = await deps.targetInfo(p.targetId);
     return sendWsmanRequest(client, file, p, target, signal);
   });
-  handle(connection, WsmanRequests.newRequest, async (p) => newRequest(catalog, p));
+  handleRequest(connection, WsmanRequests.newRequest, async (p) => newRequest(catalog, p));
 
   return {
     capabilities: {
@@ -143,18 +136,4 @@ export function registerWsmanLanguage(connection: Connection, documents: TextDoc
     },
     revalidateAll: () => documents.all().forEach(validate),
   };
-}
-
-/** Same contract as main.ts's handlers: errors reach the client as one sentence plus a code. */
-function handle<P, R>(connection: Connection, type: RequestType<P, R, void>, fn: (params: P, signal: AbortSignal) => Promise<R>): void {
-  connection.onRequest(type, async (params: P, token: CancellationToken) => {
-    const controller = new AbortController();
-    if (token.isCancellationRequested) controller.abort();
-    else token.onCancellationRequested(() => controller.abort());
-    try {
-      return await fn(params, controller.signal);
-    } catch (err) {
-      return new ResponseError<ErrorData>(1, describeError(err), { code: err instanceof AmtError ? err.code : 'internal' });
-    }
-  });
 }

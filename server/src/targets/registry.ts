@@ -363,7 +363,7 @@ export class TargetRegistry {
   /** The simulator's base URL (`http://127.0.0.1:PORT`) once started; starts it if needed. */
   async simulatorUrl(id: string = DEFAULT_SIM_ID): Promise<string> {
     const e = this.entry(id);
-    if (e.spec.kind !== 'sim') throw new AmtError('target.invalid', `"${e.info.label}" is not a simulator.`);
+    if (e.spec.kind !== 'sim') throw new AmtError('target.invalid', `"${e.info.label}" is not a simulator; choose the embedded simulator ("${DEFAULT_SIM_ID}") or another simulated device.`);
     const sim = await this.ensureSim(e);
     return `http://${formatHost(sim.host)}:${sim.port}`;
   }
@@ -371,7 +371,7 @@ export class TargetRegistry {
   /** The running simulator of a `sim` target (started if needed), for features that extend it (the Watchdog view's emulated watchdog). */
   async simulator(id: string = DEFAULT_SIM_ID): Promise<Simulator> {
     const e = this.entry(id);
-    if (e.spec.kind !== 'sim') throw new AmtError('target.invalid', `"${e.info.label}" is not a simulator.`);
+    if (e.spec.kind !== 'sim') throw new AmtError('target.invalid', `"${e.info.label}" is not a simulator; choose the embedded simulator ("${DEFAULT_SIM_ID}") or another simulated device.`);
     return (await this.ensureSim(e)).sim;
   }
 
@@ -423,7 +423,7 @@ export class TargetRegistry {
           const running: RunningSim = { url: sim.url, host: sim.host, port: sim.port, sim, close: () => sim.close() };
           if (this.disposed || !this.entries.has(e.info.id)) {
             await running.close();
-            throw new AmtError('target.disposed', 'The device was removed while its simulator was starting.');
+            throw new AmtError('target.disposed', 'The device was removed while its simulator was starting; add it again to use it.');
           }
           e.sim = running;
           e.info.url = `http://${formatHost(sim.host)}:${sim.port}`;
@@ -519,14 +519,15 @@ export function parseDeviceUrl(text: string): { tls: boolean; host: string; port
   } catch {
     throw new AmtError('target.invalid', `"${text}" is not a device address; write it as http://HOST:16992 or https://HOST:16993.`);
   }
+  // First, so that no later message quotes an address with a password in it.
+  if (url.username || url.password) {
+    throw new AmtError('target.invalid', `Put the user name and password in their own fields, not in the address "${url.protocol}//${url.host}".`);
+  }
   const tls = url.protocol === 'https:';
   if (!tls && url.protocol !== 'http:') {
     throw new AmtError('target.invalid', `"${text}" uses ${url.protocol.replace(':', '')}, which AMT does not speak; write it as http://HOST:16992 or https://HOST:16993.`);
   }
   if (!url.hostname) throw new AmtError('target.invalid', `"${text}" names no host; write it as http://HOST:16992 or https://HOST:16993.`);
-  if (url.username || url.password) {
-    throw new AmtError('target.invalid', `Put the user name and password in their own fields, not in the address "${url.protocol}//${url.host}".`);
-  }
   if (url.pathname !== '/' && url.pathname !== '' && url.pathname.toLowerCase() !== '/wsman') {
     throw new AmtError('target.invalid', `"${text}" has the path ${url.pathname}; AMT serves WS-Man at /wsman, so give just http://HOST:PORT.`);
   }

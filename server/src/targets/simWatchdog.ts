@@ -16,6 +16,11 @@ import { attachWatchdog, type AttachedWatchdog } from '../sim/watchdog/attach';
 
 export type SimWatchdogResult = { path: string; timeScale: number } | { reason: string };
 
+/** What SimWatchdog needs of the embedded simulator: its device model. Features name it through this type, not sim/. */
+export interface EmbeddedSimulator {
+  readonly device: SimDevice;
+}
+
 export interface SimWatchdogOptions {
   /** Firmware clock speed-up for the simulator, > 0; default 1. */
   timeScale?: number;
@@ -50,7 +55,7 @@ export class SimWatchdog {
    * The emulated device of this simulator, mounted on first call; a failure is not kept, so a
    * later call tries again. `simulator` starts the simulator if it is not running yet.
    */
-  ensure(simulator: () => Promise<{ readonly device: SimDevice }>): Promise<SimWatchdogResult> {
+  ensure(simulator: () => Promise<EmbeddedSimulator>): Promise<SimWatchdogResult> {
     this.mounting ??= this.mount(simulator).then((r) => {
       if ('reason' in r) this.mounting = undefined;
       return r;
@@ -68,8 +73,8 @@ export class SimWatchdog {
     this.dir = undefined;
   }
 
-  private async mount(simulator: () => Promise<{ readonly device: SimDevice }>): Promise<SimWatchdogResult> {
-    let sim: { readonly device: SimDevice };
+  private async mount(simulator: () => Promise<EmbeddedSimulator>): Promise<SimWatchdogResult> {
+    let sim: EmbeddedSimulator;
     try {
       sim = await simulator();
     } catch (err) {

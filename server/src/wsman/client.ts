@@ -35,6 +35,7 @@ import {
   parseResourceCreated,
   parseSubscribeResponse,
   type EnumerationPage,
+  type IdentifyResult,
   type ParsedEnvelope,
   type SubscribeResult,
 } from './parse';
@@ -60,12 +61,8 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export interface IdentifyInfo {
-  protocolVersion: string;
-  productVendor: string;
-  productVersion: string;
-  dashVersion?: string;
-  securityProfiles: string[];
+/** The IdentifyResponse plus what only the HTTP layer knows. */
+export interface IdentifyInfo extends IdentifyResult {
   /** The HTTP Server header, which carries the firmware version on AMT. */
   server?: string;
 }
@@ -250,7 +247,7 @@ export class WsmanClient {
 
   #payload(env: ParsedEnvelope, operation: string) {
     const el = bodyElement(env);
-    if (!el) throw new ProtocolError(`The device answered ${operation} with an empty Body.`);
+    if (!el) throw new ProtocolError(`The device answered ${operation} with an empty Body, so there is no result to show; retry, and check the class name and selectors of the request.`);
     return el;
   }
 

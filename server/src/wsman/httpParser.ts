@@ -64,7 +64,7 @@ export class HttpResponseParser {
       return;
     }
     throw new ProtocolError(
-      this.#head ? `The device closed the connection in the middle of the HTTP ${this.#head.status} reply body.` : 'The device closed the connection before sending a complete HTTP reply.',
+      `${this.#head ? `The device closed the connection in the middle of the HTTP ${this.#head.status} reply body` : 'The device closed the connection before sending a complete HTTP reply'}; retry the request, and if it keeps happening check that the device is not resetting and no firewall cuts the connection.`,
     );
   }
 
@@ -128,7 +128,7 @@ export class HttpResponseParser {
       if (this.#chunkState === 'size' || this.#chunkState === 'trailer') {
         const eol = this.#buf.indexOf('\r\n');
         if (eol < 0) {
-          if (this.#buf.length > 4096) throw new ProtocolError('A chunk-size line of the HTTP reply is too long.');
+          if (this.#buf.length > 4096) throw broken('A chunk-size line of the HTTP reply is too long');
           return false;
         }
         const line = this.#buf.subarray(0, eol).toString('latin1');
@@ -141,7 +141,7 @@ export class HttpResponseParser {
           continue;
         }
         const hex = line.split(';')[0]!.trim();
-        if (!/^[0-9a-fA-F]+$/.test(hex)) throw new ProtocolError(`Invalid chunk size "${line.slice(0, 20)}" in the HTTP reply.`);
+        if (!/^[0-9a-fA-F]+$/.test(hex)) throw broken(`The HTTP reply has an invalid chunk size "${line.slice(0, 20)}"`);
         this.#chunkRemaining = parseInt(hex, 16);
         this.#chunkState = this.#chunkRemaining === 0 ? 'trailer' : 'data';
       } else if (this.#chunkState === 'data') {
@@ -152,7 +152,7 @@ export class HttpResponseParser {
         this.#chunkState = 'data-end';
       } else {
         if (this.#buf.length < 2) return false;
-        if (this.#buf[0] !== 0x0d || this.#buf[1] !== 0x0a) throw new ProtocolError('A chunk of the HTTP reply is not followed by CRLF.');
+        if (this.#buf[0] !== 0x0d || this.#buf[1] !== 0x0a) throw broken('A chunk of the HTTP reply is not followed by CRLF');
         this.#buf = this.#buf.subarray(2);
         this.#chunkState = 'size';
       }
@@ -162,7 +162,7 @@ export class HttpResponseParser {
   #take(n: number): void {
     if (n === 0) return;
     this.#bodyLength += n;
-    if (this.#bodyLength > MAX_BODY) throw new ProtocolError('The HTTP reply body is larger than 64 MiB.');
+    if (this.#bodyLength > MAX_BODY) throw broken('The HTTP reply body is larger than 64 MiB');
     this.#parts.push(this.#buf.subarray(0, n));
     this.#buf = this.#buf.subarray(n);
   }
@@ -174,9 +174,14 @@ function bodyMode(status: number, headers: Record<string, string>): BodyMode {
   const length = headers['content-length'];
   if (length !== undefined) {
     const value = length.split(',')[0]!.trim();
-    if (!/^\d+$/.test(value)) throw new ProtocolError(`Invalid Content-Length "${length}" in the HTTP reply.`);
+    if (!/^\d+$/.test(value)) throw broken(`The HTTP reply has an invalid Content-Length "${length}"`);
     const n = Number(value);
     return n === 0 ? { kind: 'none' } : { kind: 'length', remaining: n };
   }
   return { kind: 'close' };
+}
+
+/** A reply that breaks HTTP framing: what is wrong, then what to check. */
+function broken(what: string): ProtocolError {
+  return new ProtocolError(`${what}, so it is not valid HTTP; check that the address and port are an AMT device's WS-Man port (16992 or 16993) with no proxy rewriting the traffic, and retry.`);
 }

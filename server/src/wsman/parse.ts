@@ -63,7 +63,7 @@ export function parseEnvelope(xml: string): ParsedEnvelope {
     );
   }
   const body = firstChild(root, 'Body', NS.soap);
-  if (!body) throw new ProtocolError('The SOAP envelope has no Body element.');
+  if (!body) throw new ProtocolError('The SOAP envelope has no Body element, so it is not a WS-Man message; check that the address belongs to an AMT device.');
   const headerEl = firstChild(root, 'Header', NS.soap);
   return { header: headerEl ? parseHeader(headerEl) : {}, body, root };
 }

@@ -129,6 +129,8 @@ describe('TargetRegistry bookkeeping', () => {
       assert.throws(() => registry.add({ kind: 'remote', url: 'ftp://x', user: 'admin' }), hasCode('target.invalid', /http:\/\/HOST:16992/));
       assert.throws(() => registry.add({ kind: 'remote', url: 'not a url', user: 'admin' }), hasCode('target.invalid'));
       assert.throws(() => registry.add({ kind: 'remote', url: 'http://u:p@host', user: 'admin' }), hasCode('target.invalid', /own fields/));
+      // Whatever else is wrong with the address, the message never quotes its password.
+      assert.throws(() => registry.add({ kind: 'remote', url: 'ftp://u:s3cret@host/x', user: 'admin' }), (e: Error) => hasCode('target.invalid', /own fields/)(e) && !e.message.includes('s3cret'));
       registry.add({ kind: 'remote', url: 'http://host', user: 'admin' });
       assert.throws(() => registry.add({ kind: 'remote', url: 'http://host:16992/wsman', user: 'admin' }), hasCode('target.exists'));
       assert.throws(() => registry.info('nope'), hasCode('target.unknown', /admin@host:16992/));

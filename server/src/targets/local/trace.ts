@@ -37,11 +37,14 @@ const PASSWORD = { from: 16 + 33, to: 16 + 66 };
 
 const APF_CHANNEL_DATA = 94;
 const CHANNEL_DATA_HEADER = 9;
+/** Firmware → host, with the AMT account's password when its method is `password` (spec protocols.md, APF). */
+const APF_USERAUTH_REQUEST = 50;
 
 /**
  * Hex of a message, with credentials zeroed — traces never carry them (DESIGN.md): the password in
- * AMTHI's GetLocalSystemAccount answer, and in the HTTP bytes an LME CHANNEL_DATA carries, what
- * the HTTP trace redacts (Authorization values, password elements). A secret whose name is split
+ * AMTHI's GetLocalSystemAccount answer, the one in the firmware's APF USERAUTH_REQUEST, and in the
+ * HTTP bytes an LME CHANNEL_DATA carries, what the HTTP trace redacts (Authorization values,
+ * password elements). A secret whose name is split
  * across two messages would escape this; a request head starts its first message, so the
  * Authorization header does not get split that way.
  */
@@ -50,6 +53,13 @@ function redactedHex(guid: string, message: Buffer): string {
   if (g === MeiClientGuid.AMTHI && message.length >= PASSWORD.from && message.readUInt32LE(4) === GET_LOCAL_SYSTEM_ACCOUNT_RESPONSE) {
     const copy = Buffer.from(message);
     copy.fill(0, PASSWORD.from, Math.min(PASSWORD.to, copy.length));
+    return `${copy.toString('hex')} (password bytes zeroed)`;
+  }
+  if (g === MeiClientGuid.LME && message[0] === APF_USERAUTH_REQUEST) {
+    const from = userauthSecretStart(message);
+    if (from >= message.length) return message.toString('hex');
+    const copy = Buffer.from(message);
+    copy.fill(0, from);
     return `${copy.toString('hex')} (password bytes zeroed)`;
   }
   if (g === MeiClientGuid.LME && message[0] === APF_CHANNEL_DATA && message.length > CHANNEL_DATA_HEADER) {
@@ -62,6 +72,22 @@ function redactedHex(guid: string, message: Buffer): string {
     }
   }
   return message.toString('hex');
+}
+
+/**
+ * Where USERAUTH_REQUEST's secret starts: after the user, service and method names (u32 BE length +
+ * bytes each) comes the password (method `password`) or the method's own data. Everything from
+ * there is zeroed; a message too short to read the names is zeroed after its type byte.
+ */
+function userauthSecretStart(message: Buffer): number {
+  let at = 1;
+  for (let field = 0; field < 3; field++) {
+    if (at + 4 > message.length) return 1;
+    const end = at + 4 + message.readUInt32BE(at);
+    if (end > message.length) return 1;
+    at = end;
+  }
+  return at;
 }
 
 /** An ApfSession `trace` option that reports decoded messages. */

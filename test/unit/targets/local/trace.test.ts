@@ -40,6 +40,15 @@ describe('local trace', () => {
     assert.match(lines[0]!, /\(password bytes zeroed\)$/);
   });
 
+  test("the password in the firmware's USERAUTH_REQUEST is zeroed, the user and service kept", async () => {
+    const message = encode({ type: 'userauth-request', username: 'admin', service: 'pfwd@amt.intel.com', method: 'password', password: 'hunter2' });
+    const lines: string[] = [];
+    await tracedMei(fakeMei(message), LME_GUID, (_d, _l, text) => lines.push(text)).read();
+    assert.ok(!lines[0]!.includes(Buffer.from('hunter2').toString('hex')), lines[0]);
+    for (const kept of ['admin', 'pfwd@amt.intel.com', 'password']) assert.ok(lines[0]!.includes(Buffer.from(kept).toString('hex')), kept);
+    assert.match(lines[0]!, /\(password bytes zeroed\)$/);
+  });
+
   test('HTTP secrets inside CHANNEL_DATA are zeroed, the rest of the request stays readable', async () => {
     const http = 'POST /wsman HTTP/1.1\r\nAuthorization: Digest username="admin", response="0123abcd"\r\n\r\n<h:DigestPassword>s3cret</h:DigestPassword>';
     const message = encode({ type: 'channel-data', recipientChannel: 7, data: Buffer.from(http, 'latin1') });
