@@ -158,7 +158,9 @@ export function copyAsCurl(envelope: string, targetUrl: string | undefined, user
   const url = `${(targetUrl ?? 'http://HOST:16992').replace(/\/+$/, '')}/wsman`;
   let marker = 'WSMAN';
   while (envelope.includes(marker)) marker += '_';
-  const tls = url.startsWith('https:') ? ' --insecure' : '';
+  // curl verifies the device certificate; AMT's is often self-signed, so name where its CA goes
+  // rather than turning verification off.
+  const tls = url.startsWith('https:') ? ' --cacert AMT-CA.pem' : '';
   return (
     `curl --digest --user ${sh(user ?? 'admin')}${tls} -H 'Content-Type: application/soap+xml;charset=UTF-8' --data-binary @- ${sh(url)} <<'${marker}'\n` +
     `${envelope}\n${marker}`

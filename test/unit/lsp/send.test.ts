@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
 import { WsmanRequests, type WsmanRenderResult, type WsmanSendResult } from '../../../server/src/protocol';
 import { parseWsmanFile } from '../../../server/src/lsp/document';
-import { renderRequest } from '../../../server/src/lsp/send';
+import { copyAsCurl, renderRequest } from '../../../server/src/lsp/send';
 import { DEFAULT_SIM_ID, TargetRegistry } from '../../../server/src/targets/registry';
 import { fixture, startSession, type Session } from './harness';
 
@@ -86,6 +86,12 @@ describe('wsman send and render (against the embedded simulator)', () => {
       (err: unknown) => err instanceof ResponseError && (err.data as { code: string }).code === 'wsman.undefinedVariable' && /\{\{hostname\}\}/.test(err.message),
     );
     await assert.rejects(render(9), (err: unknown) => err instanceof ResponseError && (err.data as { code: string }).code === 'wsman.noRequest');
+  });
+
+  it('a curl line for an https device keeps certificate checks on and names the CA file to give', () => {
+    const line = copyAsCurl('<s:Envelope/>', 'https://amt.example:16993', 'admin');
+    assert.match(line, / --cacert AMT-CA\.pem /);
+    assert.doesNotMatch(line, /--insecure|-k /);
   });
 
   it('uses client variables as defaults that the file overrides', () => {
