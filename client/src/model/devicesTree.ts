@@ -7,7 +7,7 @@ import { EditorRequests, Requests, type IdentifyResult, type TargetInfo } from '
 import type { ClassTree } from './classTree';
 import { describeReading, POWER_ACTIONS, type PowerStore } from './power';
 import { Emitter, errorMessage, type Request } from './request';
-import { infoNode, type TreeModel, type TreeNode } from './tree';
+import { infoNode, redecorate, type TreeModel, type TreeNode } from './tree';
 
 export interface DevicesTreeDeps {
   request: Request;
@@ -31,10 +31,7 @@ export class DevicesTree implements TreeModel {
   constructor(private readonly deps: DevicesTreeDeps) {
     deps.power.onDidChange((targetId) => {
       const node = this.powerNodes.get(targetId);
-      if (node) {
-        this.decoratePower(node, targetId);
-        this.changed.fire(node);
-      }
+      if (node && redecorate(node, (n) => this.decoratePower(n, targetId))) this.changed.fire(node);
     });
   }
 
@@ -49,10 +46,7 @@ export class DevicesTree implements TreeModel {
     }
     for (const t of targets) {
       const node = this.deviceNodes.get(t.id);
-      if (node) {
-        this.decorateDevice(node, t);
-        this.changed.fire(node);
-      }
+      if (node && redecorate(node, (n) => this.decorateDevice(n, t))) this.changed.fire(node);
     }
   }
 
@@ -131,10 +125,7 @@ export class DevicesTree implements TreeModel {
         e.result = result;
         const node = this.deviceNodes.get(targetId);
         const target = this.targets?.find((t) => t.id === targetId);
-        if (node && target && this.identities.get(targetId) === e) {
-          this.decorateDevice(node, target);
-          this.changed.fire(node);
-        }
+        if (node && target && this.identities.get(targetId) === e && redecorate(node, (n) => this.decorateDevice(n, target))) this.changed.fire(node);
       });
       this.identities.set(targetId, e);
       entry = e;

@@ -44,6 +44,18 @@ export interface TreeModel {
   readonly onDidChange: (listener: (node: TreeNode | undefined) => void) => { dispose(): void };
 }
 
+/**
+ * Applies `decorate` to `node` and says whether anything a row shows changed. Views redraw a row
+ * only then: VS Code drops the children of an expanded row that is redrawn while they load, so a
+ * redraw that changes nothing (a poll, a repeated notification) must not happen.
+ */
+export function redecorate(node: TreeNode, decorate: (node: TreeNode) => void): boolean {
+  const shown = (n: TreeNode) => JSON.stringify([n.label, n.description, n.tooltip, n.icon, n.iconColor, n.contextValue, n.collapsible]);
+  const before = shown(node);
+  decorate(node);
+  return shown(node) !== before;
+}
+
 /** A leaf row that only says something (empty, error, hint). */
 export function infoNode(id: string, label: string, opts: { description?: string; tooltip?: string; icon?: string; iconColor?: string; targetId?: string } = {}): TreeNode {
   const { targetId, ...rest } = opts;
