@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { startWorkbench, TIMEOUTS, type Workbench } from './harness';
+import { waitUntil, waitForMessage, dialogButton, startWorkbench, TIMEOUTS, type Workbench } from './harness';
 
 const DEVICES = 'Devices';
 
@@ -47,7 +47,7 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
     await p.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
     await p.keyboard.press('Enter');
     // The same widget comes back as the command's input box: wait until the palette text is gone.
-    await waitFor(async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), `the input box of "${title}"`);
+    await waitUntil(async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), `the input box of "${title}"`);
     await input.fill(answer);
     await p.keyboard.press('Enter');
     await p.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
@@ -85,7 +85,7 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
     await entry.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
     // The menu ignores a click that lands while it is still opening; the focused item takes Enter.
     await entry.hover();
-    await waitFor(async () => {
+    await waitUntil(async () => {
       if (!(await entry.isVisible())) return true;
       await entry.hover();
       await wb.page.keyboard.press('Enter');
@@ -94,34 +94,10 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
     }, `the context menu item "${item}" to run`);
   }
 
-  async function dialogButton(label: string): Promise<string> {
-    const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-    const text = (await dialog.innerText()).replace(/\s+/g, ' ');
-    await dialog.locator('.monaco-button').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click();
-    await dialog.waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
-    return text;
-  }
-
   async function statusBarText(): Promise<string> {
     const item = wb.page.locator('.statusbar-item').filter({ hasText: 'Simulator' }).first();
     await item.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
     return (await item.innerText()).trim();
-  }
-
-  async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = TIMEOUTS.ui): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await check().catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-  }
-
-  async function waitForMessage(pattern: RegExp): Promise<string> {
-    let last: string[] = [];
-    await waitFor(async () => (last = await wb.messages()).some((m) => pattern.test(m)), `a message matching ${pattern} (shown: ${JSON.stringify(last)})`, 60_000);
-    return last.find((m) => pattern.test(m))!;
   }
 
   test('the simulator expands to Overview, Power, Classes and Event log', async () => {
@@ -130,7 +106,7 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       const children = await wb.waitForChildRows('Simulator', DEVICES, { timeoutMs: 60_000 });
       for (const label of ['Overview', 'Power', 'Classes', 'Event log']) assert.ok(children.some((c) => c.startsWith(label)), `${label} in ${JSON.stringify(children)}`);
       // Connecting happens on first use: the device row then says it is connected.
-      await waitFor(async () => /connected/.test(await row('Simulator').innerText()), 'the simulator to say connected', 60_000);
+      await waitUntil(async () => /connected/.test(await row('Simulator').innerText()), 'the simulator to say connected', 60_000);
       await wb.screenshot('editor-01-device');
     });
   });
@@ -154,14 +130,14 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await wb.expand(/^\s*Power\s*On \(2\)/, DEVICES);
       assert.match(await statusBarText(), /Simulator · On/);
       await row(/^\s*Power off\s*$/).click();
-      const dialog = await dialogButton('Power off');
+      const dialog = await dialogButton(wb.page, 'Power off');
       assert.match(dialog, /Power off: Simulator\?/);
-      await waitForMessage(/Power off on Simulator: Completed with No Error/);
+      await waitForMessage(wb, /Power off on Simulator: Completed with No Error/);
       const powerRow = rowLabelled('Power');
-      await waitFor(async () => !/On \(2\)/.test(await powerRow.innerText()), 'the Power row to leave On (2)');
+      await waitUntil(async () => !/On \(2\)/.test(await powerRow.innerText()), 'the Power row to leave On (2)');
       const power = (await powerRow.innerText()).replace(/\s+/g, ' ');
       assert.match(power, /^Power\s*Off/i);
-      await waitFor(async () => /Simulator · Off/i.test(await statusBarText()), 'the status bar to show Off');
+      await waitUntil(async () => /Simulator · Off/i.test(await statusBarText()), 'the status bar to show Off');
       await wb.screenshot('editor-03-powered-off');
     });
   });
@@ -172,7 +148,7 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await contextMenu('Intel(r) AMT: General Settings', 'Open Instance');
       const editor = p.locator('.editor-instance .monaco-editor').first();
       await editor.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-      await waitFor(async () => (await editor.innerText()).includes('<h:HostName>'), 'the instance XML in the editor');
+      await waitUntil(async () => (await editor.innerText()).includes('<h:HostName>'), 'the instance XML in the editor');
       await wb.screenshot('editor-04-document');
 
       // Put the cursor right after <h:HostName> (find selects it; Escape leaves the selection) and type.
@@ -181,8 +157,8 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       const find = p.locator('.editor-instance .find-widget');
       await find.locator('textarea, input').first().waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
       await p.keyboard.type('<h:HostName>');
-      await waitFor(async () => /1 of 1/.test(await find.locator('.matchesCount').innerText()), 'the find widget to find <h:HostName>');
-      await waitFor(async () => {
+      await waitUntil(async () => /1 of 1/.test(await find.locator('.matchesCount').innerText()), 'the find widget to find <h:HostName>');
+      await waitUntil(async () => {
         await p.keyboard.press('Escape');
         return !(await find.evaluate((el) => (el as unknown as { className: string }).className.split(/\s+/).includes('visible')));
       }, 'the find widget to close');
@@ -192,15 +168,15 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await wb.runCommand('AMT: Compare with Device');
       const diff = p.locator('.editor-instance .monaco-diff-editor').first();
       await diff.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-      await waitFor(async () => (await p.locator('.tabs-container .tab.active').innerText()).includes('device ↔ editor'), 'the diff tab');
-      await waitFor(async () => (await diff.locator('.modified-in-monaco-diff-editor, .editor.modified').first().innerText()).includes('e2e-'), 'the edit on the right side');
+      await waitUntil(async () => (await p.locator('.tabs-container .tab.active').innerText()).includes('device ↔ editor'), 'the diff tab');
+      await waitUntil(async () => (await diff.locator('.modified-in-monaco-diff-editor, .editor.modified').first().innerText()).includes('e2e-'), 'the edit on the right side');
       await wb.screenshot('editor-05-compare');
       await diff.locator('.editor.modified .view-lines').first().click();
       await p.keyboard.press('Control+S');
-      const dialog = await dialogButton('Put');
+      const dialog = await dialogButton(wb.page, 'Put');
       assert.match(dialog, /Send Put to Simulator\?/);
       assert.match(dialog, /HostName: .* → e2e-/);
-      await waitForMessage(/Put AMT_GeneralSettings to Simulator: HostName/);
+      await waitForMessage(wb, /Put AMT_GeneralSettings to Simulator: HostName/);
       // The tree re-reads the class after the Put.
       const host = await wb.waitForRow(/HostName: e2e-/, DEVICES, 30_000);
       assert.match(host, /^HostName: e2e-/);
@@ -221,13 +197,13 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await pickQuick('Managed System');
       await wb.screenshot('editor-07-form');
       await pickQuick('Invoke RequestPowerStateChange', 'Invoke');
-      const message = await waitForMessage(/RequestPowerStateChange on Simulator: ReturnValue 0 \(Completed with No Error\)/);
+      const message = await waitForMessage(wb, /RequestPowerStateChange on Simulator: ReturnValue 0 \(Completed with No Error\)/);
       assert.match(message, /ReturnValue 0/);
       // The report opens beside, read-only.
       const report = wb.page.locator('.editor-instance .monaco-editor').filter({ hasText: 'ReturnValue: 0' }).first();
       await report.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
       await wb.runCommand('AMT: Refresh Power State');
-      await waitFor(async () => /Simulator · On/.test(await statusBarText()), 'the status bar to show On again');
+      await waitUntil(async () => /Simulator · On/.test(await statusBarText()), 'the status bar to show On again');
       await wb.screenshot('editor-08-invoked');
     });
   });

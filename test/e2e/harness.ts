@@ -39,6 +39,33 @@ export const TIMEOUTS = {
   ui: 30_000,
 };
 
+/** Polls `check` every 150 ms until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = TIMEOUTS.ui): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
+
+/** Waits for a notification or dialog text matching `pattern` and returns it. */
+export async function waitForMessage(wb: Pick<Workbench, 'messages'>, pattern: RegExp): Promise<string> {
+  let last: string[] = [];
+  await waitUntil(async () => (last = await wb.messages()).some((m) => pattern.test(m)), `a message matching ${pattern} (shown: ${JSON.stringify(last)})`, 60_000);
+  return last.find((m) => pattern.test(m))!;
+}
+
+/** Clicks the button labelled `label` in the open modal dialog; returns the dialog's text. */
+export async function dialogButton(page: Page, label: string): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+  const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+  await dialog.locator('.monaco-button').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
+  return text;
+}
+
 export interface WorkbenchOptions {
   /**
    * The .vsix to install; default dist/amt-workbench.vsix, packaged first (build + vsce) when

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { startWorkbench, TIMEOUTS, type Workbench } from './harness';
+import { waitUntil, dialogButton, startWorkbench, TIMEOUTS, type Workbench } from './harness';
 
 const VIEW = 'Watchdog';
 const TIME_SCALE = 10;
@@ -57,36 +57,18 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
     return pane.locator('.monaco-list-row').filter({ hasText: text }).first();
   }
 
-  async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = TIMEOUTS.ui): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await check().catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; the view shows ${JSON.stringify(await wb.treeRows(VIEW).catch(() => []))}`);
-  }
-
   /**
    * Clicks a row that runs a command and waits until `opened` (its input, dialog, or a row it
    * brings) shows; clicks again when a re-render of the tree (the countdown redraws it every
    * second) swallowed the click.
    */
   async function clickRow(text: string | RegExp, opened: Locator): Promise<void> {
-    await waitFor(async () => {
+    await waitUntil(async () => {
       if (await opened.isVisible()) return true;
       await row(text).click();
       await opened.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
       return opened.isVisible();
     }, `the row "${String(text)}" to open its input or dialog`);
-  }
-
-  async function dialogButton(label: string): Promise<string> {
-    const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-    const text = (await dialog.innerText()).replace(/\s+/g, ' ');
-    await dialog.locator('.monaco-button').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click();
-    await dialog.waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
-    return text;
   }
 
   /** The whole-number seconds of the "Fires in N s" row. */
@@ -121,7 +103,7 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
       await wb.page.locator('.quick-input-widget').filter({ hasText: /120 to 65535 seconds; 60 is outside/ }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
       await input.fill('120');
       await wb.page.keyboard.press('Enter');
-      const dialog = await dialogButton('Arm');
+      const dialog = await dialogButton(wb.page, 'Arm');
       assert.match(dialog, /Arm the OS watchdog of Simulator with a 2 min timeout\?/);
       assert.match(dialog, /fires in 2 min \(12 s of wall time/);
 
@@ -131,7 +113,7 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
       const armed = await wb.waitForRow(/^\s*Armed/, VIEW);
       assert.match(armed, /timeout 2 min \(12 s of wall time, firmware clock 10× faster\)/);
       await wb.screenshot('watchdog-02-armed');
-      await waitFor(async () => (await secondsLeft()) <= first - 2, 'the countdown to go down');
+      await waitUntil(async () => (await secondsLeft()) <= first - 2, 'the countdown to go down');
       await wb.screenshot('watchdog-03-counting-down');
     });
   });
@@ -158,10 +140,10 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
       assert.match(keepalive, /heartbeat every 6 s/);
       // Starting the keepalive heartbeats at once: the fired watchdog counts down again.
       await wb.waitForRow(/^\s*Fires in \d+ s/, VIEW);
-      await waitFor(async () => /kept alive · fires in \d+ s/.test(await row(/^\s*OS watchdog/).innerText()), 'the OS watchdog row to say "kept alive"');
+      await waitUntil(async () => /kept alive · fires in \d+ s/.test(await row(/^\s*OS watchdog/).innerText()), 'the OS watchdog row to say "kept alive"');
       await wb.screenshot('watchdog-06-keepalive');
       await clickRow(/^\s*Stop heartbeating/, wb.page.locator('.monaco-dialog-box'));
-      const dialog = await dialogButton('Stop and Disarm');
+      const dialog = await dialogButton(wb.page, 'Stop and Disarm');
       assert.match(dialog, /Stop heartbeating the OS watchdog of Simulator\?/);
       assert.match(dialog, /leaves it armed: it fires in \d+ s/);
       await wb.waitForRow(/^\s*Not armed/, VIEW);
@@ -175,7 +157,7 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
       await clickRow(/^\s*Arm…/, input);
       await input.fill('600');
       await wb.page.keyboard.press('Enter');
-      await dialogButton('Arm');
+      await dialogButton(wb.page, 'Arm');
       await wb.waitForRow(/^\s*Fires in/, VIEW);
 
       const status = wb.page.locator('.statusbar-item').filter({ hasText: 'AMT watchdog' }).first();
@@ -185,15 +167,15 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
       await wb.page.keyboard.press('F5');
       // stopOnEntry: the debuggee stops at once.
       await status.waitFor({ state: 'visible', timeout: 60_000 });
-      await waitFor(async () => /AMT watchdog fires in \d+ s/.test(await status.innerText()), 'the status bar countdown');
+      await waitUntil(async () => /AMT watchdog fires in \d+ s/.test(await status.innerText()), 'the status bar countdown');
       const first = Number(/fires in (\d+) s/.exec(await status.innerText())![1]);
-      await waitFor(async () => Number(/fires in (\d+) s/.exec(await status.innerText())?.[1] ?? first) < first, 'the status bar countdown to go down');
+      await waitUntil(async () => Number(/fires in (\d+) s/.exec(await status.innerText())?.[1] ?? first) < first, 'the status bar countdown to go down');
       // The warning of the pause: a toast, or (once the toast timed out) in the notification center.
       const warned = (texts: string[]) => texts.some((m) => /Debugger paused: the AMT watchdog fires in \d+ (s|min)/.test(m));
       if (!warned(await wb.messages())) {
         await wb.runCommand('Notifications: Show Notifications');
         const center = wb.page.locator('.notifications-center .notification-list-item-message');
-        await waitFor(async () => warned(await center.allInnerTexts()), 'the warning of the pause in the notification center');
+        await waitUntil(async () => warned(await center.allInnerTexts()), 'the warning of the pause in the notification center');
         await wb.runCommand('Notifications: Hide Notifications');
       }
       await wb.screenshot('watchdog-08-debug-paused');

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { startWorkbench, TIMEOUTS, type Workbench } from './harness';
+import { waitUntil, waitForMessage, startWorkbench, TIMEOUTS, type Workbench } from './harness';
 
 const HEAD = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd">`;
 
@@ -60,21 +60,6 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
     await wb?.close();
   });
 
-  async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = TIMEOUTS.ui): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await check().catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-  }
-
-  async function waitForMessage(pattern: RegExp): Promise<string> {
-    let last: string[] = [];
-    await waitFor(async () => (last = await wb.messages()).some((m) => pattern.test(m)), `a message matching ${pattern} (shown: ${JSON.stringify(last)})`, 60_000);
-    return last.find((m) => pattern.test(m))!;
-  }
-
   /** The text an editor shows (its rendered lines), with monaco's non-breaking spaces as spaces. */
   async function editorText(editor: Locator): Promise<string> {
     return (await editor.locator('.view-lines').first().innerText()).replace(/\u00a0/g, ' ');
@@ -84,7 +69,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
   async function editorShowing(text: string, timeoutMs = 60_000): Promise<Locator> {
     const editors = wb.page.locator('.editor-instance .monaco-editor');
     let found: Locator | undefined;
-    await waitFor(
+    await waitUntil(
       async () => {
         for (const e of await editors.all()) {
           if ((await editorText(e)).includes(text)) {
@@ -124,7 +109,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
     await input.fill(`>${title}`);
     await p.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
     await p.keyboard.press('Enter');
-    await waitFor(async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), `the quick pick of "${title}"`);
+    await waitUntil(async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), `the quick pick of "${title}"`);
   }
 
   let source: Locator;
@@ -166,7 +151,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
       assert.ok(rows.some((r) => r.startsWith('AMT_GeneralSettings')), `AMT_GeneralSettings offered in ${JSON.stringify(rows)}`);
       await wb.screenshot('wsman-01-completion');
       await item.click();
-      await waitFor(async () => (await editorText(source)).includes('<w:ResourceURI>{{amt}}/AMT_GeneralSettings</w:ResourceURI>'), 'the completed ResourceURI in the editor');
+      await waitUntil(async () => (await editorText(source)).includes('<w:ResourceURI>{{amt}}/AMT_GeneralSettings</w:ResourceURI>'), 'the completed ResourceURI in the editor');
     });
   });
 
@@ -194,7 +179,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
       assert.match(text, /<!-- 400 Bad Request · \d+ ms · Simulator/);
       assert.match(text, /<!-- Fault InvalidSelectors: The Selectors for the resource are not valid\. -->/);
       assert.match(text, /<!-- What it means: .*use the class's key properties as selectors/);
-      await waitForMessage(/Ethernet port settings without a selector: fault InvalidSelectors/);
+      await waitForMessage(wb, /Ethernet port settings without a selector: fault InvalidSelectors/);
       await wb.screenshot('wsman-03-fault');
     });
   });
@@ -222,7 +207,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
       await wb.page.locator('.quick-input-widget input').fill(':6');
       await wb.page.keyboard.press('Enter');
       await wb.runCommand('AMT: Copy WS-Man Request as curl');
-      await waitForMessage(/Copied the curl command for Read the general settings to the clipboard \(for Simulator\); curl asks for the password\./);
+      await waitForMessage(wb, /Copied the curl command for Read the general settings to the clipboard \(for Simulator\); curl asks for the password\./);
       const clip = await wb.page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
       assert.match(clip, /^curl --digest --user admin .* http:\/\/127\.0\.0\.1:\d+\/wsman <<'WSMAN'\n/);
       assert.match(clip, /AMT_GeneralSettings<\/w:ResourceURI>/);
@@ -239,7 +224,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
       await input.fill('>AMT: Filter Classes');
       await p.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'AMT: Filter Classes' }).first().waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
       await p.keyboard.press('Enter');
-      await waitFor(async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), 'the filter input box');
+      await waitUntil(async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), 'the filter input box');
       await input.fill('GeneralSettings');
       await p.keyboard.press('Enter');
       const classes = p.locator('.pane').filter({ has: p.locator('.pane-header .title', { hasText: /^\s*Classes\s*$/i }) });
@@ -252,7 +237,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
       const entry = p.locator('.context-view .action-item .action-label').filter({ hasText: 'New WS-Man Request…' }).first();
       await entry.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
       // The menu ignores a click that lands while it is still opening; the focused item takes Enter.
-      await waitFor(async () => {
+      await waitUntil(async () => {
         if (!(await entry.isVisible())) return true;
         await entry.hover();
         await p.keyboard.press('Enter');
@@ -267,7 +252,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
       await lens(created, 'Send').waitFor({ state: 'visible', timeout: 60_000 });
       await wb.screenshot('wsman-06-new-request');
       await lens(created, 'Send').click();
-      await waitFor(async () => {
+      await waitUntil(async () => {
         const shown = await p.locator('.editor-instance .monaco-editor .view-lines').allInnerTexts();
         return shown.map((t) => t.replace(/\u00a0/g, ' ')).some((t) => t.includes('<!-- 200 OK') && t.includes('Get AMT_GeneralSettings · Untitled-1 #1'));
       }, 'the reply to the new request', 60_000);
@@ -290,12 +275,12 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
         const input = p.locator('.quick-input-widget input');
         const title = p.locator('.quick-input-widget .quick-input-title');
         const answer = async (step: number, value: string) => {
-          await waitFor(async () => (await title.innerText()).includes(`(${step}/5)`), `step ${step} of Add Device`);
+          await waitUntil(async () => (await title.innerText()).includes(`(${step}/5)`), `step ${step} of Add Device`);
           await input.fill(value);
           await p.keyboard.press('Enter');
         };
         await answer(1, '127.0.0.1');
-        await waitFor(async () => (await title.innerText()).includes('(2/5)'), 'step 2 of Add Device');
+        await waitUntil(async () => (await title.innerText()).includes('(2/5)'), 'step 2 of Add Device');
         await pickQuick('port 16992, no TLS');
         await answer(3, String(port));
         await answer(4, 'admin');
