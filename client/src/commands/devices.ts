@@ -11,6 +11,7 @@ export function deviceCommands(ctx: Ctx, store: DeviceStore): vscode.Disposable[
   return [
     reg('amt.refreshDevices', () => ctx.devices.reload()),
     reg('amt.addDevice', () => addDevice(ctx, store)),
+    reg('amt.addLocalDevice', () => addLocalDevice(ctx, store)),
     reg('amt.removeDevice', async (node?: TreeNode) => {
       const target = await targetOf(ctx, node, (t) => t.removable, 'Remove which device?');
       if (!target) return;
@@ -64,6 +65,30 @@ export async function targetOf(ctx: Ctx, node: TreeNode | undefined, accept: (t:
     { placeHolder: prompt },
   );
   return pick?.target;
+}
+
+/** AMT on this machine: our own APF over /dev/mei0, an installed LMS, or whichever answers (docs/local-access.md). */
+async function addLocalDevice(ctx: Ctx, store: DeviceStore): Promise<void> {
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: 'Auto', description: 'an installed LMS if one listens on 127.0.0.1:16992, else our own port forwarding over /dev/mei0', url: 'auto' },
+      { label: 'Local (MEI)', description: 'our own APF port forwarding over /dev/mei0; no Intel LMS needed', url: 'local' },
+      { label: 'Intel LMS', description: 'an installed LMS on 127.0.0.1:16992', url: 'lms' },
+    ],
+    { title: 'Add AMT on this machine', placeHolder: "How to reach this machine's AMT (the local system account is used, no password needed)", ignoreFocusOut: true },
+  );
+  if (!kind) return;
+  const params: AddTargetParams = { url: kind.url, user: '' };
+  let target: TargetInfo;
+  try {
+    target = await ctx.request(Requests.addTarget, params);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`This machine's AMT was not added: ${errorMessage(err)}`);
+    return;
+  }
+  await store.remember(target, params);
+  await ctx.devices.reload();
+  ctx.select(target);
 }
 
 async function addDevice(ctx: Ctx, store: DeviceStore): Promise<void> {

@@ -139,6 +139,41 @@ describe('devices tree', { timeout: 60_000 }, () => {
     assert.match(problem.description ?? '', /No password was given for user "admin"/);
   });
 
+  test('AMT on this machine is added by kind (auto, local, lms), listed as removable, and survives a backend restart', async () => {
+    const store = new DeviceStore(memento());
+    const added = [];
+    const expected = { auto: 'This computer', local: 'This computer (MEI)', lms: 'This computer (LMS)' } as const;
+    for (const url of ['auto', 'local', 'lms'] as const) {
+      const params = { url, user: '' };
+      const target = await backend.request(Requests.addTarget, params);
+      // `auto` settles on local or lms when it connects; until then it is a local device.
+      assert.equal(target.kind, url === 'lms' ? 'lms' : 'local');
+      assert.equal(target.label, expected[url]);
+      await store.remember(target, params);
+      added.push(target);
+    }
+    await devices.reload();
+    const roots = await devices.roots();
+    for (const t of added) {
+      const row = roots.find((r) => r.data.kind === 'device' && r.data.target.id === t.id);
+      assert.ok(row, `${t.kind} in ${roots.map((r) => r.label).join(', ')}`);
+      assert.equal(row.contextValue, 'amt.device.removable');
+    }
+    const fresh = await startBackend();
+    try {
+      assert.deepEqual(await store.restore(fresh.request), []);
+      const labels = (await fresh.request(Requests.listTargets, undefined)).map((t) => t.label);
+      assert.deepEqual(labels, ['Simulator', expected.auto, expected.local, expected.lms]);
+    } finally {
+      await fresh.close();
+      for (const t of added) {
+        await store.forget(t.id);
+        await backend.request(Requests.removeTarget, { targetId: t.id });
+      }
+      await devices.reload();
+    }
+  });
+
   test('remembered remote devices are added again to a restarted backend, without their password', async () => {
     const store = new DeviceStore(memento());
     const params = { url: 'https://192.0.2.10:16993', user: 'admin', trustedFingerprint256: 'AB:CD' };
