@@ -86,26 +86,33 @@ export class AgentPresence {
     return { returnValue: AGENT_RETURN.Success, sequence: t.sequence, timeout: Number(inst.TimeoutInterval ?? 0) };
   }
 
-  assertPresence(inst: PropMap, sequence: number): number {
+  /**
+   * The rule AssertPresence and AssertShutdown share: only a Running or Expired agent may assert,
+   * and only with a sequence number above the last one. Records the number and returns undefined
+   * when accepted, else the ReturnValue to answer.
+   */
+  private acceptSequence(inst: PropMap, sequence: number): number | undefined {
     this.check();
     const s = state(inst);
     if (s !== AGENT_STATE.Running && s !== AGENT_STATE.Expired) return AGENT_RETURN.RequestUnexpected;
     const t = this.timer(inst);
     if (!(sequence > t.sequence)) return AGENT_RETURN.InvalidParameter;
     t.sequence = sequence;
-    t.since = this.device.now();
-    if (s === AGENT_STATE.Expired) this.transition(inst, AGENT_STATE.Running);
+    return undefined;
+  }
+
+  assertPresence(inst: PropMap, sequence: number): number {
+    const refused = this.acceptSequence(inst, sequence);
+    if (refused !== undefined) return refused;
+    this.timer(inst).since = this.device.now();
+    if (state(inst) === AGENT_STATE.Expired) this.transition(inst, AGENT_STATE.Running);
     this.device.scheduleWake();
     return AGENT_RETURN.Success;
   }
 
   assertShutdown(inst: PropMap, sequence: number): number {
-    this.check();
-    const s = state(inst);
-    if (s !== AGENT_STATE.Running && s !== AGENT_STATE.Expired) return AGENT_RETURN.RequestUnexpected;
-    const t = this.timer(inst);
-    if (!(sequence > t.sequence)) return AGENT_RETURN.InvalidParameter;
-    t.sequence = sequence;
+    const refused = this.acceptSequence(inst, sequence);
+    if (refused !== undefined) return refused;
     this.transition(inst, AGENT_STATE.Stopped);
     return AGENT_RETURN.Success;
   }
