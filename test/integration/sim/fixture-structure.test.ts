@@ -1,15 +1,15 @@
 /**
  * The simulator answers like the recorded AMT devices: for every recorded response of a class the
- * simulator serves (/work/shared/fixtures/real-amt, spec §7.1), the matching request is sent and the
+ * simulator serves (test/fixtures/real-amt, see its README.md), the matching request is sent and the
  * reply must have the same element structure — element names, order and namespaces by URI, plus
  * attribute names. Values may differ. Repeated siblings with the same structure (array properties,
  * Pull items of one shape) count once, so a device with more or fewer instances still compares.
  *
  * Not compared, and printed as such:
  * - fixtures of classes or methods the simulator does not serve (one diagnostic line lists them);
- * - synthetic fixtures whose header is not AMT's (spec §7.1 "†": a copied request envelope, no
+ * - synthetic fixtures whose header is not AMT's (a copied request envelope, no
  *   `uuid:00000000-8086-8086-8086-…` MessageID, or an Action without `Response`), each skipped by name.
- * Fixtures marked "*" in spec §7.1 only have hand-edited values, so their structure is compared.
+ * Fixtures with only hand-edited values (`test…`, `baduuid`) still have AMT's structure, so it is compared.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { classNameFromUri } from '../../../server/src/wsman/namespaces';
 import { at, build, DigestClient, escapeXml, HOST_EPR_INPUT, parseTree, payload, type Node } from './helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const FIXTURES = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'real-amt');
+const FIXTURES = path.resolve(repoRoot, 'test', 'fixtures', 'real-amt');
 
 // ---- structure --------------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ const METHOD_INPUTS: Record<string, string> = {
 const RECORDING_DIFFERENCES: Record<string, { readonly ignore: readonly string[]; readonly why: string }> = {
   'amt/general/pull.xml': {
     ignore: ['DHCPSyncRequiresHostname', 'ThunderboltDockEnabled'],
-    why: 'recorded on older firmware without these two properties (spec §5.1); get.xml of the same folder has them',
+    why: 'recorded on older firmware without these two properties; get.xml of the same folder has them',
   },
   'amt/userinitiatedconnection/get.xml': {
     ignore: ['LastConnectionReason'],
@@ -130,9 +130,9 @@ function plan(): { compare: Plan[]; synthetic: Array<[string, string]>; notServe
     if (!served) {
       notServed.push(rel);
     } else if (!/^uuid:00000000-8086-8086-8086-[0-9A-F]{12}$/.test(messageId)) {
-      synthetic.push([rel, `its header is a copied request (MessageID "${messageId}"), marked † in spec §7.1`]);
+      synthetic.push([rel, `its header is a copied request (MessageID "${messageId}"), not a device's answer (test/fixtures/real-amt/README.md)`]);
     } else if (!action.endsWith('Response')) {
-      synthetic.push([rel, `its Action "${action}" is the request's, not a reply's; marked † in spec §7.1`]);
+      synthetic.push([rel, `its Action "${action}" is the request's, not a reply's; not a device's answer (test/fixtures/real-amt/README.md)`]);
     } else {
       compare.push({ rel, fixture, className: classNameFromUri(uri), op });
     }
@@ -176,7 +176,7 @@ describe('replies have the element structure of recorded AMT responses', () => {
       if (p.op.kind === 'pull') {
         const markers = at(theirs, 'Body', 'PullResponse')!.children.map((c) => c.local).filter((n) => n !== 'Items');
         if (markers.join() !== 'EndOfSequence') {
-          t.diagnostic(`the recording's paging markers [${markers.join(', ')}] are not the plain last page (EndOfSequence alone; spec §1.5: some recordings were cut short); markers left out, paging is specified in enumeration.test.ts`);
+          t.diagnostic(`the recording's paging markers [${markers.join(', ')}] are not the plain last page (EndOfSequence alone; upstream cut some recordings short); markers left out, paging is specified in enumeration.test.ts`);
           ignore.add('EnumerationContext');
           ignore.add('EndOfSequence');
         }

@@ -18,7 +18,7 @@ import { ProtocolError } from '../../../server/src/wsman/errors';
 import { DESTINATION_UNREACHABLE_FAULT, amtEnvelope } from './fakeDevice';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const FIXTURES = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'real-amt');
+const FIXTURES = path.resolve(repoRoot, 'test', 'fixtures', 'real-amt');
 const AMT = 'http://intel.com/wbem/wscim/1/amt-schema/1/';
 const CIM = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/';
 const ANON = 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous';
