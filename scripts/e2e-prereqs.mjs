@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium, ensureCodeServer, REPO_ROOT } from './code-server.mjs';
 
-export const VSIX_PATH = path.join(REPO_ROOT, 'dist', 'amt-workbench.vsix');
+/** The packaged extension the e2e tier installs: AMT_WORKBENCH_VSIX names another one (tested as is, never repackaged). */
+export const VSIX_PATH = process.env.AMT_WORKBENCH_VSIX ? path.resolve(process.env.AMT_WORKBENCH_VSIX) : path.join(REPO_ROOT, 'dist', 'amt-workbench.vsix');
+const VSIX_GIVEN = Boolean(process.env.AMT_WORKBENCH_VSIX);
 
 /** What the packaged extension must contain to run: its bundles and koffi's linux-x64 runtime. */
 export const VSIX_REQUIRED_ENTRIES = [
@@ -19,18 +21,21 @@ export const VSIX_REQUIRED_ENTRIES = [
 ];
 
 /**
- * Installs code-server and Chromium when missing and packages the extension (packageExtension)
- * when the .vsix is missing or older than dist/extension.js or dist/server.js; then checks the .vsix holds what
- * the extension needs at run time. Returns the paths the harness uses.
+ * Packages the extension (packageExtension) when the .vsix is missing or older than
+ * dist/extension.js or dist/server.js (unless AMT_WORKBENCH_VSIX names one), checks the .vsix
+ * holds what the extension needs at run time, then installs code-server and Chromium when
+ * missing. Returns the paths the harness uses; rejects with one sentence when any of it fails.
  */
 export async function ensureE2EPrerequisites({ log = defaultLog } = {}) {
-  const codeServer = await ensureCodeServer({ log });
-  const chromium = await ensureChromium({ log });
-  if (vsixIsStale()) {
+  if (VSIX_GIVEN) {
+    if (!existsSync(VSIX_PATH)) throw new Error(`AMT_WORKBENCH_VSIX names ${VSIX_PATH}, which does not exist; unset it to package dist/amt-workbench.vsix.`);
+  } else if (vsixIsStale()) {
     log(`packaging the extension (npm run build + vsce) into ${path.relative(REPO_ROOT, VSIX_PATH)}`);
     await packageExtension();
   }
   checkVsix(VSIX_PATH);
+  const codeServer = await ensureCodeServer({ log });
+  const chromium = await ensureChromium({ log });
   return { codeServer, chromium, vsix: VSIX_PATH };
 }
 
@@ -71,7 +76,12 @@ function vsixIsStale() {
 
 /** Throws one sentence naming what the .vsix lacks. */
 export function checkVsix(vsix) {
-  const names = new Set(zipEntryNames(readFileSync(vsix)));
+  let names;
+  try {
+    names = new Set(zipEntryNames(readFileSync(vsix)));
+  } catch (err) {
+    throw new Error(`${path.relative(REPO_ROOT, vsix)} cannot be read as a .vsix (${err instanceof Error ? err.message : String(err)}); package it again with \`npm run package\`.`);
+  }
   const missing = VSIX_REQUIRED_ENTRIES.filter((e) => !names.has(e));
   if (missing.length === 0) return;
   const koffi = missing.some((m) => m.includes('/koffi/'));
