@@ -4,6 +4,8 @@
  * WS-Man service, the HTTP front and later features (watchdog, events, MEI) all read and change
  * this object, and it emits events so they can observe one another:
  *
+ * - `parse`  {bytes}                               before a request body is XML-parsed (bytes = its length
+ *                                                   in UTF-16 units); bodies refused by size or Digest never are
  * - `request` {action?, resourceUri?}               when a WS-Man request was read, before it is applied
  * - `power`  {previous, requested, state, steps}   after RequestPowerStateChange changed the state
  * - `put`    {className, instance, changed}        after a Put changed an instance

@@ -75,7 +75,8 @@ export class DigestGuard {
 
 /** `k=v, k="v, with comma"` pairs; keys lower-cased, quotes and backslash escapes removed. */
 function parseParams(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a parameter named `constructor` or `__proto__` is just an unused parameter.
+  const out: Record<string, string> = Object.create(null);
   const re = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(s)) !== null) {

@@ -1,8 +1,13 @@
 /**
- * The device's HTTP front (spec §3): `POST /wsman` with Digest, AMT's headers, chunked SOAP
- * replies, keep-alive except after 400/401 (AMT closes those); `GET /` serves a tiny page and any
- * other path is 404. Node's own http/https server does the HTTP/1.1 work; it accepts any Duplex
- * through its 'connection' event, which is how APF channels and in-memory pairs get in.
+ * The device's HTTP front: `POST /wsman` with Digest, AMT's headers, chunked SOAP replies,
+ * keep-alive except after 400/401 (AMT closes those); `GET /` serves a tiny page and any other
+ * path is 404. Node's own http/https server does the HTTP/1.1 work; it accepts any Duplex through
+ * its 'connection' event, which is how APF channels and in-memory pairs get in.
+ *
+ * Order of checks, cheapest first, so an unauthenticated client cannot make the device parse
+ * anything big: body size (413 as soon as the declared or received size passes MAX_BODY), then
+ * Digest — except for a body small enough to be an Identify, the one request AMT answers without
+ * authentication — and only then the XML. docs/simulator.md ("Before the XML") has the reasons.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -12,9 +17,14 @@ import { DigestGuard } from './digest';
 import { indexPage, plainPage, unauthorizedPage } from './html';
 import type { WsmanService } from './wsman-service';
 
-/** Larger requests are refused before parsing (AMT's limits are far smaller). */
-const MAX_BODY = 1024 * 1024;
-/** Reply chunk size: AMT splits replies into several chunks (spec §1.3). */
+/** Larger requests are refused with 413 before they are read to the end (AMT's own limit is far smaller). */
+export const MAX_BODY = 1024 * 1024;
+/**
+ * Only a body up to this size may be an unauthenticated Identify; anything larger must pass Digest
+ * before it is parsed. An Identify envelope is a few hundred bytes.
+ */
+export const MAX_IDENTIFY_BODY = 4096;
+/** Reply chunk size: AMT writes its replies in several HTTP chunks (seen in recorded traffic). */
 const CHUNK = 1024;
 
 export interface HttpFront {
@@ -48,15 +58,18 @@ export function createHttpFront(
       res.setHeader('Allow', 'POST');
       return sendHtml(res, 405, plainPage(405, 'Method Not Allowed'));
     }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY) return tooLarge(req, res);
     readBody(req)
       .then((body) => {
-        if (body === undefined) {
-          res.setHeader('Connection', 'close');
-          return sendHtml(res, 413, plainPage(413, 'Request Entity Too Large'));
-        }
-        const xml = body.toString('utf8');
-        // Cheap text test first: only a body that mentions Identify is parsed before authentication.
-        const open = !device.settings.identifyRequiresAuth && xml.includes('Identify') && service.isIdentify(xml);
+        if (body === undefined) return tooLarge(req, res);
+        // Identify is the only request answered without Digest, and only a small body can be one:
+        // a cheap size and text test decides whether parsing it before authentication is allowed.
+        const open =
+          !device.settings.identifyRequiresAuth &&
+          body.length <= MAX_IDENTIFY_BODY &&
+          body.includes('Identify') &&
+          service.isIdentify(body.toString('utf8'));
         if (!open) {
           const verdict = guard.verify('POST', req.url ?? '/wsman', req.headers.authorization, body);
           if (!verdict.ok) {
@@ -64,7 +77,7 @@ export function createHttpFront(
             return sendUnauthorized(res, guard.challenge(verdict.stale));
           }
         }
-        const reply = service.handle(xml);
+        const reply = service.handle(body.toString('utf8'));
         sendSoap(res, reply.status, reply.xml, reply.fault);
       })
       .catch(() => res.destroy());
@@ -92,19 +105,32 @@ export function createHttpFront(
   };
 }
 
+/** The whole body, or undefined as soon as it passes MAX_BODY (the rest is then not waited for). */
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
-    let tooBig = false;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) tooBig = true;
-      else parts.push(c);
-    });
-    req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(parts)));
+      if (size <= MAX_BODY) return void parts.push(c);
+      req.off('data', onData);
+      parts.length = 0;
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(parts)));
     req.on('error', reject);
   });
+}
+
+/**
+ * 413 with `Connection: close`: Node's server then ends the connection once the reply is sent, and
+ * the rest of the body is discarded meanwhile, never buffered (an endless chunked body ends there).
+ */
+function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
+  req.resume();
+  res.setHeader('Connection', 'close');
+  sendHtml(res, 413, plainPage(413, 'Request Entity Too Large'));
 }
 
 function sendSoap(res: http.ServerResponse, status: number, xml: string, close: boolean): void {

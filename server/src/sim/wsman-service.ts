@@ -1,6 +1,7 @@
 /**
  * One simulated device's WS-Management service: a request envelope in, a response envelope out,
- * shaped like real AMT's (spec §1–2). Transport-free, so the HTTP front, an APF channel or a unit
+ * shaped like real AMT's (DMTF DSP0226 WS-Management as Intel AMT writes it; the recorded replies
+ * in test/fixtures/real-amt). Transport-free, so the HTTP front, an APF channel or a unit
  * test can drive it alike.
  */
 import { ACTION } from '../wsman/namespaces';
@@ -23,25 +24,29 @@ export interface WsmanReply {
   readonly fault: boolean;
 }
 
-/** DSP0226/AMT: a client may not ask for envelopes smaller than this ([sdk] spec §1.2). */
+/**
+ * A client may not ask for envelopes smaller than this: DSP0226 lets a service set a minimum
+ * MaxEnvelopeSize, and the Intel AMT SDK documents AMT's as 50000 octets (docs/simulator.md).
+ */
 const MIN_ENVELOPE_SIZE = 50_000;
 
 type Handler = (ctx: OpContext) => Reply;
 
-const HANDLERS: Record<string, Handler> = {
-  [ACTION.get]: get,
-  [ACTION.put]: put,
-  [ACTION.enumerate]: enumerate,
-  [ACTION.pull]: pull,
-  [ACTION.release]: release,
+/** Handlers by Action URI; a Map, so an Action such as `constructor` finds nothing. */
+const HANDLERS: ReadonlyMap<string, Handler> = new Map([
+  [ACTION.get, get],
+  [ACTION.put, put],
+  [ACTION.enumerate, enumerate],
+  [ACTION.pull, pull],
+  [ACTION.release, release],
   // Only classes with a create/remove hook (agent-presence watchdogs) allow these (README).
-  [ACTION.create]: create,
-  [ACTION.delete]: remove,
+  [ACTION.create, create],
+  [ACTION.delete, remove],
   // WS-Eventing against CIM_FilterCollection / CIM_FilterCollectionSubscription (eventing/).
-  [ACTION.subscribe]: subscribe,
-  [ACTION.unsubscribe]: unsubscribe,
-  [ACTION.renew]: renew,
-};
+  [ACTION.subscribe, subscribe],
+  [ACTION.unsubscribe, unsubscribe],
+  [ACTION.renew, renew],
+]);
 
 export class WsmanService {
   private readonly contexts: EnumerationContexts;
@@ -53,7 +58,7 @@ export class WsmanService {
   /** Whether a request body is an Identify (answered without Digest unless the device says otherwise). */
   isIdentify(xml: string): boolean {
     try {
-      return isIdentify(readRequest(xml));
+      return isIdentify(this.read(xml));
     } catch {
       return false;
     }
@@ -62,7 +67,7 @@ export class WsmanService {
   handle(xml: string): WsmanReply {
     let req: WsmanRequest | undefined;
     try {
-      req = readRequest(xml);
+      req = this.read(xml);
       // Before dispatch, so an observer can count (or disturb) a request before it is applied.
       this.device.emit('request', { action: req.action, resourceUri: req.resourceUri });
       this.device.refresh();
@@ -70,10 +75,16 @@ export class WsmanService {
       return { status: 200, fault: false, xml: replyEnvelope(reply, req.messageId, this.device.nextMessageId()) };
     } catch (e) {
       const fault = e instanceof WsmanFault ? e : new WsmanFault('InternalError', (e as Error)?.message ?? String(e));
-      const relatesTo = req ? req.messageId : peekMessageId(xml);
+      const relatesTo = req ? req.messageId : fault.relatesTo ?? peekMessageId(xml);
       this.device.emit('fault', { fault: fault.fault, why: fault.why });
       return { status: fault.status, fault: true, xml: faultEnvelope(fault, relatesTo, this.device.nextMessageId()) };
     }
+  }
+
+  /** Every XML parse of a request goes through here, so the `parse` event counts them all. */
+  private read(xml: string): WsmanRequest {
+    this.device.emit('parse', { bytes: xml.length });
+    return readRequest(xml);
   }
 
   private dispatch(req: WsmanRequest): Reply {
@@ -85,7 +96,7 @@ export class WsmanService {
       if (isIdentify(req)) return identify(ctx);
       throw new WsmanFault('MessageInformationHeaderRequired', 'the request has no Action');
     }
-    const handler = HANDLERS[req.action];
+    const handler = HANDLERS.get(req.action);
     if (handler) return handler(ctx);
     // Anything else is a method call, `{resourceURI}/{Method}`, when it names a resource at all.
     if (req.resourceUri && req.action.startsWith(`${req.resourceUri}/`)) return invoke(ctx);

@@ -29,10 +29,11 @@ import { renderEprBody } from '../wsman/render';
 import { findInstance, resolveClass } from '../wsman/target';
 import { expiresAt } from './expires';
 
-const MODES: Record<string, DeliveryMode> = {
-  'http://schemas.xmlsoap.org/ws/2004/08/eventing/DeliveryModes/Push': 'Push',
-  'http://schemas.dmtf.org/wbem/wsman/1/wsman/PushWithAck': 'PushWithAck',
-};
+/** By the request's Delivery Mode URI (a Map: request text is never an object key). */
+const MODES: ReadonlyMap<string, DeliveryMode> = new Map([
+  ['http://schemas.xmlsoap.org/ws/2004/08/eventing/DeliveryModes/Push', 'Push'],
+  ['http://schemas.dmtf.org/wbem/wsman/1/wsman/PushWithAck', 'PushWithAck'],
+]);
 /** AMT's limit on the NotifyTo URL [sdk] (spec §4.9). */
 const MAX_NOTIFY_TO = 253;
 const RESPONSE = (op: string) => `${NS.eventing}/${op}Response`;
@@ -48,7 +49,7 @@ export function subscribe(ctx: OpContext): Reply {
   const delivery = childNamed(body, NS.eventing, 'Delivery');
   if (!delivery) throw new WsmanFault('SchemaValidationError', 'Subscribe has no Delivery');
   const modeUri = attrValue(delivery, 'Mode') ?? 'http://schemas.xmlsoap.org/ws/2004/08/eventing/DeliveryModes/Push';
-  const mode = MODES[modeUri];
+  const mode = MODES.get(modeUri);
   if (!mode) throw new WsmanFault('DeliveryModeRequestedUnavailable', `delivery mode ${modeUri}`);
   const notifyTo = childNamed(delivery, NS.eventing, 'NotifyTo');
   const address = notifyTo && childNamed(notifyTo, NS.addressing, 'Address')?.text.trim();

@@ -24,7 +24,8 @@ const PULL_RESPONSE = 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/PullRes
 const RELEASE_RESPONSE = 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/ReleaseResponse';
 const SELECTOR_FILTER = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter';
 
-const MODES: Record<string, EnumerationMode> = { EnumerateEPR: 'epr', EnumerateObjectAndEPR: 'objectAndEpr' };
+/** By the request's EnumerationMode text; a Map, so only these two names are modes. */
+const MODES: ReadonlyMap<string, EnumerationMode> = new Map([['EnumerateEPR', 'epr'], ['EnumerateObjectAndEPR', 'objectAndEpr']]);
 
 /** Prefixes for item classes after h (i is kept for the common namespace, as AMT does). */
 const ITEM_PREFIXES = ['h', 'j', 'k', 'l', 'm', 'n', 'o', 'p'];
@@ -35,7 +36,7 @@ export function enumerate(ctx: OpContext): Reply {
   const wsman = (local: string) => childNamed(request, NS.wsman, local);
 
   const modeText = wsman('EnumerationMode')?.text.trim();
-  const mode = modeText === undefined ? 'object' : MODES[modeText];
+  const mode = modeText === undefined ? 'object' : MODES.get(modeText);
   if (!mode) throw new WsmanFault('UnsupportedFeature', `EnumerationMode ${modeText}`, 'EnumerationMode');
   const optimize = wsman('OptimizeEnumeration') !== undefined;
   const maxElements = positiveInt(wsman('MaxElements'), 'MaxElements');

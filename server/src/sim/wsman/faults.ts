@@ -118,6 +118,9 @@ const DETAIL_BASE = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/';
 
 /** Thrown anywhere below the service; the service turns it into the fault reply. */
 export class WsmanFault extends Error {
+  /** The MessageID of the request, when the fault was found after its header could be read. */
+  relatesTo?: string;
+
   constructor(
     readonly fault: FaultName,
     /** Why, for people reading logs and tests; not sent (AMT's reason texts are fixed). */

@@ -1,8 +1,10 @@
 /**
  * Method invocation: Action `{resourceURI}/{Method}`, body `{Method}_INPUT` in the class namespace,
- * reply `{Method}_OUTPUT` with the outputs and then ReturnValue (spec §1.4). An unknown method is
- * ActionNotSupported; an unknown or mistyped input is SchemaValidationError; a missing required
- * input is InvalidParameter.
+ * reply `{Method}_OUTPUT` with the outputs and then ReturnValue (DMTF DSP0227, the WS-Management
+ * CIM binding: custom actions). An unknown method is ActionNotSupported; an unknown or mistyped
+ * input is SchemaValidationError; a missing required input is InvalidParameter. Method and input
+ * names come from the request, so they are looked up as own properties only: `constructor`,
+ * `toString` or `__proto__` are unknown names like any other.
  */
 import { NS } from '../../wsman/namespaces';
 import type { ClassInfo } from '../classes/registry';
@@ -26,7 +28,8 @@ export function invoke(ctx: OpContext): Reply {
     throw new WsmanFault('ActionNotSupported', `${action} does not belong to ${info.def.name}`);
   }
   const methodName = action.slice(slash + 1);
-  const method = info.def.methods?.[methodName];
+  const methods = info.def.methods;
+  const method = methods && Object.hasOwn(methods, methodName) ? methods[methodName] : undefined;
   if (!method) throw new WsmanFault('ActionNotSupported', `${info.def.name} has no method ${methodName}`);
 
   const target = findInstance(ctx.device, info, ctx.req.selectors, { allowNone: true });
@@ -49,14 +52,15 @@ export function invoke(ctx: OpContext): Reply {
 function readInput(body: XmlElement, info: ClassInfo, methodName: string, method: MethodDef): Record<string, PropValue> {
   const specs = method.inputs ?? {};
   const wrapper = body.children[0];
-  const input: Record<string, PropValue> = {};
+  // No prototype: the names below are the method's own input names, and nothing else answers.
+  const input: Record<string, PropValue> = Object.create(null);
   if (wrapper) {
     if (body.children.length > 1 || wrapper.ns !== info.uri || wrapper.local !== `${methodName}_INPUT`) {
       throw new WsmanFault('SchemaValidationError', `the Body must be one ${methodName}_INPUT element in ${info.uri}`);
     }
     const groups = new Map<string, XmlElement[]>();
     for (const c of wrapper.children) {
-      if (c.ns !== info.uri || !(c.local in specs)) {
+      if (c.ns !== info.uri || !Object.hasOwn(specs, c.local)) {
         throw new WsmanFault('SchemaValidationError', `${methodName} has no input ${c.local}`);
       }
       groups.set(c.local, [...(groups.get(c.local) ?? []), c]);
@@ -64,7 +68,7 @@ function readInput(body: XmlElement, info: ClassInfo, methodName: string, method
     for (const [name, els] of groups) input[name] = readValue(els, parseSpec(specs[name]), name);
   }
   for (const [name, spec] of Object.entries(specs)) {
-    if (parseSpec(spec).required && !(name in input)) {
+    if (parseSpec(spec).required && !Object.hasOwn(input, name)) {
       throw new WsmanFault('InvalidParameter', `${methodName} needs ${name}`);
     }
   }

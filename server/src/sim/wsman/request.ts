@@ -29,17 +29,11 @@ const UNDERSTOOD = new Set([
 ]);
 
 /**
- * The MessageID of a request that could not be read as a whole, for RelatesTo in its fault: from
- * the parsed header when possible, else picked out of the text (never expanding anything).
+ * The MessageID of a request that could not be parsed, for RelatesTo in its fault: picked out of
+ * the text by a pattern with bounded repetition (never expanding anything, never a second parse).
  */
 export function peekMessageId(xml: string): string | undefined {
-  try {
-    const env = parseXml(xml);
-    const header = childNamed(env, NS.soap, 'Header');
-    return header ? childNamed(header, NS.addressing, 'MessageID')?.text.trim() : undefined;
-  } catch {
-    return /<(?:[\w.-]+:)?MessageID(?:\s[^>]*)?>([^<&]{1,256})<\//.exec(xml)?.[1].trim();
-  }
+  return /<(?:[\w.-]{1,64}:)?MessageID(?:\s[^<>]{0,256})?>([^<&]{1,256})<\//.exec(xml)?.[1].trim();
 }
 
 export function readRequest(xml: string): WsmanRequest {
@@ -53,18 +47,32 @@ export function readRequest(xml: string): WsmanRequest {
     throw new WsmanFault('SchemaValidationError', 'the root element is not a SOAP 1.2 Envelope');
   }
   const header = childNamed(env, NS.soap, 'Header');
+  const h = header ?? { ns: NS.soap, local: 'Header', attrs: [], children: [], text: '' };
+  const text = (ns: string, local: string) => childNamed(h, ns, local)?.text.trim();
+  const messageId = text(NS.addressing, 'MessageID');
+  try {
+    return readParsed(env, h, text, messageId);
+  } catch (e) {
+    // The header was readable, so the fault can relate to this request's MessageID.
+    if (e instanceof WsmanFault && messageId !== undefined) e.relatesTo ??= messageId;
+    throw e;
+  }
+}
+
+function readParsed(
+  env: XmlElement,
+  h: XmlElement,
+  text: (ns: string, local: string) => string | undefined,
+  messageId: string | undefined,
+): WsmanRequest {
   const body = childNamed(env, NS.soap, 'Body');
   if (!body) throw new WsmanFault('SchemaValidationError', 'the envelope has no Body');
-  const h = header ?? { ns: NS.soap, local: 'Header', attrs: [], children: [], text: '' };
-
   for (const c of h.children) {
     const mu = attrValue(c, 'mustUnderstand', NS.soap);
     if ((mu === 'true' || mu === '1') && !UNDERSTOOD.has(`${c.ns} ${c.local}`)) {
       throw new WsmanFault('MustUnderstand', `header ${c.local} is marked mustUnderstand`);
     }
   }
-
-  const text = (ns: string, local: string) => childNamed(h, ns, local)?.text.trim();
   const maxEnv = text(NS.wsman, 'MaxEnvelopeSize');
   let maxEnvelopeSize: number | undefined;
   if (maxEnv !== undefined) {
@@ -76,7 +84,7 @@ export function readRequest(xml: string): WsmanRequest {
     header: h,
     body,
     action: text(NS.addressing, 'Action'),
-    messageId: text(NS.addressing, 'MessageID'),
+    messageId,
     resourceUri: text(NS.wsman, 'ResourceURI'),
     selectors: selectorSet ? readSelectorSet(selectorSet) : [],
     maxEnvelopeSize,

@@ -92,14 +92,16 @@ function resolve(qname: string, scope: Map<string, string>, isElement: boolean):
   return { ns, local: qname.slice(colon + 1) };
 }
 
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** A Map, so `&constructor;` or `&toString;` is an undefined entity, not an Object.prototype member. */
+const NAMED: ReadonlyMap<string, string> = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
 
 /** Decodes the five predefined entities and character references; anything else is refused. */
 function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(/&([^;&\s]*);?/g, (whole, ref: string) => {
     if (!whole.endsWith(';')) throw new XmlError('A bare "&" is not allowed in XML text.');
-    if (ref in NAMED) return NAMED[ref];
+    const named = NAMED.get(ref);
+    if (named !== undefined) return named;
     const m = /^#(x[0-9a-fA-F]+|[0-9]+)$/.exec(ref);
     if (!m) throw new XmlError(`The entity "&${ref};" is not defined.`);
     const code = m[1].startsWith('x') ? parseInt(m[1].slice(1), 16) : parseInt(m[1], 10);
