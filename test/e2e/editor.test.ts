@@ -119,8 +119,11 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await wb.expand('AMT_GeneralSettings', DEVICES);
       await wb.waitForRow('Intel(r) AMT: General Settings', DEVICES, 60_000);
       await wb.expand('Intel(r) AMT: General Settings', DEVICES);
-      const ttl = await wb.waitForRow('DDNSTTL: 900', DEVICES);
-      assert.equal(ttl, 'DDNSTTL: 900');
+      await wb.waitForRow('DDNSTTL: 900', DEVICES);
+      // Every property is a row "Name: value", keys and strings alike.
+      const props = await wb.childRows('Intel(r) AMT: General Settings', DEVICES);
+      assert.ok(props.some((r) => /^DigestRealm: Digest:[0-9A-F]+$/.test(r)), `DigestRealm in ${JSON.stringify(props)}`);
+      assert.ok(props.some((r) => /^NetworkInterfaceEnabled: (true|false)$/.test(r)), `NetworkInterfaceEnabled in ${JSON.stringify(props)}`);
       await wb.screenshot('editor-02-general-settings');
     });
   });
@@ -175,11 +178,15 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await p.keyboard.press('Control+S');
       const dialog = await dialogButton(wb.page, 'Put');
       assert.match(dialog, /Send Put to Simulator\?/);
-      assert.match(dialog, /HostName: .* → e2e-/);
+      const change = /HostName: (\S*) → (e2e-\S*)/.exec(dialog);
+      assert.ok(change, `the dialog names the HostName change: ${dialog}`);
+      assert.equal(change[2], `e2e-${change[1]}`);
       await waitForMessage(wb, /Put AMT_GeneralSettings to Simulator: HostName/);
-      // The tree re-reads the class after the Put.
+      // The tree re-reads the class after the Put: the row shows exactly the value typed.
       const host = await wb.waitForRow(/HostName: e2e-/, DEVICES, 30_000);
-      assert.match(host, /^HostName: e2e-/);
+      assert.equal(host, `HostName: ${change[2]}`);
+      // Saved: no tab is left dirty.
+      assert.equal(await p.locator('.tabs-container .tab.dirty').count(), 0);
       await wb.screenshot('editor-06-after-put');
     });
   });
@@ -197,8 +204,7 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await pickQuick('Managed System');
       await wb.screenshot('editor-07-form');
       await pickQuick('Invoke RequestPowerStateChange', 'Invoke');
-      const message = await waitForMessage(wb, /RequestPowerStateChange on Simulator: ReturnValue 0 \(Completed with No Error\)/);
-      assert.match(message, /ReturnValue 0/);
+      await waitForMessage(wb, /RequestPowerStateChange on Simulator: ReturnValue 0 \(Completed with No Error\)/);
       // The report opens beside, read-only.
       const report = wb.page.locator('.editor-instance .monaco-editor').filter({ hasText: 'ReturnValue: 0' }).first();
       await report.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });

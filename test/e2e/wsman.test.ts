@@ -147,8 +147,9 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
         await p.keyboard.press('Control+Space');
         await item.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
       });
-      const rows = (await suggest.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-      assert.ok(rows.some((r) => r.startsWith('AMT_GeneralSettings')), `AMT_GeneralSettings offered in ${JSON.stringify(rows)}`);
+      // The class is the suggestion Enter would take (the first, focused one), not one further down.
+      const focused = (await suggest.locator('.monaco-list-row.focused').first().innerText()).replace(/\s+/g, ' ').trim();
+      assert.match(focused, /^AMT_GeneralSettings/);
       await wb.screenshot('wsman-01-completion');
       await item.click();
       await waitUntil(async () => (await editorText(source)).includes('<w:ResourceURI>{{amt}}/AMT_GeneralSettings</w:ResourceURI>'), 'the completed ResourceURI in the editor');

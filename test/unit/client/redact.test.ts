@@ -14,14 +14,16 @@ const PASSWORD = 'P@ss"w0rd\\1';
 /** A stand-in for vscode.LogOutputChannel that keeps what was written. */
 function fakeChannel() {
   const lines: string[] = [];
+  const state = { disposed: false };
   return {
     lines,
+    state,
     name: 'AMT Workbench',
     append: (t: string) => void lines.push(t),
     appendLine: (t: string) => void lines.push(t),
     info: (t: string) => void lines.push(t),
     error: (e: string | Error) => void lines.push(typeof e === 'string' ? e : e.message),
-    dispose: () => undefined,
+    dispose: () => void (state.disposed = true),
   };
 }
 
@@ -69,6 +71,7 @@ describe('redacting the output channel', () => {
     output.error('{"password":"c"}');
     assert.deepEqual(channel.lines, ['{"password":"[redacted]"}', '{"password": "[redacted]"}', '{"password":"[redacted]"}']);
     assert.equal(output.name, 'AMT Workbench');
-    assert.doesNotThrow(() => output.dispose());
+    output.dispose();
+    assert.equal(channel.state.disposed, true, 'dispose reached the output channel');
   });
 });

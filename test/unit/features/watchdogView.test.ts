@@ -2,7 +2,7 @@
  * Which OS watchdog the Watchdog view drives for a target, and what it says when there is none:
  * the backend's handlers (features/watchdogView.ts) with a stand-in for main.ts's connection and
  * registry. The embedded simulator's emulated device itself is covered against the real backend
- * in test/unit/client/watchdog.test.ts; here FUSE is reported missing, so nothing is mounted.
+ * in test/integration/client/watchdog.test.ts; here FUSE is reported missing, so nothing is mounted.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -173,7 +173,6 @@ test('sendRaw returns faults instead of throwing, with status, headers and the p
     assert.equal(raw.headers.server, SERVER_HEADER);
     assert.equal(raw.xml, DESTINATION_UNREACHABLE_FAULT);
     assert.equal(raw.envelope?.header.action, 'http://schemas.xmlsoap.org/ws/2004/08/addressing/fault');
-    assert.ok(raw.elapsedMs >= 0);
   });
 });
 
