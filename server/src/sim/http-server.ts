@@ -65,19 +65,16 @@ export function createHttpFront(
         if (body === undefined) return tooLarge(req, res);
         // Identify is the only request answered without Digest, and only a small body can be one:
         // a cheap size and text test decides whether parsing it before authentication is allowed.
-        const open =
-          !device.settings.identifyRequiresAuth &&
-          body.length <= MAX_IDENTIFY_BODY &&
-          body.includes('Identify') &&
-          service.isIdentify(body.toString('utf8'));
-        if (!open) {
+        const small = !device.settings.identifyRequiresAuth && body.length <= MAX_IDENTIFY_BODY && body.includes('Identify');
+        const identify = small ? service.identifyRequest(body.toString('utf8')) : undefined;
+        if (!identify) {
           const verdict = guard.verify('POST', req.url ?? '/wsman', req.headers.authorization, body);
           if (!verdict.ok) {
             if (verdict.wrongPassword) device.recordFailedLogin(verdict.user ?? '');
             return sendUnauthorized(res, guard.challenge(verdict.stale));
           }
         }
-        const reply = service.handle(body.toString('utf8'));
+        const reply = service.handle(body.toString('utf8'), identify);
         sendSoap(res, reply.status, reply.xml, reply.fault);
       })
       .catch(() => res.destroy());

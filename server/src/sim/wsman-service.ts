@@ -55,19 +55,24 @@ export class WsmanService {
     this.contexts = new EnumerationContexts(device);
   }
 
-  /** Whether a request body is an Identify (answered without Digest unless the device says otherwise). */
-  isIdentify(xml: string): boolean {
+  /**
+   * The request, when the body is an Identify (answered without Digest unless the device says
+   * otherwise); handle() then takes it, so the body is parsed once.
+   */
+  identifyRequest(xml: string): WsmanRequest | undefined {
     try {
-      return isIdentify(this.read(xml));
+      const req = this.read(xml);
+      return isIdentify(req) ? req : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   }
 
-  handle(xml: string): WsmanReply {
+  /** Answers one request; `parsed` is the same body already read (by identifyRequest). */
+  handle(xml: string, parsed?: WsmanRequest): WsmanReply {
     let req: WsmanRequest | undefined;
     try {
-      req = this.read(xml);
+      req = parsed ?? this.read(xml);
       // Before dispatch, so an observer can count (or disturb) a request before it is applied.
       this.device.emit('request', { action: req.action, resourceUri: req.resourceUri });
       this.device.refresh();

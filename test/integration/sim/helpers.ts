@@ -6,6 +6,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { ACTION, NS, resourceUriFor } from '../../../server/src/wsman/namespaces';
@@ -58,6 +59,68 @@ export function rawRequest(
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** What came back on a raw socket: the bytes read and whether the peer closed or reset it. */
+export interface SocketOutcome {
+  readonly text: string;
+  /** The status code of the first HTTP response in `text`, if one arrived. */
+  readonly status?: number;
+  readonly closed: boolean;
+}
+
+/**
+ * Writes `head` on a fresh TCP connection, then calls `feed` (if given) with a write function until
+ * it returns false or the peer closes; resolves with what was read once the peer closed the
+ * connection or `idleMs` passed without it. For malformed HTTP and bodies the http module will not send.
+ */
+export function socketExchange(
+  target: Target,
+  head: string | Buffer,
+  opts: { feed?: (write: (b: Buffer | string) => Promise<boolean>) => Promise<void>; idleMs?: number } = {},
+): Promise<SocketOutcome> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    const parts: Buffer[] = [];
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (closed: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const text = Buffer.concat(parts).toString('latin1');
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      resolve({ text, closed, ...(m ? { status: Number(m[1]) } : {}) });
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(false), opts.idleMs ?? 2000);
+    };
+    socket.on('data', (d: Buffer) => {
+      parts.push(d);
+      arm();
+    });
+    socket.on('end', () => finish(true));
+    socket.on('close', () => finish(true));
+    // A reset after the reply (the server closed while we were still writing) is still "closed".
+    socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? finish(true) : done ? undefined : reject(e)));
+    socket.on('connect', async () => {
+      arm();
+      socket.write(head);
+      if (!opts.feed) return;
+      const write = (b: Buffer | string) =>
+        new Promise<boolean>((res) => {
+          if (done || socket.destroyed) return res(false);
+          if (socket.write(b)) return res(true);
+          const onDrain = () => (socket.off('close', onClose), res(!done));
+          const onClose = () => (socket.off('drain', onDrain), res(false));
+          socket.once('drain', onDrain);
+          socket.once('close', onClose);
+        });
+      await opts.feed(write).catch(() => undefined);
+    });
   });
 }
 
