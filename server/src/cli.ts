@@ -42,7 +42,9 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     host,
     port,
     user: inv.command.user ?? DEFAULT_ACCOUNT.user,
-    password: inv.command.password ?? DEFAULT_ACCOUNT.password,
+    // AMT_PASSWORD as for URL targets, so the password need not be on the command line (/proc).
+    password: inv.command.password ?? (process.env.AMT_PASSWORD || DEFAULT_ACCOUNT.password),
+    ...(inv.command.softwareIdentities !== undefined ? { extraSoftwareIdentities: inv.command.softwareIdentities } : {}),
     ...(mei ? { mei: { path: mei } } : {}),
   }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
@@ -278,7 +280,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await write(process.stdout, USAGE);
     return EXIT_OK;
   }
-  const secret = inv.password ?? (inv.target !== 'sim' ? process.env.AMT_PASSWORD : undefined);
+  const secret = inv.password ?? (inv.target !== 'sim' || inv.command.name === 'sim' ? process.env.AMT_PASSWORD : undefined);
   try {
     if (inv.command.name === 'sim') return await runSim(inv as Invocation & { command: { name: 'sim' } });
     if (inv.command.name === 'lms') return await runLms(inv as Invocation & { command: { name: 'lms' } }, (text) => write(process.stdout, text));

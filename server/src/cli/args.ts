@@ -10,9 +10,13 @@ import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/powe
 
 export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
-            [--watchdog WPATH] [--time-scale N]
+            [--watchdog WPATH] [--time-scale N] [--software-identities N]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
+      The account is admin / P@ssw0rd unless --user/--password say otherwise; the password
+      may come from the AMT_PASSWORD environment variable instead, which other users
+      cannot read in the process list.
+      --software-identities N adds N generated CIM_SoftwareIdentity instances (bulk tests).
       --mei PATH also exposes it through an emulated MEI device file at PATH (needs root
       and /dev/fuse; created and mounted, removed on exit), for --target local.
       --watchdog WPATH emulates the kernel's iAMT watchdog device (mei_wdt) at WPATH;
@@ -98,6 +102,7 @@ const OPTIONS = {
   listen: { type: 'string' },
   watchdog: { type: 'string' },
   'time-scale': { type: 'string' },
+  'software-identities': { type: 'string' },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -111,7 +116,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -175,7 +180,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       }
     }
   };
-  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'] });
+  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'] });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -193,8 +198,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       if (v.target !== undefined) throw usageError('--target does not apply to "sim"; use --host and --port to choose where the simulator listens.');
       const port = v.port === undefined ? 16992 : Number(v.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port "${v.port}" is not a port number; give 0 to 65535 (0 picks a free port).`);
+      const ids = v['software-identities'];
+      const softwareIdentities = ids === undefined ? undefined : /^\d{1,7}$/.test(ids) && Number(ids) <= 1_000_000 ? Number(ids) : NaN;
+      if (Number.isNaN(softwareIdentities)) throw usageError(`--software-identities "${ids}" is not a count; give a whole number from 0 to 1000000.`);
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
+        ...(softwareIdentities !== undefined ? { softwareIdentities } : {}),
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
       };
