@@ -4,7 +4,7 @@
  * because AMT serves one request per connection and the Digest nonce count must stay ordered.
  */
 import { performance } from 'node:perf_hooks';
-import { DigestAuth, pickDigestChallenge } from './digest';
+import { DigestAuth, describeDigestOffer, pickDigestChallenge } from './digest';
 import {
   buildCreate,
   buildDelete,
@@ -21,9 +21,11 @@ import {
   type EnumerationMode,
   type SubscribeOptions,
 } from './envelope';
-import { AuthError, CancelledError, ProtocolError, TimeoutError } from './errors';
+import { AuthError, CancelledError, ProtocolError } from './errors';
 import { faultFromEnvelope } from './faults';
-import { HttpConnection, type HttpResponse } from './http';
+import type { HttpResponse } from './http';
+import { ConnectionPool, type PooledConnection } from './pool';
+import { operationOfEnvelope, type WsmanOperation } from './replay';
 import { classNameFromUri, resourceUriFor } from './namespaces';
 import {
   bodyElement,
@@ -52,8 +54,16 @@ export interface WsmanClientOptions {
   password: string;
   /** Per operation, default 30000. */
   timeoutMs?: number;
+  /** Connections to the device at most (AMT accepts few at once); default 3. Requests beyond wait in order. */
+  maxConnections?: number;
+  /** How long a request may wait for a free connection before QueueTimeoutError; default 60000. */
+  queueTimeoutMs?: number;
+  /** Largest reply body accepted, default 64 MiB. */
+  maxReplyBytes?: number;
   /** Receives the wire traffic with the Authorization header and password elements redacted. */
   trace?: (e: { direction: 'request' | 'response'; text: string }) => void;
+  /** Told after each exchange: the device answered (`ok`, faults included), or the error (auth, connection, timeout, cancel). */
+  onOutcome?: (outcome: { ok: true } | { ok: false; error: unknown }) => void;
 }
 
 export interface CallOptions {
@@ -92,18 +102,33 @@ export class WsmanClient {
   serverHeader: string | undefined;
 
   readonly #transport: Transport;
-  readonly #http: HttpConnection;
-  readonly #auth: DigestAuth;
+  /** Each connection keeps its own Digest nonce and count: counts from several connections would reach the device out of order. */
+  readonly #pool: ConnectionPool<DigestAuth>;
+  readonly #user: string;
+  readonly #maxReplyBytes: number | undefined;
+  /** Set once the device refused the password: no later request sends it again (AMT counts each failure toward lock-out). */
+  #rejected: AuthError | undefined;
   readonly #timeoutMs: number;
   readonly #trace: WsmanClientOptions['trace'];
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #onOutcome: WsmanClientOptions['onOutcome'];
 
   constructor(opts: WsmanClientOptions) {
     this.#transport = opts.transport;
-    this.#http = new HttpConnection(opts.transport, opts.hostHeader ?? opts.transport.hostHeader ?? opts.transport.describe());
-    this.#auth = new DigestAuth(opts.user, opts.password);
+    const { user, password } = opts;
+    this.#user = user;
+    this.#pool = new ConnectionPool(
+      opts.transport,
+      opts.hostHeader ?? opts.transport.hostHeader ?? opts.transport.describe(),
+      () => new DigestAuth(user, password),
+      {
+        ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
+        ...(opts.queueTimeoutMs !== undefined ? { queueTimeoutMs: opts.queueTimeoutMs } : {}),
+      },
+    );
+    this.#maxReplyBytes = opts.maxReplyBytes;
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     this.#trace = opts.trace;
+    this.#onOutcome = opts.onOutcome;
   }
 
   async identify(opts?: CallOptions): Promise<IdentifyInfo> {
@@ -221,7 +246,7 @@ export class WsmanClient {
   }
 
   close(): void {
-    this.#http.close();
+    this.#pool.close();
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -251,27 +276,32 @@ export class WsmanClient {
     return el;
   }
 
-  /** Queues the operation, applies timeout and cancellation, and runs the Digest rounds. */
+  /**
+   * Waits for one of the device's connections, then runs the Digest rounds on it. The time limit
+   * applies to each request from when it is written (http.ts), not to the wait for a connection.
+   */
   #exchange(xml: string, opts: CallOptions = {}): Promise<HttpResponse> {
-    const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
-    const controller = new AbortController();
-    const onUserAbort = () => controller.abort(new CancelledError());
-    if (opts.signal?.aborted) return Promise.reject(new CancelledError());
-    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-    const timer = setTimeout(() => {
-      controller.abort(
-        new TimeoutError(
-          `${this.#transport.describe()} did not answer within ${formatSeconds(timeoutMs)}; check that the device is on and reachable, or raise the request timeout (amt.requestTimeoutSeconds).`,
-          timeoutMs,
-        ),
-      );
-    }, timeoutMs);
-    const run = this.#queue.then(() => this.#authenticated(Buffer.from(xml, 'utf8'), controller.signal));
-    this.#queue = run.catch(() => undefined);
-    return run.finally(() => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onUserAbort);
-    });
+    const run = this.#exchangeOn(xml, opts);
+    if (!this.#onOutcome) return run;
+    return run.then(
+      (res) => (this.#onOutcome!({ ok: true }), res),
+      (error: unknown) => {
+        this.#onOutcome!({ ok: false, error });
+        throw error;
+      },
+    );
+  }
+
+  async #exchangeOn(xml: string, opts: CallOptions): Promise<HttpResponse> {
+    if (opts.signal?.aborted) throw new CancelledError();
+    if (this.#rejected) throw this.#rejected;
+    const conn = await this.#pool.acquire(opts.signal);
+    try {
+      if (this.#rejected) throw this.#rejected; // refused while this request waited: it is not sent
+      return await this.#authenticated(conn, Buffer.from(xml, 'utf8'), operationOfEnvelope(xml), opts);
+    } finally {
+      this.#pool.release(conn);
+    }
   }
 
   /**
@@ -280,36 +310,54 @@ export class WsmanClient {
    * expired. A 401 to credentials computed for a nonce never used before means the password is
    * wrong; retrying it would count as another failed log-on towards AMT's lock-out.
    */
-  async #authenticated(body: Buffer, signal: AbortSignal): Promise<HttpResponse> {
+  async #authenticated(conn: PooledConnection<DigestAuth>, body: Buffer, operation: WsmanOperation, opts: CallOptions): Promise<HttpResponse> {
+    const { http, state: digest } = conn;
+    const send = {
+      operation,
+      timeoutMs: opts.timeoutMs ?? this.#timeoutMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(this.#maxReplyBytes !== undefined ? { maxBody: this.#maxReplyBytes } : {}),
+    };
     let staleRounds = 0;
     let expiredRetry = false;
     for (let round = 0; round < 5; round++) {
-      const auth = this.#auth.authorize('POST', WSMAN_PATH, body);
+      const auth = digest.authorize('POST', WSMAN_PATH, body);
       const req = {
         method: 'POST',
         path: WSMAN_PATH,
-        headers: { 'Content-Type': CONTENT_TYPE, ...(auth ? { Authorization: auth.header } : {}) },
+        headers: (auth ? { 'Content-Type': CONTENT_TYPE, Authorization: auth.header } : { 'Content-Type': CONTENT_TYPE }) as Record<string, string>,
         body,
       };
-      if (this.#trace) this.#trace({ direction: 'request', text: redactHead(this.#http.encode(req).head) + redactBody(body.toString('utf8')) });
-      const res = await this.#http.request(req, signal);
+      if (this.#trace) this.#trace({ direction: 'request', text: redactHead(http.encode(req).head) + redactBody(body.toString('utf8')) });
+      // A 401 means the device did not act on the request, so answering a challenge is not a resend.
+      const res = await http.request(req, send);
       if (res.headers.server !== undefined) this.serverHeader = res.headers.server;
       if (this.#trace) this.#trace({ direction: 'response', text: res.head + '\r\n\r\n' + redactBody(res.body.toString('utf8')) });
-      if (res.status !== 401) return res;
+      if (res.status !== 401) {
+        if (auth) this.#pool.widen(); // the password is proven: the other connections may be used
+        return res;
+      }
 
       const challenge = pickDigestChallenge(res.headers['www-authenticate']);
       if (!challenge) throw this.#unsupportedAuth(res);
       if (!auth) {
-        this.#auth.accept(challenge);
+        digest.accept(challenge);
       } else if (challenge.stale && staleRounds < 2) {
         staleRounds++;
-        this.#auth.accept(challenge);
+        digest.accept(challenge);
       } else if (!auth.fresh && !expiredRetry) {
         expiredRetry = true;
-        this.#auth.accept(challenge);
+        digest.accept(challenge);
       } else {
-        this.#auth.forget();
-        throw this.#wrongPassword(challenge.realm);
+        digest.forget();
+        const err = this.#wrongPassword(challenge.realm);
+        this.#rejected = new AuthError(
+          `The password for ${this.#user}@${this.#transport.describe()} was refused earlier and is not sent again, because AMT locks the account after repeated failures; enter the password again.`,
+          this.#user,
+          this.#transport.describe(),
+        );
+        this.#pool.rejectWaiting(this.#rejected);
+        throw err;
       }
     }
     throw new ProtocolError(`${this.#transport.describe()} kept asking for authentication; check the device's Digest settings.`, 401);
@@ -318,8 +366,8 @@ export class WsmanClient {
   #wrongPassword(realm: string): AuthError {
     const host = this.#transport.describe();
     return new AuthError(
-      `Wrong user name or password for ${this.#auth.user}@${host} (realm ${realm}); AMT locks the account after repeated failures, so it was not retried: check the credentials before trying again.`,
-      this.#auth.user,
+      `Wrong user name or password for ${this.#user}@${host} (realm ${realm}); AMT locks the account after repeated failures, so it was not retried: check the credentials before trying again.`,
+      this.#user,
       host,
     );
   }
@@ -327,9 +375,12 @@ export class WsmanClient {
   #unsupportedAuth(res: HttpResponse): AuthError {
     const host = this.#transport.describe();
     const offered = res.headers['www-authenticate'] ?? 'nothing';
+    const digestOffer = describeDigestOffer(offered);
     return new AuthError(
-      `${host} asks for an authentication scheme this client does not speak (${offered.split(/\s/)[0]}); enable Digest authentication on the device or use a Digest account.`,
-      this.#auth.user,
+      digestOffer
+        ? `${host} offers Digest only with ${digestOffer}; this client supports MD5, MD5-sess, SHA-256, SHA-256-sess, SHA-512-256 and SHA-512-256-sess, so enable one of those on the device.`
+        : `${host} asks for an authentication scheme this client does not speak (${offered.split(/\s/)[0]}); enable Digest authentication on the device or use a Digest account.`,
+      this.#user,
       host,
       'auth.unsupported',
     );
@@ -345,9 +396,5 @@ function looksLikeXml(res: HttpResponse): boolean {
   if (type.includes('html')) return false;
   if (type.includes('xml')) return true;
   return /^\s*(<\?xml|<([\w.-]+:)?Envelope\b)/.test(res.body.subarray(0, 256).toString('utf8'));
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 

@@ -1,11 +1,14 @@
 /**
- * Client side of HTTP Digest (RFC 2617 / RFC 7616) as AMT needs it (spec/wsman-amt.md §3.2).
+ * Client side of HTTP Digest (RFC 2617 / RFC 7616: MD5, SHA-256 and SHA-512-256, each also -sess)
+ * as AMT needs it (Intel AMT SDK, "HTTP Digest Authentication"; MeshCentral's amt-wsman-comm.js).
  * Written here rather than taken from a library because the transport is an arbitrary Duplex
  * (no node:http agent to plug into) and AMT has quirks a generic client trips on: separators with
  * and without spaces, `qop="auth-int, auth"` on 16.1, and account lock-out that forbids the
  * "retry on 401" habit of most clients.
  */
 import { createHash, randomBytes } from 'node:crypto';
+
+export const DIGEST_ALGORITHMS = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess', 'SHA-512-256', 'SHA-512-256-sess'] as const;
 
 export interface AuthChallenge {
   /** As written, e.g. `Digest`, `Negotiate`. */
@@ -16,7 +19,7 @@ export interface AuthChallenge {
   token68?: string;
 }
 
-export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
+export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 
 export interface DigestChallenge {
   realm: string;
@@ -91,16 +94,41 @@ export function parseAuthenticateHeader(value: string): AuthChallenge[] {
   }
 }
 
-const SUPPORTED: Record<string, DigestAlgorithm> = { 'md5': 'MD5', 'md5-sess': 'MD5-sess', 'sha-256': 'SHA-256', 'sha-256-sess': 'SHA-256-sess' };
+const SUPPORTED: Record<string, DigestAlgorithm> = Object.fromEntries(DIGEST_ALGORITHMS.map((a) => [a.toLowerCase(), a]));
 
-/** The Digest challenge to answer, preferring SHA-256 when a server offers both; undefined if none is usable. */
+/** Strongest first (RFC 7616 asks clients to prefer the strongest algorithm offered). */
+const STRENGTH: DigestAlgorithm[] = ['SHA-512-256', 'SHA-512-256-sess', 'SHA-256', 'SHA-256-sess'];
+
+/** The Digest challenge to answer, preferring SHA-512-256, then SHA-256, then MD5; undefined if none is usable. */
 export function pickDigestChallenge(header: string | undefined): DigestChallenge | undefined {
   if (!header) return undefined;
   const usable = parseAuthenticateHeader(header)
     .filter((c) => c.scheme.toLowerCase() === 'digest' && c.params.nonce !== undefined)
     .map(toDigestChallenge)
     .filter((c): c is DigestChallenge => c !== undefined);
-  return usable.find((c) => c.algorithm?.startsWith('SHA-256')) ?? usable[0];
+  for (const algorithm of STRENGTH) {
+    const c = usable.find((u) => u.algorithm === algorithm);
+    if (c) return c;
+  }
+  return usable[0];
+}
+
+/**
+ * When a server offers Digest but with no algorithm this client speaks: "algorithm SHA-1"
+ * (the names it offered), for the error message. Undefined when it offers no Digest at all.
+ */
+export function describeDigestOffer(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const digests = parseAuthenticateHeader(header).filter((c) => c.scheme.toLowerCase() === 'digest');
+  if (digests.length === 0) return undefined;
+  const names = [...new Set(digests.map((c) => c.params.algorithm ?? 'MD5'))];
+  return `algorithm${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
+}
+
+function hashName(algorithm: DigestAlgorithm | undefined): string {
+  if (algorithm?.startsWith('SHA-512-256')) return 'sha512-256';
+  if (algorithm?.startsWith('SHA-256')) return 'sha256';
+  return 'md5';
 }
 
 function toDigestChallenge(c: AuthChallenge): DigestChallenge | undefined {
@@ -135,7 +163,8 @@ export interface DigestInput {
 
 /** The `response=` value (lower-case hex). */
 export function computeDigestResponse(p: DigestInput): string {
-  const h = (s: string | Buffer) => createHash(p.algorithm?.startsWith('SHA-256') ? 'sha256' : 'md5').update(s).digest('hex');
+  const name = hashName(p.algorithm);
+  const h = (s: string | Buffer) => createHash(name).update(s).digest('hex');
   let ha1 = h(`${p.username}:${p.realm}:${p.password}`);
   if (p.algorithm?.endsWith('-sess')) ha1 = h(`${ha1}:${p.nonce}:${p.cnonce}`);
   const ha2 = p.qop === 'auth-int' ? h(`${p.method}:${p.uri}:${h(p.body ?? '')}`) : h(`${p.method}:${p.uri}`);
@@ -154,6 +183,11 @@ export class DigestAuth {
   readonly #password: string;
   #challenge: DigestChallenge | undefined;
   #nc = 0;
+  /** cnonce = one random prefix per credentials object + a counter: unique per request, no random bytes per request. */
+  readonly #cnoncePrefix = randomBytes(12).toString('hex');
+  #cnonceCount = 0;
+  /** H(user:realm:password) and H(method:uri) for the current challenge: the same for every request, so hashed once. */
+  #cache: { challenge: DigestChallenge; ha1: string; a2: string; ha2: string } | undefined;
 
   constructor(user: string, password: string) {
     this.user = user;
@@ -172,6 +206,7 @@ export class DigestAuth {
 
   forget(): void {
     this.#challenge = undefined;
+    this.#cache = undefined;
     this.#nc = 0;
   }
 
@@ -181,24 +216,36 @@ export class DigestAuth {
     if (!ch) return undefined;
     this.#nc++;
     const nc = this.#nc.toString(16).padStart(8, '0');
-    const cnonce = randomBytes(16).toString('hex');
+    const cnonce = this.#cnoncePrefix + (++this.#cnonceCount).toString(16).padStart(8, '0');
     // Prefer auth: AMT 16.1 offers "auth-int, auth" but its clients all answer auth.
     const qop = ch.qop.includes('auth') ? 'auth' : ch.qop.includes('auth-int') ? 'auth-int' : undefined;
-    const response = computeDigestResponse({
-      ...(ch.algorithm ? { algorithm: ch.algorithm } : {}),
-      username: this.user,
-      realm: ch.realm,
-      password: this.#password,
-      method,
-      uri,
-      nonce: ch.nonce,
-      nc,
-      cnonce,
-      ...(qop ? { qop } : {}),
-      ...(body !== undefined ? { body } : {}),
-    });
+    let response: string;
+    if (qop === 'auth' && !ch.algorithm?.endsWith('-sess')) {
+      // The common case (AMT: MD5, qop=auth): one hash per request, the other two kept per challenge.
+      const h = (x: string) => createHash(hashName(ch.algorithm)).update(x).digest('hex');
+      const a2 = `${method}:${uri}`;
+      let c = this.#cache;
+      if (!c || c.challenge !== ch || c.a2 !== a2) {
+        c = this.#cache = { challenge: ch, ha1: h(`${this.user}:${ch.realm}:${this.#password}`), a2, ha2: h(a2) };
+      }
+      response = h(`${c.ha1}:${ch.nonce}:${nc}:${cnonce}:auth:${c.ha2}`);
+    } else {
+      response = computeDigestResponse({
+        ...(ch.algorithm ? { algorithm: ch.algorithm } : {}),
+        username: this.user,
+        realm: ch.realm,
+        password: this.#password,
+        method,
+        uri,
+        nonce: ch.nonce,
+        nc,
+        cnonce,
+        ...(qop ? { qop } : {}),
+        ...(body !== undefined ? { body } : {}),
+      });
+    }
     const parts = [`username=${quote(this.user)}`, `realm=${quote(ch.realm)}`, `nonce=${quote(ch.nonce)}`, `uri=${quote(uri)}`, `response="${response}"`];
-    // qop and nc quoted: the form MeshCentral sends and real AMT firmware accepted (spec §3.2).
+    // qop and nc quoted: a form real AMT firmware accepted in recorded captures (MeshCentral issue 3797 shows the unquoted one too).
     if (qop) parts.push(`qop="${qop}"`, `nc="${nc}"`, `cnonce="${cnonce}"`);
     if (ch.opaque !== undefined) parts.push(`opaque=${quote(ch.opaque)}`);
     if (ch.algorithm) parts.push(`algorithm=${ch.algorithm}`);

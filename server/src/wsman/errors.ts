@@ -19,8 +19,8 @@ export class AuthError extends AmtError {
 
 /** The operation did not finish within its time limit (code `timeout`). */
 export class TimeoutError extends AmtError {
-  constructor(message: string, readonly timeoutMs: number) {
-    super('timeout', message);
+  constructor(message: string, readonly timeoutMs: number, options?: { cause?: unknown }) {
+    super('timeout', message, options);
     this.name = 'TimeoutError';
   }
 }
@@ -35,9 +35,35 @@ export class CancelledError extends AmtError {
 
 /** The device could not be reached or dropped the connection (code `connection`). */
 export class ConnectionError extends AmtError {
-  constructor(message: string, readonly target: string, options?: { cause?: unknown }) {
-    super('connection', message, options);
+  /** True when the request provably never left this machine (the connection could not be opened). */
+  readonly notSent: boolean;
+  constructor(message: string, readonly target: string, options?: { cause?: unknown; notSent?: boolean }) {
+    super('connection', message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'ConnectionError';
+    this.notSent = options?.notSent ?? false;
+  }
+}
+
+/**
+ * A request that changes the device (Put, Create, Delete, Invoke, Subscribe, …) was written but the
+ * connection broke before its answer (code `connection.outcome-unknown`); it was not sent again and
+ * the message says how to check whether it took effect.
+ */
+export class OutcomeUnknownError extends AmtError {
+  constructor(message: string, readonly operation: string, readonly target: string, options?: { cause?: unknown }) {
+    super('connection.outcome-unknown', message, options);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
+/**
+ * A request waited longer than its limit for one of the device's few connections, all busy with
+ * earlier requests (code `queue.timeout`); it was never sent.
+ */
+export class QueueTimeoutError extends AmtError {
+  constructor(message: string, readonly waitedMs: number, readonly target: string) {
+    super('queue.timeout', message);
+    this.name = 'QueueTimeoutError';
   }
 }
 
@@ -63,15 +89,29 @@ export class ProtocolError extends AmtError {
   }
 }
 
-/** XML that cannot be accepted (codes `xml.doctype`, `xml.malformed`); line and column are 1-based when known. */
+/**
+ * XML that cannot be accepted (codes `xml.doctype`, `xml.malformed`, `xml.encoding` for bytes that
+ * are not UTF-8, `xml.limit` for a reply over the size, element or depth budget); line and column are 1-based when known.
+ */
 export class XmlError extends AmtError {
   constructor(
-    code: 'xml.doctype' | 'xml.malformed',
+    code: 'xml.doctype' | 'xml.malformed' | 'xml.encoding' | 'xml.limit',
     message: string,
     readonly line?: number,
     readonly column?: number,
   ) {
     super(code, message);
     this.name = 'XmlError';
+  }
+}
+
+/**
+ * A well-formed WS-Man reply that does not answer the request sent (code `wsman.mismatch`): another
+ * class in the Body, another Action, or a RelatesTo that is not the request's MessageID.
+ */
+export class ReplyMismatchError extends AmtError {
+  constructor(message: string, readonly field: 'body' | 'action' | 'relatesTo') {
+    super('wsman.mismatch', message);
+    this.name = 'ReplyMismatchError';
   }
 }

@@ -142,9 +142,10 @@ function openWith(
   });
 }
 
-/** The signal's reason when it is one of ours (TimeoutError from the client), else CancelledError. */
+/** The signal's reason when it is one of ours (an AmtError such as TimeoutError), else CancelledError. */
 export function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error && 'code' in signal.reason ? signal.reason : new CancelledError();
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && typeof (reason as { code?: unknown }).code === 'string' ? reason : new CancelledError();
 }
 
 function isTlsFailure(err: Error): boolean {
