@@ -1,7 +1,7 @@
 // Installs what the end-to-end tier and `npm start` need to show the real VS Code workbench here:
 // npm `code-server` (pinned, cached under <repo>/.cache/code-server/, git-ignored) and Debian's
 // Chromium. code-server's own postinstall cannot run on these machines (it downloads ripgrep and
-// prebuilt binaries), so this follows the recipe in shared/DESIGN.md "Testing" step by step.
+// prebuilt binaries), so this installs it step by step (the recipe is in docs/testing.md).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,9 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 /**
  * User settings for a workbench that starts straight into work: no trust prompt, no welcome
  * editor, no git prompt (the `npm start` workspace lives inside this repository), no extension
- * update checks (the gallery is unreachable here anyway).
+ * update checks (the gallery is unreachable here anyway), and no port forwarding: code-server
+ * otherwise notices every port the backend's simulator listens on and pops "Your application
+ * running on port … is available" over the AMT views.
  */
 export const WORKBENCH_SETTINGS = Object.freeze({
   'security.workspace.trust.enabled': false,
@@ -29,6 +31,9 @@ export const WORKBENCH_SETTINGS = Object.freeze({
   'git.openRepositoryInParentFolders': 'never',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
+  'remote.autoForwardPorts': false,
+  'remote.restoreForwardedPorts': false,
+  'remote.otherPortsAttributes': { onAutoForward: 'ignore' },
 });
 
 const STEP_TIMEOUT_MS = 15 * 60_000;
@@ -142,12 +147,12 @@ export async function ensureDebianPackages(needs, log = defaultLog) {
   if (process.getuid?.() !== 0 || !hasCommand('apt-get')) {
     throw new Error(`Missing Debian packages: ${reasons}; install them with \`sudo apt-get install -y ${names.join(' ')}\` and run again.`);
   }
-  log(`apt-get install ${names.join(' ')} — ${reasons}`);
+  log(`running apt-get as root to install Debian packages: ${reasons} (install them yourself beforehand to skip this)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...names], { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8', timeout: STEP_TIMEOUT_MS });
   let res = install();
   if (res.status !== 0) {
-    log('apt-get install failed; running apt-get update and trying again');
+    log('apt-get install failed; running apt-get update, then apt-get install again');
     spawnSync('apt-get', ['update'], { stdio: 'ignore', env, timeout: STEP_TIMEOUT_MS });
     res = install();
   }

@@ -110,7 +110,9 @@ function writeUserSettings(file) {
     try {
       settings = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
-      return; // edited by hand with comments: leave it alone
+      // Edited by hand (comments): leave it alone, but say what it should hold.
+      say(`${path.relative(REPO_ROOT, file)} is not plain JSON, so it was left as it is; these settings keep the workbench quiet: ${JSON.stringify(WORKBENCH_SETTINGS)}`);
+      return;
     }
   }
   Object.assign(settings, WORKBENCH_SETTINGS);

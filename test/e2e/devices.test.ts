@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startWorkbench, type Workbench } from './harness';
+import { startWorkbench, waitUntil, type Workbench } from './harness';
 
 describe('Devices view in the workbench', { timeout: 300_000 }, () => {
   let wb: Workbench;
@@ -60,6 +60,21 @@ describe('Devices view in the workbench', { timeout: 300_000 }, () => {
         `the device's sections in ${JSON.stringify(children)}`,
       );
       await wb.screenshot('devices-04-expanded');
+    });
+  });
+
+  test('no port-forwarding notification pops over the views once the simulator listens', async () => {
+    await wb.step('no-port-notification', async () => {
+      // Expanded above: the simulator has started and answered, so its port is open.
+      await waitUntil(async () => /connected/.test(await wb.waitForRow('Simulator', 'Devices')), 'the simulator to say connected', 60_000);
+      // code-server scans for new listening ports every few seconds; watch for a while.
+      const seen = new Set<string>();
+      const until = Date.now() + 12_000;
+      while (Date.now() < until) {
+        for (const m of await wb.messages()) seen.add(m);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.deepEqual([...seen].filter((m) => /running on port|forwarded port/i.test(m)), []);
     });
   });
 

@@ -19,7 +19,7 @@ import { ensureE2EPrerequisites, VSIX_PATH } from '../../scripts/e2e-prereqs.mjs
 export const DEFAULT_VSIX = VSIX_PATH;
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
 
-/** The flags shared/DESIGN.md names for Debian's Chromium on these machines. */
+/** Flags that let Debian's Chromium run headless in a container (no sandbox, GPU, sync or update checks). */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

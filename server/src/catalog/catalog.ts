@@ -1,7 +1,7 @@
 /**
  * The AMT / CIM / IPS class model: resource URIs, keys, properties (with inheritance resolved),
  * methods and their parameters, and value maps. Data: `data/classes.json` (extracted from intel/lms)
- * and `data/property-value-maps.json` (property enumerations from the spec); see `data/README.md`.
+ * and `data/property-value-maps.json` (property enumerations from the DMTF schema and the Intel AMT SDK); see `data/README.md`.
  *
  * A `Catalog` is immutable once built. `Catalog.default()` builds the one over the bundled data on
  * first use and returns the same instance afterwards (the only module-level state here).

@@ -23,7 +23,7 @@ const T0 = Date.UTC(2025, 0, 2, 10, 0, 0);
 function sent(n: number, extra: Partial<HistoryEntry> = {}): Omit<HistoryEntry, 'id'> {
   return {
     sentAt: T0 + n * 1000,
-    uri: 'file:///work/lab/requests.wsman',
+    uri: 'file:///lab/requests.wsman',
     requestIndex: 1,
     label: `Read the general settings ${n}`,
     targetId: 'sim',
@@ -103,7 +103,7 @@ describe('WS-Man request history', () => {
   });
 
   it('names files by their last path segment and times relative to now', () => {
-    assert.equal(fileName('file:///work/my%20lab/requests.wsman'), 'requests.wsman');
+    assert.equal(fileName('file:///my%20lab/requests.wsman'), 'requests.wsman');
     assert.equal(fileName('untitled:Untitled-1'), 'Untitled-1');
     assert.equal(ago(T0, T0 + 30_000), 'just now');
     assert.equal(ago(T0, T0 + 3 * 3_600_000), '3 h ago');
