@@ -1,7 +1,9 @@
 /** Public API of the WS-Man engine. */
 export { WsmanClient, type WsmanClientOptions, type CallOptions, type IdentifyInfo, type InvokeResult, type RawResponse } from './client';
 export { tcpTransport, tlsTransport, normalizeFingerprint, type Transport, type TlsTransportOptions } from './transport';
-export { AuthError, CancelledError, ConnectionError, ProtocolError, TimeoutError, TlsError, XmlError } from './errors';
+export { AuthError, CancelledError, ConnectionError, OutcomeUnknownError, ProtocolError, QueueTimeoutError, TimeoutError, TlsError, XmlError } from './errors';
+export { mayResend, operationOfAction, operationOfEnvelope, mayHaveBeenApplied, wasNotSent, type WsmanOperation } from './replay';
+export { ConnectionPool, DEFAULT_MAX_CONNECTIONS, DEFAULT_QUEUE_TIMEOUT_MS, type PoolOptions, type PooledConnection } from './pool';
 export { WsmanFaultError, faultFromEnvelope, faultMeaning } from './faults';
 export { returnValueMeaning } from './returnCodes';
 export {
@@ -48,7 +50,7 @@ export {
   type SubscribeResult,
 } from './parse';
 export { parseXml, escapeXml, childElements, firstChild, attrValue, resolveQName, type XmlElement, type XmlAttr } from './xml';
-export { DigestAuth, parseAuthenticateHeader, pickDigestChallenge, computeDigestResponse, type AuthChallenge, type DigestChallenge } from './digest';
-export { HttpConnection, type HttpRequest, type HttpResponse } from './http';
+export { DigestAuth, parseAuthenticateHeader, pickDigestChallenge, describeDigestOffer, computeDigestResponse, DIGEST_ALGORITHMS, type AuthChallenge, type DigestChallenge, type DigestAlgorithm } from './digest';
+export { HttpConnection, type HttpRequest, type HttpResponse, type SendOptions } from './http';
 export { NS, ACTION, ANONYMOUS, SCHEMA_PREFIX, resourceUriFor, classNameFromUri } from './namespaces';
 export * from './types';

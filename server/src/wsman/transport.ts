@@ -32,7 +32,8 @@ export function tcpTransport(host: string, port: number): Transport {
   return {
     hostHeader: target,
     describe: () => target,
-    open: (signal) => openWith(() => netConnect({ host, port }), 'connect', host, port, signal),
+    // No Nagle: each request is one write, and waiting for an ACK only adds latency.
+    open: (signal) => openWith(() => netConnect({ host, port, noDelay: true }), 'connect', host, port, signal),
   };
 }
 
@@ -60,6 +61,7 @@ export function tlsTransport(host: string, port: number, opts: TlsTransportOptio
       port,
       signal,
     )) as TLSSocket;
+    if (!inner) socket.setNoDelay(true);
     const cert = socket.getPeerCertificate();
     const fingerprint = cert?.fingerprint256 ? normalizeFingerprint(cert.fingerprint256) : undefined;
     if (pinned) {

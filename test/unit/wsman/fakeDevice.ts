@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { computeDigestResponse, parseAuthenticateHeader } from '../../../server/src/wsman/digest';
+import { computeDigestResponse, parseAuthenticateHeader, type DigestInput } from '../../../server/src/wsman/digest';
 
 export interface FakeRequest {
   headers: Record<string, string>;
@@ -23,6 +23,8 @@ export interface FakeReply {
   close?: boolean;
   /** Close the socket after the reply without saying so (an idle keep-alive timeout). */
   silentClose?: boolean;
+  /** Answer after this many milliseconds (a device busy for a while). */
+  delayMs?: number;
 }
 
 export interface FakeDeviceOptions {
@@ -31,8 +33,10 @@ export interface FakeDeviceOptions {
   realm?: string;
   /** The qop parameter of the challenge, default `auth`. */
   qop?: string;
-  /** Answers an authenticated request; 'hang' never answers. */
-  handler: (req: FakeRequest) => FakeReply | 'hang';
+  /** The algorithm parameter of the challenge (RFC 7616), e.g. `SHA-256`; none by default, as AMT sends. */
+  algorithm?: string;
+  /** Answers an authenticated request; 'hang' never answers; 'drop' closes the connection without answering (a reset after the request arrived). */
+  handler: (req: FakeRequest) => FakeReply | 'hang' | 'drop';
 }
 
 export interface FakeDevice {
@@ -42,6 +46,8 @@ export interface FakeDevice {
   /** Requests whose Digest response did not match (a "failed log-on" on real AMT). */
   failedLogons: number;
   connections: number;
+  /** The most connections that were open at the same time. */
+  maxOpenConnections: number;
   /** The qop values clients answered with. */
   qopsSeen: string[];
   /** Retires the current nonce: the next request using it gets a 401, with stale=true unless `markStale` is false (as AMT always says). */
@@ -59,12 +65,15 @@ export async function startFakeDevice(opts: FakeDeviceOptions): Promise<FakeDevi
   let nonce = newNonce();
   const staleNonces = new Set<string>();
   const sockets = new Set<Socket>();
+  /** Sockets the device has not closed itself (a 401 closes its connection, as AMT does). */
+  const open = new Set<Socket>();
 
   const device: FakeDevice = {
     port: 0,
     requests: [],
     failedLogons: 0,
     connections: 0,
+    maxOpenConnections: 0,
     qopsSeen: [],
     expireNonce(markStale = true) {
       if (markStale) staleNonces.add(nonce);
@@ -80,7 +89,13 @@ export async function startFakeDevice(opts: FakeDeviceOptions): Promise<FakeDevi
   const server: Server = createServer((socket) => {
     const socketId = ++device.connections;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    open.add(socket);
+    device.maxOpenConnections = Math.max(device.maxOpenConnections, open.size);
+    socket.setNoDelay(true);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      open.delete(socket);
+    });
     socket.on('error', () => undefined);
     let buf = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
@@ -107,7 +122,9 @@ export async function startFakeDevice(opts: FakeDeviceOptions): Promise<FakeDevi
     const params = parseAuthenticateHeader(auth)[0]?.params ?? {};
     if (params.nonce !== nonce) return challenge(socket, staleNonces.has(params.nonce ?? ''));
     if (params.qop) device.qopsSeen.push(params.qop);
+    const algorithm = opts.algorithm as DigestInput['algorithm'];
     const expected = computeDigestResponse({
+      ...(algorithm ? { algorithm } : {}),
       username: params.username ?? '',
       realm,
       password,
@@ -125,13 +142,17 @@ export async function startFakeDevice(opts: FakeDeviceOptions): Promise<FakeDevi
       return challenge(socket, false);
     }
     const reply = opts.handler(req);
-    if (reply !== 'hang') send(socket, reply);
+    if (reply === 'hang') return;
+    if (reply === 'drop') return void socket.destroy();
+    if (reply.delayMs) setTimeout(() => socket.destroyed || send(socket, reply), reply.delayMs);
+    else send(socket, reply);
   }
 
   function challenge(socket: Socket, stale: boolean): void {
     // AMT's exact layout: comma+space between the first two, no spaces after.
-    const www = `Digest realm="${realm}", nonce="${nonce}",stale="${stale}",qop="${qop}"`;
+    const www = `Digest realm="${realm}", nonce="${nonce}",stale="${stale}",qop="${qop}"${opts.algorithm ? `,algorithm=${opts.algorithm}` : ''}`;
     const html = '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" ><html><body><h2>Log on failed.</h2></body></html>';
+    open.delete(socket);
     socket.end(
       `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: ${www}\r\nContent-Type: text/html\r\nServer: ${SERVER_HEADER}\r\n` +
         `Content-Length: ${Buffer.byteLength(html)}\r\nConnection: close\r\n\r\n${html}`,
@@ -156,7 +177,10 @@ export async function startFakeDevice(opts: FakeDeviceOptions): Promise<FakeDevi
       socket.write(`${head}Content-Length: ${body.length}\r\n\r\n`);
       socket.write(body);
     }
-    if (reply.close || reply.silentClose) socket.end();
+    if (reply.close || reply.silentClose) {
+      open.delete(socket);
+      socket.end();
+    }
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -180,7 +204,7 @@ export function amtEnvelope(action: string, resourceUri: string, body: string, e
   );
 }
 
-/** The DestinationUnreachable fault as AMT sends it (spec §2.1), in its fault prefix layout. */
+/** The DestinationUnreachable fault (WS-Addressing, DMTF DSP0226) as AMT sends it, in its fault prefix layout. */
 export const DESTINATION_UNREACHABLE_FAULT =
   '<?xml version="1.0" encoding="UTF-8"?>' +
   '<a:Envelope xmlns:g="http://schemas.dmtf.org/wbem/wsman/1/cimbinding.xsd" xmlns:f="http://schemas.xmlsoap.org/ws/2004/08/eventing" ' +
