@@ -279,3 +279,26 @@ test('nothing listening: ConnectionError with host:port', async () => {
   await assert.rejects(client.get('AMT_GeneralSettings'), (err: unknown) => err instanceof ConnectionError && err.message.includes(`127.0.0.1:${port}`));
   client.close();
 });
+
+test('a SHA-512-256 Digest challenge (RFC 7616) is answered with SHA-512-256 and accepted', async () => {
+  await withDevice({ algorithm: 'SHA-512-256' }, {}, async (client, device) => {
+    const inst = await client.get('AMT_GeneralSettings');
+    assert.equal(inst.properties.HostName, 'nuc-lab-7');
+    const auth = device.requests[1]!.headers.authorization!;
+    assert.match(auth, /algorithm=SHA-512-256/);
+    assert.match(auth, /response="[0-9a-f]{64}"/);
+    assert.equal(device.failedLogons, 0);
+  });
+});
+
+test('a Digest challenge with only an unknown algorithm names the algorithms this client supports', async () => {
+  await withDevice({ algorithm: 'SHA-1' }, {}, async (client, device) => {
+    await assert.rejects(client.get('AMT_GeneralSettings'), (err: unknown) => {
+      assert.ok(err instanceof AuthError);
+      assert.equal(err.code, 'auth.unsupported');
+      assert.match(err.message, /offers Digest only with algorithm SHA-1; this client supports MD5, MD5-sess, SHA-256, SHA-256-sess, SHA-512-256 and SHA-512-256-sess/);
+      return true;
+    });
+    assert.equal(device.failedLogons, 0, 'no credentials were sent');
+  });
+});

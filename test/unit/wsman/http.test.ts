@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { ConnectionError, ProtocolError, TlsError } from '../../../server/src/wsman/errors';
+import { ConnectionError, ProtocolError, TimeoutError, TlsError } from '../../../server/src/wsman/errors';
 import { HttpConnection } from '../../../server/src/wsman/http';
 import { HttpResponseParser } from '../../../server/src/wsman/httpParser';
 import { tcpTransport, tlsTransport } from '../../../server/src/wsman/transport';
@@ -213,6 +213,122 @@ test('TLS with a different pinned fingerprint refuses and says the certificate c
     const wrong = tlsTransport('127.0.0.1', srv.port, { trustedFingerprint256: 'AA'.repeat(32) });
     await assert.rejects(wrong.open(), (err: unknown) => err instanceof TlsError && err.code === 'tls.pin-mismatch' && err.message.includes(TEST_CERT_SHA256));
   } finally {
+    await srv.close();
+  }
+});
+
+test('the 64 KiB header limit holds when the whole oversized head arrives in one read', () => {
+  const head = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\nContent-Length: 2\r\n\r\nok`;
+  assert.throws(() => parseAll([head]), (e: unknown) => e instanceof ProtocolError && /headers are larger than 64 KiB/.test(e.message));
+});
+
+test('the 4 KiB chunk-line limit holds when the long line arrives in one read', () => {
+  const reply = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;${'x'.repeat(5000)}\r\nhello\r\n0\r\n\r\n`;
+  assert.throws(() => parseAll([reply]), (e: unknown) => e instanceof ProtocolError && /longer than 4 KiB/.test(e.message));
+});
+
+test('a head trickled one byte at a time is scanned once, not once per byte', () => {
+  // 60 KiB of header one byte per push: quadratic rescanning would take minutes, linear takes milliseconds.
+  const p = new HttpResponseParser();
+  const bytes = Buffer.from(`HTTP/1.1 200 OK\r\nX-Pad: ${'p'.repeat(60 * 1024)}\r\nContent-Length: 2\r\n\r\nok`, 'latin1');
+  for (let i = 0; i < bytes.length; i++) p.push(bytes.subarray(i, i + 1));
+  assert.equal(p.result().body.toString(), 'ok');
+});
+
+test('a Content-Length over the body cap is refused as soon as the head arrives', () => {
+  const p = new HttpResponseParser({ maxBody: 1024 });
+  assert.throws(() => p.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\n')), (e: unknown) => e instanceof ProtocolError && /larger than 1024 bytes, the most this client accepts/.test(e.message));
+});
+
+test('a body of many tiny chunks decodes exactly', () => {
+  let reply = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+  const expected = 'abcdefghij'.repeat(500);
+  for (const ch of expected) reply += `1\r\n${ch}\r\n`;
+  reply += '0\r\n\r\n';
+  assert.equal(parseAll([reply]).result().body.toString(), expected);
+});
+
+test('TLS bytes in reply to plain HTTP say to use https', () => {
+  // A TLS alert record (content type 21, version 3.1), what a TLS server answers to plaintext.
+  assert.throws(() => parseAll([Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x32])]), (e: unknown) => e instanceof ProtocolError && /expects TLS; connect with https/.test(e.message));
+});
+
+test('plain HTTP to a real TLS port fails with a hint to use https', async () => {
+  const srv = await tlsServer();
+  const http = new HttpConnection(tcpTransport('127.0.0.1', srv.port), 'h');
+  try {
+    await assert.rejects(http.request(post('x'), { operation: 'Get', timeoutMs: 5000 }), (err: unknown) => {
+      assert.ok(err instanceof ProtocolError || err instanceof ConnectionError, String(err));
+      assert.match((err as Error).message, /https/);
+      return true;
+    });
+  } finally {
+    http.close();
+    await srv.close();
+  }
+});
+
+/** A raw server that answers every request with `answer(socket)`. */
+async function rawServer(answer: (socket: Socket) => void) {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket: Socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', () => answer(socket));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+test('a reply trickling in byte by byte ends with TimeoutError at the limit counted from the write', async () => {
+  const srv = await rawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n');
+    const t = setInterval(() => (socket.destroyed ? clearInterval(t) : socket.write('x')), 20);
+  });
+  const http = new HttpConnection(tcpTransport('127.0.0.1', srv.port), 'h');
+  try {
+    await assert.rejects(http.request(post('x'), { operation: 'Get', timeoutMs: 300 }), (err: unknown) => err instanceof TimeoutError && /did not answer within 0\.3 s/.test(err.message));
+  } finally {
+    http.close();
+    await srv.close();
+  }
+});
+
+test('a timed-out Put says it may have been applied', async () => {
+  const srv = await rawServer(() => undefined);
+  const http = new HttpConnection(tcpTransport('127.0.0.1', srv.port), 'h');
+  try {
+    await assert.rejects(http.request(post('x'), { operation: 'Put', timeoutMs: 200 }), (err: unknown) => err instanceof TimeoutError && /the Put may have been applied/.test(err.message));
+  } finally {
+    http.close();
+    await srv.close();
+  }
+});
+
+test('an endless chunked body ends with the body-cap error', async () => {
+  const srv = await rawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const chunk = Buffer.from(`4000\r\n${'z'.repeat(0x4000)}\r\n`);
+    const pump = () => {
+      while (!socket.destroyed && socket.write(chunk));
+    };
+    socket.on('drain', pump);
+    pump();
+  });
+  const http = new HttpConnection(tcpTransport('127.0.0.1', srv.port), 'h');
+  try {
+    await assert.rejects(http.request(post('x'), { operation: 'Get', timeoutMs: 20_000, maxBody: 1024 * 1024 }), (err: unknown) => err instanceof ProtocolError && /larger than 1 MiB/.test(err.message));
+  } finally {
+    http.close();
     await srv.close();
   }
 });
