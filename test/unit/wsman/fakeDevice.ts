@@ -25,6 +25,8 @@ export interface FakeReply {
   silentClose?: boolean;
   /** Answer after this many milliseconds (a device busy for a while). */
   delayMs?: number;
+  /** Send these bytes as the whole HTTP reply (status line included), then close: for hostile replies. */
+  raw?: Buffer;
 }
 
 export interface FakeDeviceOptions {
@@ -141,7 +143,8 @@ export async function startFakeDevice(opts: FakeDeviceOptions): Promise<FakeDevi
       nonce = newNonce();
       return challenge(socket, false);
     }
-    const reply = opts.handler(req);
+    const answer = opts.handler(req);
+    const reply = typeof answer === 'string' ? answer : relatedTo(answer, req.body);
     if (reply === 'hang') return;
     if (reply === 'drop') return void socket.destroy();
     if (reply.delayMs) setTimeout(() => socket.destroyed || send(socket, reply), reply.delayMs);
@@ -160,6 +163,11 @@ export async function startFakeDevice(opts: FakeDeviceOptions): Promise<FakeDevi
   }
 
   function send(socket: Socket, reply: FakeReply): void {
+    if (reply.raw) {
+      open.delete(socket);
+      socket.end(reply.raw);
+      return;
+    }
     const body = Buffer.from(reply.body, 'utf8');
     const status = reply.status ?? 200;
     let head = `HTTP/1.1 ${status} ${status === 200 ? 'OK' : status === 400 ? 'Bad Request' : 'Error'}\r\nServer: ${SERVER_HEADER}\r\n`;
@@ -218,3 +226,10 @@ export const DESTINATION_UNREACHABLE_FAULT =
   '<a:Body><a:Fault><a:Code><a:Value>a:Sender</a:Value><a:Subcode><a:Value>b:DestinationUnreachable</a:Value></a:Subcode></a:Code>' +
   '<a:Reason><a:Text xml:lang="en-US">No route can be determined to reach the destination role defined by the WSAddressing To.</a:Text></a:Reason>' +
   '<a:Detail></a:Detail></a:Fault></a:Body></a:Envelope>';
+
+/** As AMT does, the reply's RelatesTo carries the request's MessageID (amtEnvelope writes a placeholder). */
+function relatedTo(reply: FakeReply, requestBody: string): FakeReply {
+  const id = /<(?:\w+:)?MessageID>([^<]*)</.exec(requestBody)?.[1];
+  if (id === undefined || !reply.body.includes('<b:RelatesTo>')) return reply;
+  return { ...reply, body: reply.body.replace(/<b:RelatesTo>[^<]*<\/b:RelatesTo>/, `<b:RelatesTo>${id}</b:RelatesTo>`) };
+}
