@@ -21,7 +21,7 @@ import {
   type EnumerationMode,
   type SubscribeOptions,
 } from './envelope';
-import { AuthError, CancelledError, ProtocolError } from './errors';
+import { AuthError, CancelledError, ProtocolError, TimeoutError } from './errors';
 import { faultFromEnvelope } from './faults';
 import type { HttpResponse } from './http';
 import { ConnectionPool, type PooledConnection } from './pool';
@@ -29,8 +29,9 @@ import { operationOfEnvelope, type WsmanOperation } from './replay';
 import { classNameFromUri, resourceUriFor } from './namespaces';
 import {
   bodyElement,
-  parseEnumeration,
+  parseEnumerationAsync,
   parseEnvelope,
+  parseEnvelopeAsync,
   parseIdentify,
   parseInstance,
   parseMethodOutput,
@@ -42,6 +43,8 @@ import {
   type SubscribeResult,
 } from './parse';
 import { redactBody, redactHead } from './redact';
+import { expectationOf, validateReply } from './validate';
+import type { AsyncParseOptions } from './xml';
 import { returnValueMeaning } from './returnCodes';
 import type { Transport } from './transport';
 import type { EndpointReference, EnumItem, Instance, Selectors, WsInput, WsValue } from './types';
@@ -163,12 +166,12 @@ export class WsmanClient {
     enumOpts: { mode?: EnumerationMode; maxElements?: number; optimize?: boolean } = {},
     opts?: CallOptions,
   ): Promise<EnumerationPage> {
-    return parseEnumeration(await this.#call(buildEnumerate(classOrUri, enumOpts), classOrUri, opts));
+    return parseEnumerationAsync(await this.#call(buildEnumerate(classOrUri, enumOpts), classOrUri, opts), enumerationParseOptions(opts));
   }
 
   async pull(classOrUri: string, context: string, pullOpts: { maxElements?: number; maxCharacters?: number } = {}, opts?: CallOptions): Promise<EnumerationPage> {
     const options = { maxElements: DEFAULT_PULL_MAX_ELEMENTS, ...pullOpts };
-    return parseEnumeration(await this.#call(buildPull(classOrUri, context, options), classOrUri, opts));
+    return parseEnumerationAsync(await this.#call(buildPull(classOrUri, context, options), classOrUri, opts), enumerationParseOptions(opts));
   }
 
   async release(classOrUri: string, context: string, opts?: CallOptions): Promise<void> {
@@ -254,20 +257,34 @@ export class WsmanClient {
   async #call(xml: string, classOrUri: string | undefined, opts?: CallOptions): Promise<ParsedEnvelope> {
     const res = await this.#exchange(xml, opts);
     const resourceUri = classOrUri !== undefined ? resourceUriFor(classOrUri) : undefined;
-    const text = res.body.toString('utf8');
     if (!looksLikeXml(res)) {
       throw new ProtocolError(
         `${this.#transport.describe()} answered HTTP ${res.status} ${res.statusText} without a SOAP envelope${res.status === 404 ? '; this port does not serve /wsman' : ''}; check that the address and port belong to an AMT device.`,
         res.status,
       );
     }
-    const env = parseEnvelope(text);
+    const env = await parseEnvelopeAsync(res.body, this.#parseOptions(res.body.byteLength, opts));
     const fault = faultFromEnvelope(env, { httpStatus: res.status, ...(resourceUri ? { resourceUri } : {}) });
     if (fault) throw fault;
     if (res.status !== 200) {
       throw new ProtocolError(`${this.#transport.describe()} answered HTTP ${res.status} ${res.statusText} with a SOAP body that is not a fault; the request may not have been applied.`, res.status);
     }
+    validateReply(env, expectationOf(xml));
     return env;
+  }
+
+  /** A large reply is parsed in slices (xml.ts); the request's signal and timeout stop that too. */
+  #parseOptions(bytes: number, opts?: CallOptions): AsyncParseOptions {
+    const timeoutMs = opts?.timeoutMs ?? this.#timeoutMs;
+    return {
+      ...(opts?.signal ? { signal: opts.signal, onAbort: () => new CancelledError() } : {}),
+      deadline: performance.now() + timeoutMs,
+      onDeadline: () =>
+        new TimeoutError(
+          `Reading the ${(bytes / 1024 / 1024).toFixed(1)} MiB reply of ${this.#transport.describe()} took longer than ${timeoutMs / 1000} s; ask for fewer items per Pull or raise the request timeout (amt.requestTimeoutSeconds).`,
+          timeoutMs,
+        ),
+    };
   }
 
   #payload(env: ParsedEnvelope, operation: string) {
@@ -385,6 +402,10 @@ export class WsmanClient {
       'auth.unsupported',
     );
   }
+}
+
+function enumerationParseOptions(opts?: CallOptions): { signal?: AbortSignal; onAbort?: () => Error } {
+  return opts?.signal ? { signal: opts.signal, onAbort: () => new CancelledError() } : {};
 }
 
 function withSelectors(selectors: Selectors | undefined): { selectors?: Selectors } {

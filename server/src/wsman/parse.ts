@@ -2,10 +2,11 @@
  * Envelopes → values. Matching is by namespace URI and local name only (AMT reuses prefixes with
  * different meanings per response). Instances keep wire order; repeated elements become arrays.
  */
+import { performance } from 'node:perf_hooks';
 import { NS } from './namespaces';
 import { ProtocolError } from './errors';
 import type { CimDatetime, EndpointReference, EnumItem, Instance, Selectors, WsValue } from './types';
-import { attrValue, childElements, firstChild, parseXml, type XmlElement } from './xml';
+import { attrValue, childElements, firstChild, parseXml, parseXmlAsync, type AsyncParseOptions, type XmlElement, type XmlLimits } from './xml';
 
 export interface EnvelopeHeader {
   to?: string;
@@ -54,9 +55,20 @@ export interface SubscribeResult {
 
 const DATETIME_FORMS = new Set(['Datetime', 'Interval', 'Date', 'Time']);
 
-/** Parses a SOAP 1.2 envelope (request or response). Throws AmtError `xml.*` or ProtocolError. */
-export function parseEnvelope(xml: string): ParsedEnvelope {
-  const root = parseXml(xml);
+/**
+ * Parses a SOAP 1.2 envelope (request or response): text, or the reply's bytes (which must be
+ * UTF-8). Throws AmtError `xml.*` or ProtocolError.
+ */
+export function parseEnvelope(xml: string | Uint8Array, limits?: XmlLimits): ParsedEnvelope {
+  return envelopeOf(parseXml(xml, limits));
+}
+
+/** Like `parseEnvelope`, yielding to the event loop while a large reply is parsed; the signal and deadline stop it. */
+export async function parseEnvelopeAsync(xml: string | Uint8Array, opts?: AsyncParseOptions): Promise<ParsedEnvelope> {
+  return envelopeOf(await parseXmlAsync(xml, opts));
+}
+
+function envelopeOf(root: XmlElement): ParsedEnvelope {
   if (root.local !== 'Envelope' || root.ns !== NS.soap) {
     throw new ProtocolError(
       `The reply is not a SOAP 1.2 envelope (root element <${root.name}>${root.ns ? ` in ${root.ns}` : ''}); AMT answers WS-Man requests with an Envelope in ${NS.soap}.`,
@@ -141,16 +153,45 @@ export function parseSelectorSet(el: XmlElement): Selectors {
 
 /** EnumerateResponse or PullResponse → context, items, end-of-sequence flag. */
 export function parseEnumeration(env: ParsedEnvelope): EnumerationPage {
+  const { el, items } = enumerationParts(env);
+  return enumerationPage(el, items ? items.children.map(parseEnumItem) : []);
+}
+
+/**
+ * Like `parseEnumeration`, turning the items into values in slices of `sliceMs` (default 10 ms)
+ * with a yield to the event loop between them, so a Pull of tens of thousands of instances
+ * does not stall it; the signal is checked at every yield.
+ */
+export async function parseEnumerationAsync(
+  env: ParsedEnvelope,
+  opts: { signal?: AbortSignal; onAbort?: () => Error; sliceMs?: number } = {},
+): Promise<EnumerationPage> {
+  const { el, items } = enumerationParts(env);
+  const sources = items?.children ?? [];
+  const out: EnumItem[] = new Array<EnumItem>(sources.length);
+  let sliceStart = performance.now();
+  for (let i = 0; i < sources.length; i++) {
+    out[i] = parseEnumItem(sources[i]!);
+    if ((i & 255) === 255 && performance.now() - sliceStart > (opts.sliceMs ?? 10)) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (opts.signal?.aborted) throw opts.onAbort?.() ?? opts.signal.reason ?? new Error('aborted');
+      sliceStart = performance.now();
+    }
+  }
+  return enumerationPage(el, out);
+}
+
+function enumerationParts(env: ParsedEnvelope): { el: XmlElement; items: XmlElement | undefined } {
   const el = expectBody(env, ['EnumerateResponse', 'PullResponse'], NS.enumeration);
-  const context = firstChild(el, 'EnumerationContext', NS.enumeration)?.text.trim();
   // Optimized enumeration puts Items/EndOfSequence in the wsman namespace inside EnumerateResponse.
   const items = el.children.find((c) => c.local === 'Items' && (c.ns === NS.enumeration || c.ns === NS.wsman));
+  return { el, items };
+}
+
+function enumerationPage(el: XmlElement, items: EnumItem[]): EnumerationPage {
+  const context = firstChild(el, 'EnumerationContext', NS.enumeration)?.text.trim();
   const endOfSequence = el.children.some((c) => c.local === 'EndOfSequence' && (c.ns === NS.enumeration || c.ns === NS.wsman));
-  return {
-    ...(context ? { context } : {}),
-    items: items ? items.children.map(parseEnumItem) : [],
-    endOfSequence,
-  };
+  return { ...(context ? { context } : {}), items, endOfSequence };
 }
 
 function parseEnumItem(el: XmlElement): EnumItem {

@@ -235,8 +235,9 @@ test('enumerateAll pulls until EndOfSequence and reports progress per page', asy
 });
 
 test('Put with an empty PutResponse body returns undefined; Delete resolves', async () => {
-  const empty = amtEnvelope('http://schemas.xmlsoap.org/ws/2004/09/transfer/PutResponse', `${AMT}AMT_MPSUsernamePassword`, '');
-  await withDevice({ handler: () => ({ body: empty }) }, {}, async (client, device) => {
+  // Each reply names its own response action, as AMT does (the client checks it).
+  const empty = (req: FakeRequest) => amtEnvelope(`${actionOf(req)}Response`, `${AMT}AMT_MPSUsernamePassword`, '');
+  await withDevice({ handler: (req) => ({ body: empty(req) }) }, {}, async (client, device) => {
     assert.equal(await client.put('AMT_MPSUsernamePassword', { RemoteID: 'x' }), undefined);
     await client.delete('AMT_MPSUsernamePassword', { InstanceID: 'x' });
     assert.equal(actionOf(device.requests.at(-1)!), 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Delete');
