@@ -1,4 +1,8 @@
-/** Namespace and action URIs of WS-Management as Intel AMT speaks it (spec/wsman-amt.md §1). */
+/**
+ * Namespace and action URIs of WS-Management as Intel AMT speaks it: DMTF DSP0226 (WS-Management),
+ * DSP0227 (WS-Management CIM binding), and the 2004 WS-Addressing, WS-Transfer, WS-Enumeration and
+ * WS-Eventing submissions; the schema prefixes are those of the Intel AMT SDK's class reference.
+ */
 export const NS = {
   soap: 'http://www.w3.org/2003/05/soap-envelope',
   addressing: 'http://schemas.xmlsoap.org/ws/2004/08/addressing',

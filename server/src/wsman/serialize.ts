@@ -1,6 +1,7 @@
 /**
  * Values → XML: instance bodies, method arguments, selector sets and endpoint references, in the
- * shapes AMT accepts (spec/wsman-amt.md §1.2, §1.4). The envelope prefixes `a:` (addressing),
+ * shapes AMT accepts (DMTF DSP0227, the WS-Management CIM binding, and the Intel AMT SDK's WS-Management
+ * pages). The envelope prefixes `a:` (addressing),
  * `w:` (wsman) and `xsi:` are declared by envelope.ts; EPR arguments repeat their namespaces inline
  * because that is the form the AMT client libraries send.
  */
