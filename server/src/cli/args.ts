@@ -2,7 +2,7 @@
  * Command-line grammar of `amtwb`, parsed with node:util parseArgs (strict, positionals allowed),
  * then checked per command so that every mistake gets one sentence saying what to write instead.
  */
-import { FEATURE_USAGE } from './feature-commands';
+import { FEATURE_COMMANDS, FEATURE_USAGE } from './feature-commands';
 import { parseTimeScale } from './sim-watchdog';
 import { parseArgs } from 'node:util';
 import { usageError, parseArgsError } from './usage';
@@ -258,7 +258,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       break;
     }
     default:
-      throw usageError(`"${name}" is not a command; run amtwb --help to see the commands (info, identify, classes, get, enumerate, put, invoke, power, sim, lms).`);
+      throw usageError(`"${name}" is not a command; use one of ${commandNames().join(', ')} (amtwb --help describes each).`);
   }
   const local = isLocalTarget(base.target);
   if (command.name !== 'sim' && command.name !== 'lms' && command.name !== 'classes' && base.target !== 'sim' && !local && !/^https?:\/\//i.test(base.target)) {
@@ -274,6 +274,11 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     throw usageError(`--xml does not apply to "${command.name}", which sends nothing to a device; use --json or plain text.`);
   }
   return { ...base, command } as Invocation;
+}
+
+/** Every command word amtwb takes, in the order --help lists them. */
+export function commandNames(): string[] {
+  return ['sim', 'lms', 'info', 'identify', 'classes', 'get', 'enumerate', 'put', 'invoke', 'power', ...Object.keys(FEATURE_COMMANDS)];
 }
 
 /** `HOST:PORT`, `[v6]:PORT` or just `PORT` (127.0.0.1). */
@@ -294,6 +299,10 @@ function allowedFor(opt: string): string {
       return 'invoke';
     case 'selector':
       return 'get, put and invoke';
+    case 'watchdog':
+    case 'time-scale':
+    case 'software-identities':
+      return 'amtwb sim';
     default:
       return 'another command';
   }

@@ -58,29 +58,44 @@ function elementName(node: RawNode): string | undefined {
   return Object.keys(node).find((k) => k !== ':@' && k !== '#text' && k !== '#cdata');
 }
 
-function build(node: RawNode, outer: Map<string, string>): XmlElement {
+/**
+ * `scope` is one mutable prefix → URI map for the whole document: an element's declarations are
+ * set on entry and the previous bindings restored on exit. Copying the map per element instead made
+ * a root with many declarations and many children quadratic (20,000 × 50,000 did not finish in 60 s).
+ */
+function build(node: RawNode, scope: Map<string, string>): XmlElement {
   const qname = elementName(node)!;
   const rawAttrs = node[':@'] ?? {};
-  const scope = new Map(outer);
+  const saved: Array<[string, string | undefined]> = [];
   for (const [name, value] of Object.entries(rawAttrs)) {
-    if (name === 'xmlns') scope.set('', decodeEntities(value));
-    else if (name.startsWith('xmlns:')) scope.set(name.slice(6), decodeEntities(value));
+    const prefix = name === 'xmlns' ? '' : name.startsWith('xmlns:') ? name.slice(6) : undefined;
+    if (prefix === undefined) continue;
+    saved.push([prefix, scope.get(prefix)]);
+    scope.set(prefix, decodeEntities(value));
   }
-  const { ns, local } = resolve(qname, scope, true);
-  const attrs: XmlAttr[] = [];
-  for (const [name, value] of Object.entries(rawAttrs)) {
-    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-    const a = resolve(name, scope, false);
-    attrs.push({ ns: a.ns, local: a.local, value: decodeEntities(value) });
+  try {
+    const { ns, local } = resolve(qname, scope, true);
+    const attrs: XmlAttr[] = [];
+    for (const [name, value] of Object.entries(rawAttrs)) {
+      if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+      const a = resolve(name, scope, false);
+      attrs.push({ ns: a.ns, local: a.local, value: decodeEntities(value) });
+    }
+    const children: XmlElement[] = [];
+    let text = '';
+    for (const child of node[qname] as RawNode[]) {
+      if ('#text' in child) text += decodeEntities(String(child['#text']));
+      else if ('#cdata' in child) text += (child['#cdata'] as RawNode[]).map((c) => String(c['#text'] ?? '')).join('');
+      else if (elementName(child) !== undefined) children.push(build(child, scope));
+    }
+    return { ns, local, attrs, children, text };
+  } finally {
+    for (let i = saved.length - 1; i >= 0; i--) {
+      const [prefix, previous] = saved[i];
+      if (previous === undefined) scope.delete(prefix);
+      else scope.set(prefix, previous);
+    }
   }
-  const children: XmlElement[] = [];
-  let text = '';
-  for (const child of node[qname] as RawNode[]) {
-    if ('#text' in child) text += decodeEntities(String(child['#text']));
-    else if ('#cdata' in child) text += (child['#cdata'] as RawNode[]).map((c) => String(c['#text'] ?? '')).join('');
-    else if (elementName(child) !== undefined) children.push(build(child, scope));
-  }
-  return { ns, local, attrs, children, text };
 }
 
 function resolve(qname: string, scope: Map<string, string>, isElement: boolean): { ns: string; local: string } {
