@@ -51,7 +51,7 @@ interface ElementSpec {
 export function complete(doc: TextDocument, file: WsmanFile, offset: number, catalog: Catalog): CompletionItem[] {
   const block = requestAt(file, offset);
   if (!block || offset < block.xmlStart) return variableLineCompletions(doc, file, offset);
-  const model = readRequest(block, catalog, variablesAt(file, block.xmlStart));
+  const model = readRequest(block, catalog, file.scopeAt(block.xmlStart));
   const cursor = cursorAt(file.text, block.xml, offset);
   const ctx: Ctx = { doc, file, model, catalog, cursor };
   switch (cursor.kind) {
@@ -416,7 +416,7 @@ function valueItems(ctx: Ctx, el: XElement, start: number, end: number): Complet
         // `{{amt}}/AMT_Ge…`: complete the class name after a prefix that resolves to a schema URI.
         const slash = typed.lastIndexOf('/');
         if (slash >= 0 && !/^https?:/.test(typed)) {
-          const base = substitute(typed.slice(0, slash + 1), variablesAt(ctx.file, model.block.xmlStart)).text;
+          const base = substitute(typed.slice(0, slash + 1), ctx.file.scopeAt(model.block.xmlStart)).text;
           const schema = Object.entries(SCHEMA_PREFIX).find(([, p]) => p === base)?.[0];
           if (schema) {
             return catalog

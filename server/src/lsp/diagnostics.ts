@@ -10,9 +10,10 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node'
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { editDistance, type Catalog, type ParameterInfo, type PropertyInfo } from '../catalog/catalog';
 import { NS } from '../wsman/namespaces';
-import { BUILTIN_VARIABLES, hasVariable, variablesAt, VARIABLE_REF, type RequestBlock, type WsmanFile } from './document';
+import { own } from './blocks';
+import { BUILTIN_VARIABLES, hasVariable, VARIABLE_REF, type RequestBlock, type VariableLookup, type WsmanFile } from './document';
 import { guessNamespace } from './prefixes';
-import { actionClass, readRequest, roleOf, STANDARD_ACTIONS, textOf, type RequestModel } from './request';
+import { actionClass, describeRequest, readRequest, roleOf, STANDARD_ACTIONS, textOf, type RequestModel } from './request';
 import { checkType, describeValueMap, valueMapLabel } from './values';
 import { attr, walk, type XElement } from './xmlTree';
 
@@ -48,57 +49,156 @@ export interface FixData {
   endTag?: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
+/** `FixData` as stored in the per-request cache: offsets instead of positions. */
+type FixOffsets = Omit<FixData, 'endTag'> & { endTag?: { start: number; end: number } };
+
+/** A diagnostic as cached per request: offsets relative to the request's block start. */
+interface StoredDiagnostic {
+  severity: DiagnosticSeverity;
+  code: string;
+  message: string;
+  start: number;
+  end: number;
+  data?: FixOffsets;
+}
+
+/**
+ * What one request's analysis found, kept on its block (`BlockCore.analysis`) and reused for as
+ * long as the block's text, the catalog and the values of the variables it uses are the same.
+ */
+export interface RequestAnalysis {
+  catalog: Catalog;
+  /** Each variable the request uses, directly or through other values, and its value then: name, value, name, value, … */
+  used: (string | undefined)[];
+  diagnostics: StoredDiagnostic[];
+  /** `Get AMT_GeneralSettings`, `Identify`, … (the outline's name or detail). */
+  label: string;
+  resourceUri?: string;
+}
+
 export function diagnose(doc: TextDocument, file: WsmanFile, catalog: Catalog): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const block of file.requests) out.push(...diagnoseRequest(doc, file, block, catalog));
+  for (const block of file.requests) {
+    for (const d of analyse(file, block, catalog).diagnostics) out.push(toDiagnostic(doc, block.start, d));
+  }
   return out;
 }
 
-function diagnoseRequest(doc: TextDocument, file: WsmanFile, block: RequestBlock, catalog: Catalog): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const vars = variablesAt(file, block.xmlStart);
+/** The request's analysis: taken from its block when its inputs are unchanged, computed otherwise. */
+export function analyse(file: WsmanFile, block: RequestBlock, catalog: Catalog): RequestAnalysis {
+  const vars = file.scopeAt(block.xmlStart);
+  const used = usedVariables(block.core.refs, vars);
+  const cached = block.core.analysis;
+  if (cached && cached.catalog === catalog && sameList(cached.used, used)) return cached;
+  file.requestsDiagnosed++;
+  const analysis = analyseRequest(file, block, catalog, vars, used);
+  block.core.analysis = analysis;
+  return analysis;
+}
+
+/** The variables `refs` name and, transitively, those their values name, with their values. */
+function usedVariables(refs: readonly string[], vars: VariableLookup): (string | undefined)[] {
+  const used: (string | undefined)[] = [];
+  if (refs.length === 0) return used;
+  const seen = new Set(refs);
+  const queue = [...refs];
+  for (let i = 0; i < queue.length && i < 1000; i++) {
+    const name = queue[i]!;
+    const value = vars.get(name);
+    used.push(name, value);
+    if (value?.includes('{{')) {
+      for (const m of value.matchAll(VARIABLE_REF)) {
+        if (!seen.has(m[1]!)) {
+          seen.add(m[1]!);
+          queue.push(m[1]!);
+        }
+      }
+    }
+  }
+  return used;
+}
+
+function sameList(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function toDiagnostic(doc: TextDocument, base: number, d: StoredDiagnostic): Diagnostic {
+  const range = { start: doc.positionAt(base + d.start), end: doc.positionAt(base + d.end) };
+  if (!d.data) return { severity: d.severity, code: d.code, source: 'wsman', message: d.message, range };
+  const { endTag, ...rest } = d.data;
+  const data: FixData = { ...rest, ...(endTag ? { endTag: { start: doc.positionAt(base + endTag.start), end: doc.positionAt(base + endTag.end) } } : {}) };
+  return { severity: d.severity, code: d.code, source: 'wsman', message: d.message, range, data };
+}
+
+function analyseRequest(file: WsmanFile, block: RequestBlock, catalog: Catalog, vars: VariableLookup, used: (string | undefined)[]): RequestAnalysis {
+  const base = block.start;
+  const diagnostics: StoredDiagnostic[] = [];
+  // Strings are copied so that a cached analysis does not keep this version's text alive.
+  const add: Add = (severity, code, message, start, end, data) =>
+    diagnostics.push({
+      severity,
+      code,
+      message: own(message),
+      start: start - base,
+      end: Math.max(end, start + 1) - base,
+      ...(data
+        ? {
+            data: {
+              ...(data.replacements ? { replacements: data.replacements.map(own) } : {}),
+              ...(data.declare ? { declare: { prefix: own(data.declare.prefix), ns: own(data.declare.ns) } } : {}),
+              ...(data.endTag ? { endTag: { start: data.endTag.start - base, end: data.endTag.end - base } } : {}),
+            },
+          }
+        : {}),
+    });
+  const model = checkRequest(file, block, catalog, vars, add);
+  return { catalog, used, diagnostics, label: own(describeRequest(model)), ...(model.resourceUri !== undefined ? { resourceUri: own(model.resourceUri) } : {}) };
+}
+
+function checkRequest(file: WsmanFile, block: RequestBlock, catalog: Catalog, vars: VariableLookup, add: Add): RequestModel {
   const model = readRequest(block, catalog, vars);
-  const add = (severity: DiagnosticSeverity, code: string, message: string, start: number, end: number, data?: FixData) =>
-    out.push({ severity, code, source: 'wsman', message, range: { start: doc.positionAt(start), end: doc.positionAt(Math.max(end, start + 1)) }, ...(data ? { data } : {}) });
+  const xml = block.xml;
 
   // --- well-formedness ---
-  const structural = block.xml.problems.filter((p) => p.code !== 'xml.undeclaredPrefix');
+  const structural = xml.problems.filter((p) => p.code !== 'xml.undeclaredPrefix');
   for (const p of structural) add(DiagnosticSeverity.Error, p.code, p.message, p.start, p.end);
   if (structural.length === 0) {
     const verdict = XMLValidator.validate(file.text.slice(block.xmlStart, block.xmlEnd));
     if (verdict !== true) {
       const at = offsetOfLineCol(file.text, block.xmlStart, verdict.err.line, verdict.err.col);
-      add(DiagnosticSeverity.Error, DiagnosticCode.malformed, `The XML is malformed: ${verdict.err.msg}`, at, wordEnd(file.text, at));
+      add(DiagnosticSeverity.Error, DiagnosticCode.malformed, `The XML is malformed: ${verdict.err.msg}`, at, wordEnd(file.text, at, block.end));
     }
   }
-  checkEntities(block, add);
-  for (const p of block.xml.problems.filter((x) => x.code === 'xml.undeclaredPrefix')) {
+  checkEntities(xml.roots, add);
+  for (const p of xml.problems.filter((x) => x.code === 'xml.undeclaredPrefix')) {
     const ns = guessNamespace(p.prefix ?? '', model.cls?.namespace);
     add(DiagnosticSeverity.Error, DiagnosticCode.undeclaredPrefix, p.message, p.start, p.end, ns ? { declare: { prefix: p.prefix!, ns } } : undefined);
   }
   checkVariables(file, block, vars, add);
 
   // --- WS-Man semantics ---
-  const root = block.xml.roots[0];
-  if (!root) return out;
+  const root = xml.roots[0];
+  if (!root) return model;
   if (!model.envelope) {
     add(DiagnosticSeverity.Error, DiagnosticCode.notEnvelope, `A request is a SOAP envelope: <s:Envelope xmlns:s="${NS.soap}">, not <${root.name}>.`, root.nameStart, root.nameEnd);
-    return out;
+    return model;
   }
   // A broken tree misplaces elements (an unclosed header swallows the next one): report what is
   // missing only once the structure is sound.
   if (structural.length === 0) checkRequired(model, add);
   checkHeaders(model, catalog, add);
   checkSelectors(model, vars, add);
-  checkBody(doc, model, catalog, vars, add);
-  return out;
+  checkBody(model, catalog, vars, add);
+  return model;
 }
 
-type Add = (severity: DiagnosticSeverity, code: string, message: string, start: number, end: number, data?: FixData) => void;
+type Add = (severity: DiagnosticSeverity, code: string, message: string, start: number, end: number, data?: FixOffsets) => void;
 
 /** Replacements for an element's name that rename its end tag as well. */
-function renameFix(doc: TextDocument, el: XElement, names: string[]): FixData {
-  const endTag = el.endTagNameStart !== undefined && el.endTagNameEnd !== undefined ? { start: doc.positionAt(el.endTagNameStart), end: doc.positionAt(el.endTagNameEnd) } : undefined;
+function renameFix(el: XElement, names: string[]): FixOffsets {
+  const endTag = el.endTagNameStart !== undefined && el.endTagNameEnd !== undefined ? { start: el.endTagNameStart, end: el.endTagNameEnd } : undefined;
   return { replacements: names.map((n) => (el.prefix ? `${el.prefix}:${n}` : n)), ...(endTag ? { endTag } : {}) };
 }
 
@@ -112,16 +212,16 @@ function offsetOfLineCol(text: string, base: number, line: number, col: number):
   return p + Math.max(0, col - 1);
 }
 
-function wordEnd(text: string, at: number): number {
+function wordEnd(text: string, at: number, limit: number): number {
   let e = at;
-  while (e < text.length && !/[\s]/.test(text[e]!) && e - at < 40) e++;
+  while (e < limit && !/[\s]/.test(text[e]!) && e - at < 40) e++;
   return Math.max(e, at + 1);
 }
 
-function checkEntities(block: RequestBlock, add: Add): void {
+function checkEntities(roots: readonly XElement[], add: Add): void {
   // fast-xml-parser's validator accepts any `&name;`; only the five XML entities and character references are real.
   const bad = /&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)([A-Za-z_][\w.-]*);/g;
-  for (const root of block.xml.roots) {
+  for (const root of roots) {
     for (const el of walk(root)) {
       const spans = [...el.texts.map((t) => ({ start: t.start, text: t.text })), ...el.attrs.filter((a) => a.value !== undefined).map((a) => ({ start: a.valueStart!, text: a.value! }))];
       for (const s of spans) {
@@ -134,7 +234,7 @@ function checkEntities(block: RequestBlock, add: Add): void {
   }
 }
 
-function checkVariables(file: WsmanFile, block: RequestBlock, vars: ReadonlyMap<string, string>, add: Add): void {
+function checkVariables(file: WsmanFile, block: RequestBlock, vars: VariableLookup, add: Add): void {
   const region = file.text.slice(block.xmlStart, block.xmlEnd);
   const re = new RegExp(VARIABLE_REF.source, 'g');
   for (let m = re.exec(region); m; m = re.exec(region)) {
@@ -242,7 +342,7 @@ function checkAction(model: RequestModel, catalog: Catalog, actionEl: XElement, 
   }
 }
 
-function checkSelectors(model: RequestModel, vars: ReadonlyMap<string, string>, add: Add): void {
+function checkSelectors(model: RequestModel, vars: VariableLookup, add: Add): void {
   const cls = model.cls;
   for (const s of model.selectors) {
     if (!s.nameAttr) {
@@ -268,7 +368,7 @@ function checkSelectors(model: RequestModel, vars: ReadonlyMap<string, string>, 
   }
 }
 
-function checkBody(doc: TextDocument, model: RequestModel, catalog: Catalog, vars: ReadonlyMap<string, string>, add: Add): void {
+function checkBody(model: RequestModel, catalog: Catalog, vars: VariableLookup, add: Add): void {
   const body = model.body;
   if (!body) return;
   const first = model.bodyElement;
@@ -278,7 +378,7 @@ function checkBody(doc: TextDocument, model: RequestModel, catalog: Catalog, var
     if (!first) {
       add(DiagnosticSeverity.Warning, DiagnosticCode.missingInput, `A method call carries <h:${expected} xmlns:h="${model.cls.resourceUri}"> in the Body.`, body.nameStart, body.nameEnd);
     } else if (first.local.endsWith('_INPUT') && first.local !== expected) {
-      add(DiagnosticSeverity.Error, DiagnosticCode.inputMismatch, `The Action invokes ${model.method.name}, so the Body holds <${expected}>, not <${first.local}>.`, first.nameStart, first.nameEnd, renameFix(doc, first, [expected]));
+      add(DiagnosticSeverity.Error, DiagnosticCode.inputMismatch, `The Action invokes ${model.method.name}, so the Body holds <${expected}>, not <${first.local}>.`, first.nameStart, first.nameEnd, renameFix(first, [expected]));
     }
   }
   for (const el of walk(body)) {
@@ -287,10 +387,10 @@ function checkBody(doc: TextDocument, model: RequestModel, catalog: Catalog, var
     if (role.kind === 'property') {
       if (!role.prop) {
         if (role.cls.observedExtras.includes(role.name)) continue;
-        unknownMember(doc, el, role.name, `${role.cls.name} has no property "${role.name}".`, role.cls.properties, DiagnosticCode.unknownProperty, add);
+        unknownMember(el, role.name, `${role.cls.name} has no property "${role.name}".`, role.cls.properties, DiagnosticCode.unknownProperty, add);
       } else checkValue(role.prop, `${role.cls.name}.${role.prop.name}`, el, vars, add);
     } else if (role.kind === 'param') {
-      if (!role.param) unknownMember(doc, el, role.name, `${role.method.name} has no input parameter "${role.name}".`, role.method.in, DiagnosticCode.unknownParameter, add);
+      if (!role.param) unknownMember(el, role.name, `${role.method.name} has no input parameter "${role.name}".`, role.method.in, DiagnosticCode.unknownParameter, add);
       else checkValue(role.param, `${role.method.name}.${role.param.name}`, el, vars, add);
     } else if (role.kind === 'input' && role.method) {
       const missing = role.method.in.filter((p) => p.required && !el.children.some((c) => c.local === p.name));
@@ -300,18 +400,18 @@ function checkBody(doc: TextDocument, model: RequestModel, catalog: Catalog, var
     } else if (role.kind === 'input' && role.cls && el.parent === body && !(model.operation === 'invoke' && model.method)) {
       // (With a known method in the Action, a wrong _INPUT name is reported as inputMismatch above.)
       const near = closest(role.methodName, role.cls.methods.map((m) => m.name));
-      add(DiagnosticSeverity.Error, DiagnosticCode.unknownMethod, `${role.cls.name} has no method "${role.methodName}".`, el.nameStart, el.nameEnd, renameFix(doc, el, near.map((m) => `${m}_INPUT`)));
+      add(DiagnosticSeverity.Error, DiagnosticCode.unknownMethod, `${role.cls.name} has no method "${role.methodName}".`, el.nameStart, el.nameEnd, renameFix(el, near.map((m) => `${m}_INPUT`)));
     }
   }
 }
 
-function unknownMember(doc: TextDocument, el: XElement, name: string, message: string, members: readonly { name: string }[], code: string, add: Add): void {
+function unknownMember(el: XElement, name: string, message: string, members: readonly { name: string }[], code: string, add: Add): void {
   const near = closest(name, members.map((m) => m.name));
   const hint = near.length ? ` Did you mean ${near.join(', ')}?` : '';
-  add(DiagnosticSeverity.Error, code, message + hint, el.nameStart, el.nameEnd, renameFix(doc, el, near));
+  add(DiagnosticSeverity.Error, code, message + hint, el.nameStart, el.nameEnd, renameFix(el, near));
 }
 
-function checkValue(m: PropertyInfo | ParameterInfo, subject: string, el: XElement, vars: ReadonlyMap<string, string>, add: Add): void {
+function checkValue(m: PropertyInfo | ParameterInfo, subject: string, el: XElement, vars: VariableLookup, add: Add): void {
   if (attr(el, 'nil')) return;
   if (m.type === 'EPR' || ('embeddedInstance' in m && m.embeddedInstance)) return;
   let target = el;

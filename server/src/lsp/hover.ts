@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/catalog';
 import { NS } from '../wsman/namespaces';
 import { cursorAt, variableRefAt } from './cursor';
 import { describeClass, describeMethod, describeParam, describeProperty, describeValue } from './describe';
-import { BUILTIN_VARIABLES, requestAt, substitute, variablesAt, type WsmanFile } from './document';
+import { BUILTIN_VARIABLES, requestAt, substitute, type VariableLookup, type WsmanFile } from './document';
 import { actionClass, HEADERS, readRequest, roleOf, STANDARD_ACTIONS, textOf, type RequestModel } from './request';
 import { valueMapLabel } from './values';
 import type { XElement } from './xmlTree';
@@ -19,7 +19,7 @@ export function hover(doc: TextDocument, file: WsmanFile, offset: number, catalo
   if (ref) return result(doc, variableHover(file, ref.name, ref.start), ref.start, ref.end);
   const block = requestAt(file, offset);
   if (!block || offset < block.xmlStart || offset > block.xmlEnd) return null;
-  const vars = variablesAt(file, block.xmlStart);
+  const vars = file.scopeAt(block.xmlStart);
   const model = readRequest(block, catalog, vars);
   const cursor = cursorAt(file.text, block.xml, offset);
   switch (cursor.kind) {
@@ -66,7 +66,7 @@ function result(doc: TextDocument, value: string, start: number, end: number): H
 function variableHover(file: WsmanFile, name: string, at: number): string {
   const builtin = (BUILTIN_VARIABLES as Record<string, string>)[name];
   if (builtin) return `\`{{${name}}}\` (built-in): ${builtin}`;
-  const vars = variablesAt(file, at);
+  const vars = file.scopeAt(at);
   const raw = vars.get(name);
   if (raw === undefined) return `\`{{${name}}}\` is not defined before this point; add a line \`@${name} = value\` above the request.`;
   const resolved = substitute(raw, vars).text;
@@ -101,7 +101,7 @@ function elementHover(model: RequestModel, el: XElement, catalog: Catalog): stri
   }
 }
 
-function valueHover(model: RequestModel, el: XElement, catalog: Catalog, vars: ReadonlyMap<string, string>): string | undefined {
+function valueHover(model: RequestModel, el: XElement, catalog: Catalog, vars: VariableLookup): string | undefined {
   const role = roleOf(el, model, catalog);
   const value = textOf(el, vars);
   if (role.kind === 'headerItem' && role.local === 'ResourceURI') {

@@ -7,8 +7,8 @@
  * working while the user is still typing the declarations.
  */
 import type { Catalog, ClassInfo, MethodInfo, ParameterInfo, PropertyInfo } from '../catalog/catalog';
-import { ACTION, NS } from '../wsman/namespaces';
-import { substitute, type RequestBlock } from './document';
+import { ACTION, classNameFromUri, NS } from '../wsman/namespaces';
+import { substitute, type RequestBlock, type VariableLookup } from './document';
 import { attr, elementText, type XAttr, type XElement } from './xmlTree';
 
 export type Operation =
@@ -86,11 +86,11 @@ export function isElement(el: XElement | undefined, local: string, ns: string): 
   return !!el && el.local === local && (el.ns === ns || el.ns === undefined);
 }
 
-export function textOf(el: XElement, vars: ReadonlyMap<string, string>): string {
+export function textOf(el: XElement, vars: Pick<VariableLookup, 'get'>): string {
   return substitute(elementText(el), vars).text.trim();
 }
 
-export function readRequest(block: RequestBlock, catalog: Catalog, vars: ReadonlyMap<string, string>): RequestModel {
+export function readRequest(block: RequestBlock, catalog: Catalog, vars: Pick<VariableLookup, 'get'>): RequestModel {
   const model: RequestModel = { block, headers: new Map(), operation: 'none', selectors: [] };
   const envelope = block.xml.roots[0];
   if (!isElement(envelope, 'Envelope', NS.soap)) return model;
@@ -130,6 +130,16 @@ export function readRequest(block: RequestBlock, catalog: Catalog, vars: Readonl
     });
   }
   return model;
+}
+
+/** `Get AMT_GeneralSettings`, `Identify`, `RequestPowerStateChange CIM_PowerManagementService`. */
+export function describeRequest(model: RequestModel): string {
+  const className = model.cls?.name ?? (model.resourceUri ? classNameFromUri(model.resourceUri) : '');
+  let op: string;
+  if (model.operation === 'identify') return 'Identify';
+  if (model.operation === 'invoke') op = model.methodName ?? 'Invoke';
+  else op = STANDARD_ACTIONS.find((a) => a.op === model.operation)?.label ?? (model.action ? classNameFromUri(model.action) : 'Request');
+  return className ? `${op} ${className}` : op;
 }
 
 /** The class of a method action `{uri}/{Method}`, whatever the ResourceURI says. */

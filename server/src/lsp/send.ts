@@ -221,7 +221,7 @@ export async function sendWsmanRequest(
     elapsedMs: Math.round(raw.elapsedMs),
     target: target.url ? `${target.label} (${target.url})` : target.label,
     xml,
-    ...(fault ? { fault: { subcode: fault.subcode || fault.soapCode, reason: fault.reason, meaning: fault.message } } : {}),
+    ...(fault ? { fault: { subcode: fault.subcode || fault.soapCode, reason: fault.reason, message: fault.message } } : {}),
     request: r.envelope,
   };
 }

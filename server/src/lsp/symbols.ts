@@ -6,9 +6,8 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Catalog } from '../catalog/catalog';
-import { classNameFromUri } from '../wsman/namespaces';
-import { variablesAt, type WsmanFile } from './document';
-import { readRequest, STANDARD_ACTIONS, type RequestModel } from './request';
+import { analyse } from './diagnostics';
+import type { WsmanFile } from './document';
 
 export function documentSymbols(doc: TextDocument, file: WsmanFile, catalog: Catalog): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
@@ -17,26 +16,17 @@ export function documentSymbols(doc: TextDocument, file: WsmanFile, catalog: Cat
     symbols.push({ name: `@${v.name}`, detail: v.value, kind: SymbolKind.Variable, range: range(v.start, v.end), selectionRange: range(v.nameStart, v.nameEnd) });
   }
   for (const r of file.requests) {
-    const model = readRequest(r, catalog, variablesAt(file, r.xmlStart));
-    const name = r.title ?? describeRequest(model);
+    // The label comes with the request's cached analysis, so an unchanged request is not read again.
+    const { label, resourceUri } = analyse(file, r, catalog);
+    const name = r.title ?? label;
     const sel = r.separator ?? { start: r.xmlStart, end: r.xmlStart + 1 };
     symbols.push({
       name,
-      detail: r.title ? describeRequest(model) : (model.resourceUri ?? ''),
+      detail: r.title ? label : (resourceUri ?? ''),
       kind: SymbolKind.Function,
       range: range(Math.min(r.start, r.xmlStart), r.xmlEnd),
       selectionRange: range(sel.start, sel.end),
     });
   }
   return symbols.sort((a, b) => a.range.start.line - b.range.start.line);
-}
-
-/** `Get AMT_GeneralSettings`, `Identify`, `RequestPowerStateChange CIM_PowerManagementService`. */
-export function describeRequest(model: RequestModel): string {
-  const className = model.cls?.name ?? (model.resourceUri ? classNameFromUri(model.resourceUri) : '');
-  let op: string;
-  if (model.operation === 'identify') return 'Identify';
-  if (model.operation === 'invoke') op = model.methodName ?? 'Invoke';
-  else op = STANDARD_ACTIONS.find((a) => a.op === model.operation)?.label ?? (model.action ? classNameFromUri(model.action) : 'Request');
-  return className ? `${op} ${className}` : op;
 }
