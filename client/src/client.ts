@@ -1,7 +1,7 @@
 /** Creates the LanguageClient that connects the extension to the backend. */
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/node';
-import type { WatchdogInitOptions } from '../../server/src/protocol';
+import type { InitializationOptions } from '../../server/src/protocol';
 import { serverOptions } from './bootstrap';
 import { readConfig, type AmtConfig } from './config';
 
@@ -12,8 +12,8 @@ export function createClient(context: vscode.ExtensionContext, config: AmtConfig
     // A function, so a restarted backend gets the settings of that moment.
     initializationOptions: () => {
       const c = readConfig();
-      const watchdog: WatchdogInitOptions = { watchdogDevice: c.watchdogDevice, simulatorTimeScale: c.simulatorTimeScale };
-      return { requestTimeoutSeconds: c.requestTimeoutSeconds, trace: c.trace, ...watchdog };
+      const options: InitializationOptions = { requestTimeoutSeconds: c.requestTimeoutSeconds, trace: c.trace, watchdogDevice: c.watchdogDevice, simulatorTimeScale: c.simulatorTimeScale };
+      return options;
     },
   };
   return new LanguageClient('amt', 'AMT Workbench', serverOptions(context, config), clientOptions);

@@ -13,7 +13,7 @@ import { ClassTree, type WithProgress } from './model/classTree';
 import { DevicesTree } from './model/devicesTree';
 import { PowerStore } from './model/power';
 import { Emitter, errorCode, type Request } from './model/request';
-import { WatchdogStore } from './model/watchdog';
+import { WatchdogStore } from './model/watchdogStore';
 import type { DeviceSecrets } from './secrets';
 
 const PASSWORD_CODES = new Set(['auth.missing', 'auth.failed']);

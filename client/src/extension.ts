@@ -1,7 +1,7 @@
 /** Extension entry: starts the backend and wires views, documents, commands and the status bar. */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { Notifications, WatchdogNotifications, WatchdogSessionNotifications } from '../../server/src/protocol';
+import { Notifications } from '../../server/src/protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
 import { readConfig, RESTART_SETTINGS } from './config';
@@ -52,11 +52,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   await client.start();
   context.subscriptions.push(
-    client.onNotification(Notifications.targetsChanged, (targets) => ctx.devices.setTargets(targets)),
+    client.onNotification(Notifications.targetChanged, (change) => ctx.devices.applyChange(change)),
     // Only sent while amt.trace.server is on; the backend has already redacted credentials.
     client.onNotification(Notifications.trace, (t) => output.info(`[${t.targetId}] ${t.direction}\n${t.text}`)),
-    client.onNotification(WatchdogSessionNotifications.state, (s) => ctx.watchdog.update(s)),
-    client.onNotification(WatchdogNotifications.event, (e) => ctx.watchdog.receive(e)),
+    client.onNotification(Notifications.watchdogChanged, (s) => ctx.watchdog.update(s)),
+    client.onNotification(Notifications.event, (e) => ctx.watchdog.receive(e)),
     // A restarted backend closed its watchdog sessions and event streams.
     client.onDidChangeState((e) => e.newState === State.Running && ctx.watchdog.backendRestarted()),
   );

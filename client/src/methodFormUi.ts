@@ -4,7 +4,7 @@
  * booleans and references, an input box checked against the CIM type otherwise) and comes back.
  */
 import * as vscode from 'vscode';
-import type { EditorInvokeResult } from '../../server/src/protocol';
+import type { InvokeResult } from '../../server/src/protocol';
 import type { FormField, MethodForm } from './model/methodForm';
 import { errorMessage } from './model/request';
 
@@ -13,7 +13,7 @@ type Row = vscode.QuickPickItem & { field?: FormField; invoke?: true };
 const NOT_SET = '$(circle-slash) Not set';
 
 /** Runs the form until the user invokes (returns the result) or dismisses it (undefined). */
-export async function runMethodForm(form: MethodForm, device: string): Promise<EditorInvokeResult | undefined> {
+export async function runMethodForm(form: MethodForm, device: string): Promise<InvokeResult | undefined> {
   const title = `${form.cls.name}.${form.method.name} on ${device}`;
   if (form.fields.length > 0) {
     for (;;) {

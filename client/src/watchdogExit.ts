@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
-import { describeCountdown, formatSeconds } from './model/watchdog';
+import { describeCountdown, formatSeconds } from './model/watchdogStore';
 import { errorMessage } from './model/request';
 
 const LEFT_ARMED = 'amt.watchdog.leftArmed';

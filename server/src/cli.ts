@@ -14,7 +14,7 @@ import * as fmt from './cli/format';
 import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
 import { getPowerState, requestPowerAction } from './features/power';
 import { identifySummary, instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
-import { buildMethodInput, buildSelectors } from './features/arguments';
+import { buildMethodInput, buildSelectors } from './features/instances';
 import { startSimulator, DEFAULT_ACCOUNT } from './sim';
 import { WsmanFaultError, type WsmanClient } from './wsman';
 

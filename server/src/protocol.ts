@@ -1,26 +1,81 @@
 /**
- * The AMT Workbench custom LSP protocol: every request and notification name and payload type
- * between the extension (client/) and the backend (server/). This is the only place a method name
- * is spelled; both sides import these objects.
+ * The AMT Workbench custom protocol between the extension (client/) and the backend (server/):
+ * every request and notification name and every payload type, declared here and nowhere else.
+ * It imports no project module, so a change in a feature cannot change the wire format unseen:
+ * server/src/handlers/ map these requests to feature functions, and the compiler checks that what
+ * a feature returns fits the payload declared here.
  *
  * Credentials: a remote device's password never lives in the backend's target list. The client
  * keeps it in VS Code SecretStorage and sends it with each request that talks to the device
- * (`credentials`), so the backend holds it only for the duration of a connection.
+ * (`credentials`). A password the device refused is not used again until the client sends
+ * another (the target's state is then `wrong-password`).
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { EndpointReference, Instance, Selectors, WsValue } from './wsman/types';
-import type { IdentifyInfo } from './wsman/client';
-import type { AgentActionSpec, AgentActionView, AgentView } from './features/agentPresence';
-import type { DecodedLogRecord } from './features/eventLog';
-import type { AmtEvent } from './features/events/parse';
-import type { WatchdogInfo } from './features/watchdog';
+
+/* ------------------------------------------------------------------------------------------------
+ * Shared shapes
+ * --------------------------------------------------------------------------------------------- */
 
 export interface Credentials {
   user: string;
   password: string;
 }
 
+/** A WS-Addressing reference as the wire carries it (the shape wsman/types.ts parses). */
+export interface Reference {
+  readonly kind: 'epr';
+  address: string;
+  resourceUri: string;
+  selectors: Selectors;
+}
+
+/** Selector name → text, or a nested reference. */
+export type Selectors = Record<string, string | Reference>;
+
+/** Why a device refused an operation (a WS-Man fault); one shape for every request that reports one. */
+export interface Fault {
+  /** Local name of the SOAP subcode, e.g. `DestinationUnreachable` (the SOAP code when there is none). */
+  subcode: string;
+  /** The device's own reason text ('' when it gave none). */
+  reason: string;
+  /** One sentence: what the fault means and what to do. */
+  message: string;
+}
+
+/** What the backend puts in ResponseError.data, so the client can react (e.g. ask for a password on `auth.missing`). */
+export interface ErrorData {
+  code: string;
+}
+
+/** The LSP initializationOptions: the client's amt.* settings the backend reads when it starts. */
+export interface InitializationOptions {
+  /** amt.requestTimeoutSeconds. */
+  requestTimeoutSeconds?: number;
+  /** amt.trace.server: anything but `off` sends `amt/trace` notifications. */
+  trace?: string;
+  /** amt.watchdog.device: this machine's iAMT watchdog device; absent or '': find it. */
+  watchdogDevice?: string;
+  /** amt.simulator.timeScale: the embedded simulator's firmware clock runs this many times faster. */
+  simulatorTimeScale?: number;
+}
+
+/** Every device request names its target and may carry credentials. */
+export interface TargetParams {
+  targetId: string;
+  credentials?: Credentials;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Targets (the device list)
+ * --------------------------------------------------------------------------------------------- */
+
 export type TargetKind = 'sim' | 'remote' | 'local' | 'lms';
+
+/**
+ * `wrong-password`: the device refused the password last given; the backend will not send it
+ * again (each try counts towards AMT's lock-out) until the client sends another one.
+ */
+export type TargetState = 'disconnected' | 'connecting' | 'connected' | 'error' | 'wrong-password';
 
 /** A device as the backend knows it (no password). */
 export interface TargetInfo {
@@ -32,15 +87,9 @@ export interface TargetInfo {
   user?: string;
   /** Whether the device can be removed (the embedded simulator cannot). */
   removable: boolean;
-  state: 'disconnected' | 'connecting' | 'connected' | 'error';
+  state: TargetState;
   /** Last connection error, one sentence. */
   error?: string;
-}
-
-/** Every device request names its target and may carry credentials. */
-export interface TargetParams {
-  targetId: string;
-  credentials?: Credentials;
 }
 
 export interface AddTargetParams {
@@ -52,187 +101,34 @@ export interface AddTargetParams {
   trustedFingerprint256?: string;
 }
 
-/** What `amt/identify` answers: the IdentifyResponse and the HTTP `Server` header (the firmware version). */
-export type IdentifyResult = IdentifyInfo;
+/** One target's change: the client applies it to its copy of the list. */
+export type TargetChange =
+  | { kind: 'added'; target: TargetInfo }
+  | { kind: 'updated'; target: TargetInfo }
+  | { kind: 'removed'; targetId: string };
+
+/** The IdentifyResponse plus the HTTP `Server` header (which carries the firmware version). */
+export interface IdentifyResult {
+  protocolVersion: string;
+  productVendor: string;
+  productVersion: string;
+  dashVersion?: string;
+  securityProfiles: string[];
+  server?: string;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Classes, instances and methods
+ * Values come back rendered (value-map labels, references as one line of text), so the client
+ * needs no class catalog of its own. Method inputs go out as text and the backend converts them
+ * by the catalog's types, so the method form and the CLI accept the same spellings.
+ * --------------------------------------------------------------------------------------------- */
 
 export interface ClassSummary {
   name: string;
   schema: 'amt' | 'cim' | 'ips';
   resourceUri: string;
 }
-
-export interface EnumerateParams extends TargetParams {
-  className: string;
-  /** Items per Pull; the backend reports progress per page. */
-  maxElements?: number;
-}
-
-export interface EnumeratedItem {
-  instance?: Instance;
-  epr?: EndpointReference;
-}
-
-export interface GetParams extends TargetParams {
-  className: string;
-  selectors?: Selectors;
-}
-
-export interface PutParams extends GetParams {
-  properties: Record<string, WsValue>;
-}
-
-export interface InvokeParams extends GetParams {
-  method: string;
-  input: Record<string, WsValue>;
-}
-
-export interface InvokeResult {
-  returnValue: number;
-  returnMeaning: string;
-  output: Record<string, WsValue>;
-}
-
-export type PowerAction = 'on' | 'off' | 'reset' | 'cycle' | 'soft-off' | 'soft-reset';
-
-export interface PowerStateResult {
-  powerState: number;
-  label: string;
-}
-
-export interface PowerActionParams extends TargetParams {
-  action: PowerAction;
-}
-
-export interface PowerActionResult {
-  returnValue: number;
-  returnMeaning: string;
-  powerState?: PowerStateResult;
-}
-
-/** Requests, client → backend. */
-export const Requests = {
-  listTargets: new RequestType<void, TargetInfo[], void>('amt/targets/list'),
-  addTarget: new RequestType<AddTargetParams, TargetInfo, void>('amt/targets/add'),
-  removeTarget: new RequestType<{ targetId: string }, void, void>('amt/targets/remove'),
-  connect: new RequestType<TargetParams, TargetInfo, void>('amt/connect'),
-  identify: new RequestType<TargetParams, IdentifyResult, void>('amt/identify'),
-  listClasses: new RequestType<void, ClassSummary[], void>('amt/classes/list'),
-  enumerate: new RequestType<EnumerateParams, EnumeratedItem[], void>('amt/instances/enumerate'),
-  get: new RequestType<GetParams, Instance, void>('amt/instances/get'),
-  put: new RequestType<PutParams, Instance | null, void>('amt/instances/put'),
-  invoke: new RequestType<InvokeParams, InvokeResult, void>('amt/methods/invoke'),
-  powerState: new RequestType<TargetParams, PowerStateResult, void>('amt/power/state'),
-  powerAction: new RequestType<PowerActionParams, PowerActionResult, void>('amt/power/action'),
-} as const;
-
-/** Notifications, backend → client. */
-export const Notifications = {
-  /** A target was added, removed, connected or failed: the client refreshes its Devices view. */
-  targetsChanged: new NotificationType<TargetInfo[]>('amt/targets/changed'),
-  /** Redacted WS-Man wire trace lines (only while `amt.trace.server` is not `off`). */
-  trace: new NotificationType<{ targetId: string; direction: 'request' | 'response'; text: string }>('amt/trace'),
-} as const;
-
-/** Error codes the backend puts in ResponseError.data so the client can react (e.g. ask for a password). */
-export interface ErrorData {
-  code: string;
-}
-
-// --- wsman language (issue: WS-Man XML authoring) ---
-// Requests behind the "Send" / "Send to …" code lenses of .wsman files. The lenses run the client
-// commands `amt.wsman.send` (selected device) and `amt.wsman.sendTo` (pick one) with
-// `WsmanCommandArgs`; the client then calls `amt/wsman/send`. `amt/wsman/render` shows what would
-// be sent (variables substituted, omitted headers filled) and the equivalent curl / amtwb lines.
-
-export const WsmanCommands = {
-  send: 'amt.wsman.send',
-  sendTo: 'amt.wsman.sendTo',
-} as const;
-
-/** The argument of both code-lens commands. */
-export interface WsmanCommandArgs {
-  /** The .wsman document. */
-  uri: string;
-  /** 0-based index of the request in the file (blocks separated by `###` that hold XML). */
-  requestIndex: number;
-}
-
-export interface WsmanSendParams extends TargetParams, WsmanCommandArgs {
-  /** Extra variables (e.g. from a client environment); the file's own `@name = value` lines win. */
-  variables?: Record<string, string>;
-}
-
-export interface WsmanFault {
-  /** Local name of the SOAP subcode, e.g. `DestinationUnreachable` (or the SOAP code when there is none). */
-  subcode: string;
-  /** The device's reason text. */
-  reason: string;
-  /** One sentence: what the fault means and what to do. */
-  meaning: string;
-}
-
-export interface WsmanSendResult {
-  /** HTTP status of the reply. */
-  status: number;
-  elapsedMs: number;
-  /** The target's label and URL, e.g. `Simulator (http://127.0.0.1:16992)`. */
-  target: string;
-  /** The reply, pretty-printed. */
-  xml: string;
-  fault?: WsmanFault;
-  /** The envelope exactly as sent. */
-  request: string;
-}
-
-export interface WsmanRenderParams extends WsmanCommandArgs {
-  /** When given, `{{$target}}` and the command lines use this device's URL and user. */
-  targetId?: string;
-  variables?: Record<string, string>;
-}
-
-export interface WsmanRenderResult {
-  /** The final envelope: variables substituted, omitted headers filled, pretty-printed. */
-  envelope: string;
-  /** A curl command line (Digest auth; curl asks for the password). */
-  curl: string;
-  /** The equivalent `amtwb` command line, when the CLI has a command for this operation. */
-  amtwb?: string;
-  /** Why there is no amtwb line, or what to do before running it. */
-  amtwbNote?: string;
-}
-
-/** What `amt/wsman/newRequest` writes: Get of one instance (or a singleton), Enumerate of a class, or a method call. */
-export type WsmanNewRequestOperation = 'get' | 'enumerate' | 'invoke';
-
-export interface WsmanNewRequestParams {
-  className: string;
-  operation: WsmanNewRequestOperation;
-  /** The method, for `invoke`. */
-  method?: string;
-  /** The instance's selectors (a tree's instance row); absent for a class. */
-  selectors?: Selectors;
-}
-
-export interface WsmanNewRequestResult {
-  /** A complete .wsman document: a `###` title, comment lines on the inputs, one envelope. */
-  text: string;
-  /** e.g. `Get AMT_GeneralSettings`, `CIM_PowerManagementService.RequestPowerStateChange`. */
-  title: string;
-}
-
-export const WsmanRequests = {
-  send: new RequestType<WsmanSendParams, WsmanSendResult, void>('amt/wsman/send'),
-  render: new RequestType<WsmanRenderParams, WsmanRenderResult, void>('amt/wsman/render'),
-  /** A new request from the class catalog (the tree's "New WS-Man Request…"); needs no device. */
-  newRequest: new RequestType<WsmanNewRequestParams, WsmanNewRequestResult, void>('amt/wsman/newRequest'),
-} as const;
-
-// --- editor UI (issue: the editor) ---
-// Requests behind the tree views, the instance documents (`amt:` scheme) and the method form of
-// the extension (client/src/model/*). Values come back rendered — value-map labels, references as
-// one line of text — so the client needs no class catalog of its own. Method inputs go out as text
-// and the backend converts them by the catalog's types (features/arguments.ts), so the form and
-// the CLI accept the same spellings.
 
 /** One instance as Get/Put address it, plus its one-line text (`Class?Key=Value&Key2=Value2`). */
 export interface InstanceRef {
@@ -261,16 +157,6 @@ export interface InstanceView {
   properties: PropertyView[];
 }
 
-/** Why a device refused a class or an instance operation (a WS-Man fault). */
-export interface EditorFault {
-  /** e.g. `DestinationUnreachable`. */
-  subcode: string;
-  /** The device's own reason text ('' when it gave none). */
-  reason: string;
-  /** One sentence: what the fault means and what to do. */
-  message: string;
-}
-
 export interface EnumeratePageParams extends TargetParams {
   className: string;
   /** Absent for the first page (Enumerate); the previous page's `context` for the next one (Pull). */
@@ -286,7 +172,7 @@ export interface EnumeratePageResult {
   /** Present while more pages remain. */
   context?: string;
   /** The device refused to enumerate the class (not served, access denied, …); the tree marks the class. */
-  fault?: EditorFault;
+  fault?: Fault;
 }
 
 export interface InstanceParams extends TargetParams {
@@ -354,13 +240,13 @@ export interface PutXmlResult {
   changes: PropertyChange[];
 }
 
-export interface EditorInvokeParams extends InstanceParams {
+export interface InvokeParams extends InstanceParams {
   method: string;
   /** Parameter → text (a value, a value-map label, `true`/`false`, or a reference as InstanceRef.text); arrays repeat. */
   input: Record<string, string | string[]>;
 }
 
-export interface EditorInvokeResult {
+export interface InvokeResult {
   returnValue: number;
   returnMeaning: string;
   output: PropertyView[];
@@ -368,133 +254,70 @@ export interface EditorInvokeResult {
   report: string;
 }
 
-export interface EventLogRecordView {
-  /** ISO 8601 time (the record's seconds, as AMT keeps them). */
+/* ------------------------------------------------------------------------------------------------
+ * Power
+ * --------------------------------------------------------------------------------------------- */
+
+export type PowerAction = 'on' | 'off' | 'reset' | 'cycle' | 'soft-off' | 'soft-reset';
+
+export interface PowerStateResult {
+  powerState: number;
+  label: string;
+}
+
+export interface PowerActionParams extends TargetParams {
+  action: PowerAction;
+}
+
+export interface PowerActionResult {
+  returnValue: number;
+  returnMeaning: string;
+  powerState?: PowerStateResult;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Event log (AMT_MessageLog): one decoded record shape, for the CLI and the editor alike
+ * --------------------------------------------------------------------------------------------- */
+
+export interface LogRecord {
+  /** ISO 8601 from the record's Unix seconds ('' for a record too short to decode). */
   time: string;
+  timestamp: number;
+  /** EventSourceType label, e.g. `ASF 1.0` for 0x68. */
+  source: string;
+  sourceType: number;
+  /** The IPMI sensor type's name, e.g. `OS critical stop`. */
+  event: string;
+  sensorType: number;
+  eventType: number;
+  eventOffset: number;
   severity: string;
+  severityCode: number;
+  entity: string;
+  entityInstance: number;
+  sensorNumber: number;
+  deviceAddress: number;
   /** What happened, decoded from the sensor type and event data. */
   description: string;
-  entity: string;
+  eventData: number[];
   /** The 21 record bytes, base64. */
   raw: string;
 }
 
-export interface EventLogResult {
-  records: EventLogRecordView[];
+export interface LogResult {
+  /** Oldest first, as the device keeps them. */
+  records: LogRecord[];
 }
 
-export const EditorRequests = {
-  enumeratePage: new RequestType<EnumeratePageParams, EnumeratePageResult, void>('amt/editor/enumeratePage'),
-  getInstance: new RequestType<InstanceParams, InstanceView, void>('amt/editor/getInstance'),
-  describeClass: new RequestType<{ className: string }, ClassDescription, void>('amt/editor/describeClass'),
-  instanceXml: new RequestType<InstanceParams, InstanceXmlResult, void>('amt/editor/instanceXml'),
-  planPut: new RequestType<PutXmlParams, PlanPutResult, void>('amt/editor/planPut'),
-  putXml: new RequestType<PutXmlParams, PutXmlResult, void>('amt/editor/putXml'),
-  invoke: new RequestType<EditorInvokeParams, EditorInvokeResult, void>('amt/editor/invoke'),
-  eventLog: new RequestType<TargetParams, EventLogResult, void>('amt/editor/eventLog'),
-} as const;
-// --- end editor UI ---
+/* ------------------------------------------------------------------------------------------------
+ * OS watchdog (the Watchdog view)
+ * The iAMT OS watchdog that belongs to a target, driven from the machine the backend runs on: the
+ * embedded simulator's emulated device, this machine's iAMT watchdog for local targets and loopback
+ * devices, none for other remote devices. The backend keeps the device open between requests, so a
+ * watchdog can be armed and left to expire, heartbeated by hand, or kept alive (every timeout/2).
+ * --------------------------------------------------------------------------------------------- */
 
-// --- OS health watchdog (issue: OS health watchdog end to end) ---
-// The iAMT OS watchdog of the machine the backend runs on (not a target: /dev/watchdogN or the
-// firmware client over MEI), a keepalive loop the backend runs for it, WS-Eventing event streams
-// from a target, its decoded firmware event log, and agent presence. Served by
-// server/src/features/watchdogRequests.ts.
-
-export interface WatchdogDeviceParams {
-  /** A watchdog device path; absent: find the iAMT watchdog. */
-  device?: string;
-}
-
-export interface WatchdogKeepaliveParams extends WatchdogDeviceParams {
-  /** 120..65535; default 120. Heartbeats go every timeout/2. */
-  timeoutSeconds?: number;
-}
-
-export interface WatchdogKeepaliveStatus {
-  running: boolean;
-  path?: string;
-  timeoutSeconds?: number;
-  heartbeats: number;
-  /** Why the last loop ended, when it failed. */
-  error?: string;
-}
-
-export interface EventFollowParams extends TargetParams {
-  /** CIM_FilterCollection InstanceID; default `Intel(r) AMT:All`. */
-  filter?: string;
-}
-
-export interface EventFollowResult {
-  /** Names this stream in `amt/events/event` and `amt/events/unfollow`. */
-  streamId: string;
-  /** The listener URL the device posts to. */
-  notifyTo: string;
-}
-
-export interface AgentParams extends TargetParams {
-  /** The agent GUID. */
-  agent: string;
-}
-
-export interface AgentRegisterParams extends AgentParams {
-  /** Used when the agent's watchdog must be created first. */
-  timeoutIntervalSeconds?: number;
-  startupIntervalSeconds?: number;
-}
-
-export interface AgentAssertParams extends AgentParams {
-  sequenceNumber: number;
-  /** AssertShutdown instead of AssertPresence. */
-  shutdown?: boolean;
-}
-
-export interface AgentAddActionParams extends AgentParams {
-  action: AgentActionSpec;
-}
-
-export const WatchdogRequests = {
-  info: new RequestType<WatchdogDeviceParams, WatchdogInfo, void>('amt/watchdog/info'),
-  startKeepalive: new RequestType<WatchdogKeepaliveParams, WatchdogKeepaliveStatus, void>('amt/watchdog/startKeepalive'),
-  stopKeepalive: new RequestType<void, WatchdogKeepaliveStatus, void>('amt/watchdog/stopKeepalive'),
-  keepaliveStatus: new RequestType<void, WatchdogKeepaliveStatus, void>('amt/watchdog/keepaliveStatus'),
-  followEvents: new RequestType<EventFollowParams, EventFollowResult, void>('amt/events/follow'),
-  unfollowEvents: new RequestType<{ streamId: string }, void, void>('amt/events/unfollow'),
-  readLog: new RequestType<TargetParams, DecodedLogRecord[], void>('amt/log/read'),
-  listAgents: new RequestType<TargetParams, { agents: AgentView[]; actions: AgentActionView[] }, void>('amt/agents/list'),
-  registerAgent: new RequestType<AgentRegisterParams, { sessionSequenceNumber: number; timeoutIntervalSeconds: number }, void>('amt/agents/register'),
-  assertAgent: new RequestType<AgentAssertParams, void, void>('amt/agents/assert'),
-  addAgentAction: new RequestType<AgentAddActionParams, void, void>('amt/agents/addAction'),
-  deleteAgentActions: new RequestType<AgentParams, void, void>('amt/agents/deleteActions'),
-} as const;
-
-export const WatchdogNotifications = {
-  /** One pushed event of a stream started with `amt/events/follow`. */
-  event: new NotificationType<{ streamId: string; targetId: string; event: AmtEvent }>('amt/events/event'),
-  /** Each keepalive heartbeat, and the loop's end (running: false). */
-  keepalive: new NotificationType<WatchdogKeepaliveStatus>('amt/watchdog/keepalive'),
-} as const;
-// --- end OS health watchdog ---
-
-// --- watchdog view (issue: OS health watchdog end to end, editor part) ---
-// The Watchdog view's session with the iAMT OS watchdog that belongs to a target, driven from the
-// machine the backend runs on: the embedded simulator's emulated device (the backend mounts one,
-// features/simWatchdog.ts), this machine's iAMT watchdog for local targets and loopback devices
-// (`watchdogDevice`, else discovery), none for other remote devices (their OS watchdog is
-// heartbeated on their own host). Unlike the keepalive loop above, the session keeps the device
-// open between requests, so a watchdog can be armed and left to expire, heartbeated by hand, or
-// kept alive (every timeout/2, like LMS). Closing the device (disarm, backend exit) stops it.
-// Served by server/src/features/watchdogView.ts.
-
-/** Fields of the LSP initializationOptions the watchdog view reads (the client's amt.* settings). */
-export interface WatchdogInitOptions {
-  /** amt.watchdog.device: this machine's iAMT watchdog device; absent or '': find it. */
-  watchdogDevice?: string;
-  /** amt.simulator.timeScale: the embedded simulator's firmware clock runs this many times faster. */
-  simulatorTimeScale?: number;
-}
-
-export interface WatchdogSessionState {
+export interface WatchdogState {
   targetId: string;
   /** False when there is no iAMT watchdog to drive for this target; `reason` says why. */
   available: boolean;
@@ -515,7 +338,7 @@ export interface WatchdogSessionState {
   expiresAt?: number;
   /** Heartbeats since the session armed it (arming included). */
   heartbeats: number;
-  /** The session's keepalive loop runs. */
+  /** The keepalive loop runs. */
   keepalive: boolean;
   /** Wall-clock seconds between the loop's heartbeats. */
   keepaliveIntervalSeconds?: number;
@@ -530,28 +353,260 @@ export interface WatchdogArmParams extends TargetParams {
   timeoutSeconds: number;
 }
 
-export interface WatchdogSessionKeepaliveParams extends TargetParams {
+export interface WatchdogKeepaliveParams extends TargetParams {
   /** Arms with this timeout first when the watchdog is not armed; default 120. */
   timeoutSeconds?: number;
 }
 
-export const WatchdogSessionRequests = {
-  /** The session's state; opens nothing when there is no session (reads the device's identity). */
-  state: new RequestType<TargetParams, WatchdogSessionState, void>('amt/watchdog/session/state'),
-  /** Opens the device and arms the watchdog with this timeout (a first heartbeat). */
-  arm: new RequestType<WatchdogArmParams, WatchdogSessionState, void>('amt/watchdog/session/arm'),
-  /** One heartbeat now; the watchdog must be armed. */
-  heartbeat: new RequestType<TargetParams, WatchdogSessionState, void>('amt/watchdog/session/heartbeat'),
-  /** Heartbeats every timeout/2 until stopKeepalive or disarm; arms first when needed. */
-  startKeepalive: new RequestType<WatchdogSessionKeepaliveParams, WatchdogSessionState, void>('amt/watchdog/session/startKeepalive'),
-  /** Stops the loop; the watchdog stays armed and fires unless heartbeats come from elsewhere. */
-  stopKeepalive: new RequestType<TargetParams, WatchdogSessionState, void>('amt/watchdog/session/stopKeepalive'),
-  /** Stops the loop, disarms the watchdog and closes the device. */
-  disarm: new RequestType<TargetParams, WatchdogSessionState, void>('amt/watchdog/session/disarm'),
+/* ------------------------------------------------------------------------------------------------
+ * Events (WS-Eventing) and agent presence
+ * --------------------------------------------------------------------------------------------- */
+
+/** One event a device pushed (CIM_AlertIndication), decoded. */
+export interface AmtEvent {
+  /** e.g. `iAMT0005`, `PLAT0322`. */
+  messageId: string;
+  /** What happened, readable. */
+  text: string;
+  messageArguments: string[];
+  /** CIM PerceivedSeverity and its label. */
+  severity: number;
+  severityLabel: string;
+  alertType: number;
+  /** IndicationTime as the device wrote it (ISO 8601), or '' when absent. */
+  time: string;
+  /** IndicationIdentifier, unique per event on the device. */
+  indicationId: string;
+  /** The filter that selected it, e.g. `Intel(r) AMT:AllEvents`. */
+  filterName: string;
+  systemName: string;
+}
+
+export interface EventFollowParams extends TargetParams {
+  /** CIM_FilterCollection InstanceID; default `Intel(r) AMT:All`. */
+  filter?: string;
+}
+
+export interface EventFollowResult {
+  /** Names this stream in `amt/events/event` and `amt/events/unfollow`. */
+  streamId: string;
+  /** The listener URL the device posts to. */
+  notifyTo: string;
+}
+
+export interface EventNotice {
+  streamId: string;
+  targetId: string;
+  event: AmtEvent;
+}
+
+export interface AgentView {
+  /** The agent's GUID, canonical text. */
+  agent: string;
+  deviceId: string;
+  state: number;
+  stateLabel: string;
+  startupIntervalSeconds?: number;
+  timeoutIntervalSeconds?: number;
+  name?: string;
+}
+
+export interface AgentActionView {
+  rule: string;
+  action: string;
+  oldState: number;
+  oldStateLabel: string;
+  newState: number;
+  newStateLabel: string;
+  eventOnTransition: boolean;
+  actionSd?: number;
+  actionSdLabel?: string;
+}
+
+export interface AgentList {
+  agents: AgentView[];
+  actions: AgentActionView[];
+}
+
+export interface AgentRegisterParams extends TargetParams {
+  /** The agent GUID. */
+  agent: string;
+  /** Used when the agent's watchdog must be created first. */
+  timeoutIntervalSeconds?: number;
+  startupIntervalSeconds?: number;
+}
+
+export interface AgentRegistration {
+  sessionSequenceNumber: number;
+  timeoutIntervalSeconds: number;
+}
+
+export interface AgentAssertParams extends TargetParams {
+  agent: string;
+  sequenceNumber: number;
+  /** AssertShutdown instead of AssertPresence. */
+  shutdown?: boolean;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The wsman language: requests behind the "Send" / "Send to …" code lenses of .wsman files
+ * --------------------------------------------------------------------------------------------- */
+
+export const WsmanCommands = {
+  send: 'amt.wsman.send',
+  sendTo: 'amt.wsman.sendTo',
 } as const;
 
-export const WatchdogSessionNotifications = {
-  /** A session changed (armed, heartbeat, keepalive started or ended, disarmed, failed). */
-  state: new NotificationType<WatchdogSessionState>('amt/watchdog/session/changed'),
+/** The argument of both code-lens commands. */
+export interface WsmanCommandArgs {
+  /** The .wsman document. */
+  uri: string;
+  /** 0-based index of the request in the file (blocks separated by `###` that hold XML). */
+  requestIndex: number;
+}
+
+export interface WsmanSendParams extends TargetParams, WsmanCommandArgs {
+  /** Extra variables (e.g. from a client environment); the file's own `@name = value` lines win. */
+  variables?: Record<string, string>;
+}
+
+export interface WsmanSendResult {
+  /** HTTP status of the reply. */
+  status: number;
+  elapsedMs: number;
+  /** The target's label and URL, e.g. `Simulator (http://127.0.0.1:16992)`. */
+  target: string;
+  /** The reply, pretty-printed. */
+  xml: string;
+  fault?: Fault;
+  /** The envelope exactly as sent. */
+  request: string;
+}
+
+export interface WsmanRenderParams extends WsmanCommandArgs {
+  /** When given, `{{$target}}` and the command lines use this device's URL and user. */
+  targetId?: string;
+  variables?: Record<string, string>;
+}
+
+export interface WsmanRenderResult {
+  /** The final envelope: variables substituted, omitted headers filled, pretty-printed. */
+  envelope: string;
+  /** A curl command line (Digest auth; curl asks for the password). */
+  curl: string;
+  /** The equivalent `amtwb` command line, when the CLI has a command for this operation. */
+  amtwb?: string;
+  /** Why there is no amtwb line, or what to do before running it. */
+  amtwbNote?: string;
+}
+
+/** What `amt/wsman/newRequest` writes: Get of one instance (or a singleton), Enumerate of a class, or a method call. */
+export type WsmanNewRequestOperation = 'get' | 'enumerate' | 'invoke';
+
+export interface WsmanNewRequestParams {
+  className: string;
+  operation: WsmanNewRequestOperation;
+  /** The method, for `invoke`. */
+  method?: string;
+  /** The instance's selectors (a tree's instance row); absent for a class. */
+  selectors?: Selectors;
+}
+
+export interface WsmanNewRequestResult {
+  /** A complete .wsman document: a `###` title, comment lines on the inputs, one envelope. */
+  text: string;
+  /** e.g. `Get AMT_GeneralSettings`, `CIM_PowerManagementService.RequestPowerStateChange`. */
+  title: string;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Requests, client → backend (one line each)
+ * --------------------------------------------------------------------------------------------- */
+
+export const Requests = {
+  /** Every known device, in the order they were added. */
+  listTargets: new RequestType<void, TargetInfo[], void>('amt/targets/list'),
+  /** Adds a device by URL (or `local`/`lms`/`auto`) and returns it. */
+  addTarget: new RequestType<AddTargetParams, TargetInfo, void>('amt/targets/add'),
+  /** Removes a device and closes its connections. */
+  removeTarget: new RequestType<{ targetId: string }, void, void>('amt/targets/remove'),
+  /** WS-Man Identify of a device, with its firmware's Server header. */
+  identify: new RequestType<TargetParams, IdentifyResult, void>('amt/targets/identify'),
+  /** Every class of the catalog (needs no device). */
+  listClasses: new RequestType<void, ClassSummary[], void>('amt/classes/list'),
+  /** One class of the catalog: keys, properties, methods and their parameters (needs no device). */
+  describeClass: new RequestType<{ className: string }, ClassDescription, void>('amt/classes/describe'),
+  /** One page of a class's instances (Enumerate, then Pull with the context; or Release). */
+  enumeratePage: new RequestType<EnumeratePageParams, EnumeratePageResult, void>('amt/instances/enumeratePage'),
+  /** Get of one instance, rendered. */
+  getInstance: new RequestType<InstanceParams, InstanceView, void>('amt/instances/get'),
+  /** Get of one instance as the editable XML document. */
+  instanceXml: new RequestType<InstanceParams, InstanceXmlResult, void>('amt/instances/xml'),
+  /** What a Put of the edited document would change (sends nothing but a Get). */
+  planPut: new RequestType<PutXmlParams, PlanPutResult, void>('amt/instances/planPut'),
+  /** Put of the edited document; returns the instance after it. */
+  putXml: new RequestType<PutXmlParams, PutXmlResult, void>('amt/instances/put'),
+  /** Calls a method with text inputs converted by the catalog. */
+  invoke: new RequestType<InvokeParams, InvokeResult, void>('amt/methods/invoke'),
+  /** The host power state. */
+  powerState: new RequestType<TargetParams, PowerStateResult, void>('amt/power/state'),
+  /** Requests a power change and reads the new state back. */
+  powerAction: new RequestType<PowerActionParams, PowerActionResult, void>('amt/power/action'),
+  /** The whole firmware event log, decoded, oldest first. */
+  readLog: new RequestType<TargetParams, LogResult, void>('amt/log/read'),
 } as const;
-// --- end watchdog view ---
+
+export const WatchdogRequests = {
+  /** The target's watchdog state; opens nothing but reads the device's identity. */
+  state: new RequestType<TargetParams, WatchdogState, void>('amt/watchdog/state'),
+  /** Opens the device and arms the watchdog with this timeout (a first heartbeat). */
+  arm: new RequestType<WatchdogArmParams, WatchdogState, void>('amt/watchdog/arm'),
+  /** One heartbeat now; the watchdog must be armed. */
+  heartbeat: new RequestType<TargetParams, WatchdogState, void>('amt/watchdog/heartbeat'),
+  /** Heartbeats every timeout/2 until stopKeepalive or disarm; arms first when needed. */
+  startKeepalive: new RequestType<WatchdogKeepaliveParams, WatchdogState, void>('amt/watchdog/startKeepalive'),
+  /** Stops the loop; the watchdog stays armed and fires unless heartbeats come from elsewhere. */
+  stopKeepalive: new RequestType<TargetParams, WatchdogState, void>('amt/watchdog/stopKeepalive'),
+  /** Stops the loop, disarms the watchdog and closes the device. */
+  disarm: new RequestType<TargetParams, WatchdogState, void>('amt/watchdog/disarm'),
+} as const;
+
+export const EventRequests = {
+  /** Subscribes the device to a backend listener; its events arrive as `amt/events/event`. */
+  follow: new RequestType<EventFollowParams, EventFollowResult, void>('amt/events/follow'),
+  /** Unsubscribes and stops the listener. */
+  unfollow: new RequestType<{ streamId: string }, void, void>('amt/events/unfollow'),
+} as const;
+
+export const AgentRequests = {
+  /** Agent presence watchdogs and their actions. */
+  list: new RequestType<TargetParams, AgentList, void>('amt/agents/list'),
+  /** Creates the agent's watchdog when missing, then RegisterAgent. */
+  register: new RequestType<AgentRegisterParams, AgentRegistration, void>('amt/agents/register'),
+  /** AssertPresence (or AssertShutdown) with a sequence number. */
+  assert: new RequestType<AgentAssertParams, void, void>('amt/agents/assert'),
+} as const;
+
+export const WsmanRequests = {
+  /** Sends one request of a .wsman file to a device. */
+  send: new RequestType<WsmanSendParams, WsmanSendResult, void>('amt/wsman/send'),
+  /** What would be sent, and the equivalent curl / amtwb lines. */
+  render: new RequestType<WsmanRenderParams, WsmanRenderResult, void>('amt/wsman/render'),
+  /** A new request from the class catalog (the tree's "New WS-Man Request…"); needs no device. */
+  newRequest: new RequestType<WsmanNewRequestParams, WsmanNewRequestResult, void>('amt/wsman/newRequest'),
+} as const;
+
+/* ------------------------------------------------------------------------------------------------
+ * Notifications, backend → client
+ * --------------------------------------------------------------------------------------------- */
+
+export const Notifications = {
+  /** One target was added, changed state or was removed. */
+  targetChanged: new NotificationType<TargetChange>('amt/targets/changed'),
+  /** Redacted WS-Man wire trace lines (only while `amt.trace.server` is not `off`). */
+  trace: new NotificationType<{ targetId: string; direction: 'request' | 'response'; text: string }>('amt/trace'),
+  /** A watchdog changed (armed, heartbeat, keepalive started or ended, disarmed, failed). */
+  watchdogChanged: new NotificationType<WatchdogState>('amt/watchdog/changed'),
+  /** One pushed event of a stream started with `amt/events/follow`. */
+  event: new NotificationType<EventNotice>('amt/events/event'),
+} as const;

@@ -9,11 +9,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { TargetInfo, WatchdogSessionState } from '../../../server/src/protocol';
+import type { TargetInfo, WatchdogState } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
 import { errorMessage } from '../model/request';
 import type { TreeNode } from '../model/tree';
-import { describeCountdown, formatSeconds, timeoutProblem, WATCHDOG_TIMEOUT } from '../model/watchdog';
+import { describeCountdown, formatSeconds, timeoutProblem, WATCHDOG_TIMEOUT } from '../model/watchdogStore';
 import { targetOf } from './devices';
 
 const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
@@ -36,7 +36,7 @@ export function watchdogCommands(ctx: Ctx): vscode.Disposable[] {
   };
 
   /** The device's watchdog state, read if not known; undefined (after saying why) when it has none. */
-  const usable = async (target: TargetInfo): Promise<WatchdogSessionState | undefined> => {
+  const usable = async (target: TargetInfo): Promise<WatchdogState | undefined> => {
     const state = ctx.watchdog.get(target.id) ?? (await ctx.watchdog.refresh(target.id));
     if (!state.available) {
       void vscode.window.showErrorMessage(state.reason ?? `No iAMT watchdog on this machine for ${target.label}.`);
@@ -45,7 +45,7 @@ export function watchdogCommands(ctx: Ctx): vscode.Disposable[] {
     return state;
   };
 
-  const askTimeout = (target: TargetInfo, state: WatchdogSessionState, purpose: string) =>
+  const askTimeout = (target: TargetInfo, state: WatchdogState, purpose: string) =>
     vscode.window.showInputBox({
       title: `${purpose}: OS watchdog of ${target.label}`,
       prompt: `Timeout in seconds, ${WATCHDOG_TIMEOUT.min} to ${WATCHDOG_TIMEOUT.max}: the watchdog fires when no heartbeat comes for this long`,
@@ -54,7 +54,7 @@ export function watchdogCommands(ctx: Ctx): vscode.Disposable[] {
       validateInput: timeoutProblem,
     });
 
-  const wallNote = (state: WatchdogSessionState, seconds: number) =>
+  const wallNote = (state: WatchdogState, seconds: number) =>
     state.timeScale !== 1 ? ` (${formatSeconds(seconds / state.timeScale)} of wall time: the simulator's firmware clock runs ${state.timeScale}× faster)` : '';
 
   return [

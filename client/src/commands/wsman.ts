@@ -8,7 +8,7 @@
  * instance of the trees) opens an untitled .wsman document written by `amt/wsman/newRequest`.
  */
 import * as vscode from 'vscode';
-import { EditorRequests, Requests, WsmanCommands, WsmanRequests, type TargetInfo, type WsmanCommandArgs, type WsmanNewRequestParams } from '../../../server/src/protocol';
+import { Requests, WsmanCommands, WsmanRequests, type TargetInfo, type WsmanCommandArgs, type WsmanNewRequestParams } from '../../../server/src/protocol';
 import type { Selectors } from '../../../server/src/wsman/types';
 import type { Ctx } from '../ctx';
 import { RESULT_SCHEME, type ResultDocuments } from '../instanceFs';
@@ -265,7 +265,7 @@ async function newRequest(ctx: Ctx, arg: TreeNode | WsmanNewRequestParams | unde
       subject = className ?? '';
     }
     if (!className) return;
-    const description = await ctx.request(EditorRequests.describeClass, { className });
+    const description = await ctx.request(Requests.describeClass, { className });
     const choices = newRequestChoices(description.name, description.methods, selectors);
     const pick = await vscode.window.showQuickPick(choices, { title: `New WS-Man Request: ${subject}`, placeHolder: 'Which operation?', matchOnDescription: true });
     params = pick?.params;

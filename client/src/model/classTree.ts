@@ -4,7 +4,7 @@
  * property expands to the instance it points at. A class the device refuses is marked with the
  * fault's reason after the first try and stays marked until refreshed.
  */
-import { EditorRequests, Requests, type ClassSummary, type EditorFault, type InstanceRef, type InstanceView } from '../../../server/src/protocol';
+import { Requests, type ClassSummary, type Fault, type InstanceRef, type InstanceView } from '../../../server/src/protocol';
 import { Emitter, errorMessage, type Request } from './request';
 import { infoNode, type TreeModel, type TreeNode } from './tree';
 
@@ -28,7 +28,7 @@ export interface ClassTreeOptions {
 
 export interface ClassLoad {
   items: InstanceView[];
-  fault?: EditorFault;
+  fault?: Fault;
   /** The user stopped a long enumeration: `items` is what arrived until then. */
   stopped?: boolean;
 }
@@ -54,7 +54,7 @@ export class ClassTree implements TreeModel {
   }
 
   /** The fault a class was refused with, once it has been tried. */
-  faultOf(className: string): EditorFault | undefined {
+  faultOf(className: string): Fault | undefined {
     return this.loaded.get(className)?.fault;
   }
 
@@ -247,7 +247,7 @@ export class ClassTree implements TreeModel {
     let view = this.loaded.get(ref.className)?.items.find((v) => v.ref.text === ref.text);
     if (!view) {
       try {
-        view = await this.request(EditorRequests.getInstance, { targetId: this.targetId, className: ref.className, selectors: ref.selectors });
+        view = await this.request(Requests.getInstance, { targetId: this.targetId, className: ref.className, selectors: ref.selectors });
       } catch (err) {
         return [infoNode(`${node.id}/error`, errorMessage(err), { icon: 'error', iconColor: 'errorForeground', tooltip: errorMessage(err) })];
       }
@@ -265,7 +265,7 @@ export class ClassTree implements TreeModel {
 
   private async enumerate(className: string): Promise<ClassLoad> {
     const base = { targetId: this.targetId, className, maxElements: this.options.pageSize };
-    const first = await this.request(EditorRequests.enumeratePage, base);
+    const first = await this.request(Requests.enumeratePage, base);
     if (first.fault) return { items: [], fault: first.fault };
     const items = [...first.items];
     let context = first.context;
@@ -276,11 +276,11 @@ export class ClassTree implements TreeModel {
       report(items.length);
       while (context) {
         if (signal.aborted) {
-          await this.request(EditorRequests.enumeratePage, { ...base, context, release: true }).catch(() => undefined);
+          await this.request(Requests.enumeratePage, { ...base, context, release: true }).catch(() => undefined);
           stopped = true;
           return;
         }
-        const page = await this.request(EditorRequests.enumeratePage, { ...base, context });
+        const page = await this.request(Requests.enumeratePage, { ...base, context });
         items.push(...page.items);
         context = page.context;
         report(items.length);

@@ -3,7 +3,7 @@
  * Overview (Identify and firmware versions), Power (state and actions), Classes (the class tree)
  * and Event log. Expanding a device connects to it (the backend starts the simulator on first use).
  */
-import { EditorRequests, Requests, type IdentifyResult, type TargetInfo } from '../../../server/src/protocol';
+import { Requests, type IdentifyResult, type TargetChange, type TargetInfo } from '../../../server/src/protocol';
 import type { ClassTree } from './classTree';
 import { describeReading, POWER_ACTIONS, type PowerStore } from './power';
 import { Emitter, errorMessage, type Request } from './request';
@@ -20,6 +20,8 @@ type Identity = { id: IdentifyResult } | { error: string };
 
 export class DevicesTree implements TreeModel {
   private targets: TargetInfo[] | undefined;
+  /** Changes that arrived while the list was being read; applied once it is. */
+  private pendingChanges: TargetChange[] = [];
   private readonly deviceNodes = new Map<string, TreeNode>();
   private readonly powerNodes = new Map<string, TreeNode>();
   private readonly classesNodes = new Map<string, TreeNode>();
@@ -50,10 +52,20 @@ export class DevicesTree implements TreeModel {
     }
   }
 
+  /** One target's change, as the backend announces it (`amt/targets/changed`). */
+  applyChange(change: TargetChange): void {
+    if (this.targets === undefined) {
+      this.pendingChanges.push(change);
+      return;
+    }
+    this.setTargets(applyTargetChange(this.targets, change));
+  }
+
   /** Asks the backend for the list again and forgets identities (they are read again on expansion). */
   async reload(): Promise<void> {
     this.identities.clear();
     this.targets = undefined;
+    this.pendingChanges = [];
     this.changed.fire(undefined);
   }
 
@@ -63,7 +75,12 @@ export class DevicesTree implements TreeModel {
   }
 
   async list(): Promise<TargetInfo[]> {
-    this.targets ??= await this.deps.request(Requests.listTargets, undefined);
+    if (this.targets === undefined) {
+      this.pendingChanges = [];
+      let targets = await this.deps.request(Requests.listTargets, undefined);
+      for (const change of this.pendingChanges.splice(0)) targets = applyTargetChange(targets, change);
+      this.targets ??= targets;
+    }
     return this.targets;
   }
 
@@ -224,7 +241,7 @@ export class DevicesTree implements TreeModel {
 
   private async eventRows(node: TreeNode, targetId: string): Promise<TreeNode[]> {
     try {
-      const { records } = await this.deps.request(EditorRequests.eventLog, { targetId });
+      const { records } = await this.deps.request(Requests.readLog, { targetId });
       if (records.length === 0) return [infoNode(`${node.id}/empty`, 'The event log is empty', { icon: 'circle-outline', targetId })];
       // Newest first, as event logs are read.
       return [...records].reverse().map((r, i) =>
@@ -239,4 +256,12 @@ export class DevicesTree implements TreeModel {
       return [infoNode(`${node.id}/error`, errorMessage(err), { icon: 'error', iconColor: 'errorForeground', targetId })];
     }
   }
+}
+
+/** The list after one target's change: added at the end, updated in place, removed. */
+export function applyTargetChange(targets: readonly TargetInfo[], change: TargetChange): TargetInfo[] {
+  if (change.kind === 'removed') return targets.filter((t) => t.id !== change.targetId);
+  const at = targets.findIndex((t) => t.id === change.target.id);
+  if (at < 0) return [...targets, change.target];
+  return targets.map((t, i) => (i === at ? change.target : t));
 }

@@ -7,7 +7,7 @@
  * the tab shows; the query carries the exact address, because selector values may hold any
  * character (slashes, nested references) that a path could not.
  */
-import { EditorRequests, type PropertyChange, type PutXmlResult } from '../../../server/src/protocol';
+import { Requests, type PropertyChange, type PutXmlResult } from '../../../server/src/protocol';
 import type { Selectors } from '../../../server/src/wsman/types';
 import type { Request } from './request';
 
@@ -47,17 +47,17 @@ export class InstanceDocuments {
 
   /** The instance as XML, read from the device now. */
   async read(address: InstanceAddress): Promise<string> {
-    return (await this.request(EditorRequests.instanceXml, address)).xml;
+    return (await this.request(Requests.instanceXml, address)).xml;
   }
 
   /** What saving `xml` would change on the device (empty when nothing). */
   async plan(address: InstanceAddress, xml: string): Promise<PropertyChange[]> {
-    return (await this.request(EditorRequests.planPut, { ...address, xml })).changes;
+    return (await this.request(Requests.planPut, { ...address, xml })).changes;
   }
 
   /** Sends Put; the result holds the instance as the device reports it afterwards. */
   write(address: InstanceAddress, xml: string): Promise<PutXmlResult> {
-    return this.request(EditorRequests.putXml, { ...address, xml });
+    return this.request(Requests.putXml, { ...address, xml });
   }
 }
 

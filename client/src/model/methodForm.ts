@@ -5,9 +5,9 @@
  * text; the backend converts them (so the form and the CLI accept the same spellings).
  */
 import {
-  EditorRequests,
+  Requests,
   type ClassDescription,
-  type EditorInvokeResult,
+  type InvokeResult,
   type InstanceRef,
   type InstanceView,
   type MethodDescription,
@@ -60,7 +60,7 @@ export class MethodForm {
 
   /** The methods a class offers (for the method pick list). */
   static async methodsOf(request: Request, className: string): Promise<MethodDescription[]> {
-    return (await request(EditorRequests.describeClass, { className })).methods;
+    return (await request(Requests.describeClass, { className })).methods;
   }
 
   static async open(
@@ -68,7 +68,7 @@ export class MethodForm {
     target: { targetId: string; className: string; method: string; instance?: InstanceRef },
     options: MethodFormOptions = {},
   ): Promise<MethodForm> {
-    const cls = await request(EditorRequests.describeClass, { className: target.className });
+    const cls = await request(Requests.describeClass, { className: target.className });
     const method = cls.methods.find((m) => m.name.toLowerCase() === target.method.toLowerCase());
     if (!method) {
       throw new Error(`${cls.name} has no method "${target.method}"; its methods are ${cls.methods.map((m) => m.name).join(', ') || 'none'}.`);
@@ -151,10 +151,10 @@ export class MethodForm {
     return out;
   }
 
-  async invoke(): Promise<EditorInvokeResult> {
+  async invoke(): Promise<InvokeResult> {
     const missing = this.missing();
     if (missing.length > 0) throw new Error(`${this.method.name} needs ${missing.join(', ')}; give ${missing.length === 1 ? 'it a value' : 'them values'} first.`);
-    return this.request(EditorRequests.invoke, {
+    return this.request(Requests.invoke, {
       targetId: this.targetId,
       className: this.cls.name,
       ...(this.instance ? { selectors: this.instance.selectors } : {}),
@@ -166,11 +166,11 @@ export class MethodForm {
   private async instancesOf(className: string): Promise<InstanceView[]> {
     if (this.options.instancesOf) return this.options.instancesOf(className);
     const items: InstanceView[] = [];
-    let page = await this.request(EditorRequests.enumeratePage, { targetId: this.targetId, className, maxElements: 100 });
+    let page = await this.request(Requests.enumeratePage, { targetId: this.targetId, className, maxElements: 100 });
     if (page.fault) throw new Error(page.fault.message);
     items.push(...page.items);
     while (page.context) {
-      page = await this.request(EditorRequests.enumeratePage, { targetId: this.targetId, className, maxElements: 100, context: page.context });
+      page = await this.request(Requests.enumeratePage, { targetId: this.targetId, className, maxElements: 100, context: page.context });
       items.push(...page.items);
     }
     return items;

@@ -8,7 +8,7 @@
  * Several debug sessions count as paused while any one is. vscode-free: watchdogDebug.ts feeds it
  * the debug adapter's messages and shows status().
  */
-import { countdown, describeCountdown, type ExitPolicy, type WatchdogStore } from './watchdog';
+import { countdown, describeCountdown, type ExitPolicy, type WatchdogStore } from './watchdogStore';
 import { Emitter, errorMessage } from './request';
 
 export type WhilePaused = 'warn' | 'keepAlive' | 'disarm';

@@ -39,7 +39,7 @@ export function responseDocument(r: WsmanSendResult, opts: ResponseDocumentOptio
   if (about.length) head.push(about.join(' · '));
   if (r.fault) {
     head.push(`Fault ${r.fault.subcode}${r.fault.reason ? `: ${r.fault.reason}` : ''}`);
-    head.push(`What it means: ${r.fault.meaning}`);
+    head.push(`What it means: ${r.fault.message}`);
   }
   const comments = head.map((line) => `<!-- ${commentText(line)} -->`).join('\n');
   // An XML declaration is only allowed at the very start; the comments go first, so it goes.

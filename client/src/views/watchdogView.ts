@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { WatchdogTree } from '../model/watchdog';
+import { WatchdogTree } from '../model/watchdogTree';
 import { TreeAdapter } from './treeAdapter';
 
 export function registerWatchdogView(ctx: Ctx): { tree: WatchdogTree; disposables: vscode.Disposable[] } {

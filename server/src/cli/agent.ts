@@ -19,7 +19,7 @@ import {
   registerAgent,
   type AgentActionView,
   type AgentView,
-} from '../features/agentPresence';
+} from '../features/watchdog';
 import type { CliIo } from './feature-commands';
 import { formatRows } from './format';
 

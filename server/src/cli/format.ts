@@ -6,8 +6,7 @@
 import type { Catalog, ClassSummary } from '../catalog/catalog';
 import type { IdentifyResult, PowerActionResult } from '../protocol';
 import type { EnumItem, Instance, WsValue } from '../wsman/types';
-import { isDatetime, isEpr } from '../wsman/types';
-import { formatEpr } from '../features/instances';
+import { formatEpr, valueText } from '../features/instances';
 import type { PowerStateDetails } from '../features/power';
 import type { AmtInfo, LanInterfaceSettings } from '../amthi';
 
@@ -19,19 +18,9 @@ export function formatRows(rows: readonly Row[]): string {
   return rows.map(([n, v]) => `${n.padStart(width)}:${v === '' ? '' : ` ${v}`}`).join('\n');
 }
 
-/** One value as text; numbers with a value-map label get ` (Label)`. */
+/** One value as text, by the one renderer the editor shares (features/instances/render.ts). */
 export function formatValue(v: WsValue, label?: (scalar: string) => string | undefined): string {
-  if (v === null) return '(nil)';
-  if (typeof v === 'string') {
-    const l = label?.(v);
-    return l !== undefined && v.trim() !== '' ? `${v} (${l})` : v;
-  }
-  if (Array.isArray(v)) return v.map((x) => formatValue(x, label)).join(', ');
-  if (isEpr(v)) return formatEpr(v);
-  if (isDatetime(v)) return v.value;
-  return `{${Object.entries(v)
-    .map(([k, x]) => `${k}: ${formatValue(x)}`)
-    .join(', ')}}`;
+  return valueText(v, label);
 }
 
 /** Property rows of an instance, labelled through the catalog by the instance's own class. */

@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { parseArgsError } from './usage';
-import { readMessageLog, type DecodedLogRecord } from '../features/eventLog';
+import { readMessageLog } from '../features/log';
+import type { LogRecord as DecodedLogRecord } from '../protocol';
 import type { CliIo } from './feature-commands';
 
 export async function runLogCli(args: readonly string[], io: CliIo): Promise<number> {

@@ -102,7 +102,7 @@ export async function runSendCli(args: readonly string[], io: SendCliIo): Promis
 export function describeResult(index: number, title: string, r: WsmanSendResult): string {
   const lines = [`### #${index + 1} ${title}`, `HTTP ${r.status}${STATUS_CODES[r.status] ? ` ${STATUS_CODES[r.status]}` : ''} · ${r.elapsedMs} ms · ${r.target}`];
   if (r.fault) {
-    lines.push(`Fault: ${r.fault.subcode}${r.fault.reason ? ` — ${r.fault.reason}` : ''}`, `What it means: ${r.fault.meaning}`);
+    lines.push(`Fault: ${r.fault.subcode}${r.fault.reason ? ` — ${r.fault.reason}` : ''}`, `What it means: ${r.fault.message}`);
   }
   lines.push(r.xml, '');
   return lines.join('\n');

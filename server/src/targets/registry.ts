@@ -12,13 +12,18 @@
  *   Without a password these use AMT's local system account, read from AMTHI.
  *
  * Clients are cached per target and user; a different password for the same user replaces the
- * client. Outcomes of calls made through a client update the target's state (connected / error).
+ * client. Each client tells the registry the outcome of every exchange (WsmanClient's
+ * `onOutcome`), which sets the target's state: connected, error, or wrong-password — a refused
+ * password is remembered (passwords.ts) and not sent again until the user gives another. Every
+ * state change is announced as that one target's change (added / updated / removed).
  */
-import { createHash } from 'node:crypto';
 import { AmtError } from '../errors';
-import type { Credentials, TargetInfo, TargetKind } from '../protocol';
-import { WsmanClient, tcpTransport, tlsTransport } from '../wsman';
+import type { Credentials, TargetChange, TargetInfo, TargetKind, TargetState } from '../protocol';
+import { WsmanClient, tcpTransport, tlsTransport, type WsmanClientOptions } from '../wsman';
+import { AuthError, CancelledError } from '../wsman/errors';
 import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../sim';
+import { formatHost, parseDeviceUrl } from './address';
+import { Passwords } from './passwords';
 import { LocalTarget, type LocalKind } from './local/target';
 import type { LocalTrace } from './local/trace';
 
@@ -89,8 +94,8 @@ export interface TargetRegistryOptions {
   simulator?: boolean | Omit<SimTargetSpec, 'kind'>;
   /** Per-request timeout for new clients (ms), or a function read each time a client is made. */
   timeoutMs?: number | (() => number);
-  /** Called with the full list whenever a target is added, removed, or changes state. */
-  onChange?: (targets: TargetInfo[]) => void;
+  /** Called with the one target that was added, removed, or changed state. */
+  onChange?: (change: TargetChange) => void;
   /** Receives the redacted WS-Man wire trace of every client. */
   trace?: TraceSink;
 }
@@ -121,11 +126,11 @@ interface Entry {
   simStarting?: Promise<RunningSim>;
   /** local / lms / auto. */
   local?: LocalTarget;
-  /** user → client, a hash of the password and the timeout it was built with. */
-  clients: Map<string, { secret: string; timeout: number | undefined; client: WsmanClient }>;
+  /** Clients per user, and the passwords the device refused. */
+  passwords: Passwords;
 }
 
-const NETWORK_ERROR = /^(auth|tls|connection|timeout|http|mei|apf|local|target\.unavailable)/;
+export { formatHost, parseDeviceUrl } from './address';
 
 export class TargetRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -163,7 +168,7 @@ export class TargetRegistry {
       entry = {
         spec: { ...spec, id, label: spec.label ?? `Simulator (${id})` },
         info: { id, kind: 'sim', label: spec.label ?? `Simulator (${id})`, user: spec.user ?? DEFAULT_ACCOUNT.user, removable: internal.removable ?? true, state: 'disconnected' },
-        clients: new Map(),
+        passwords: new Passwords(),
       };
     } else if (spec.kind === 'remote') {
       const endpoint = parseDeviceUrl(spec.url);
@@ -175,7 +180,7 @@ export class TargetRegistry {
         spec: { ...spec, id, label },
         info: { id, kind: 'remote', label, url, user: spec.user, removable: internal.removable ?? true, state: 'disconnected' },
         endpoint,
-        clients: new Map(),
+        passwords: new Passwords(),
       };
     } else if (spec.kind === 'local' || spec.kind === 'lms' || spec.kind === 'auto') {
       entry = this.localEntry(spec, internal.removable ?? true);
@@ -186,7 +191,7 @@ export class TargetRegistry {
       throw new AmtError('target.exists', `A device "${entry.info.id}" is already in the list; pick it from the list or remove it first.`);
     }
     this.entries.set(entry.info.id, entry);
-    if (!internal.silent) this.changed();
+    if (!internal.silent) this.options.onChange?.({ kind: 'added', target: { ...entry.info } });
     return { ...entry.info };
   }
 
@@ -194,11 +199,11 @@ export class TargetRegistry {
   async remove(id: string): Promise<void> {
     const e = this.entry(id);
     if (!e.info.removable) {
-      throw new AmtError('target.notRemovable', `"${e.info.label}" is built in and cannot be removed; turn the simulator off in the amt.simulator.enabled setting instead.`);
+      throw new AmtError('target.not-removable', `"${e.info.label}" is built in and cannot be removed; turn the simulator off in the amt.simulator.enabled setting instead.`);
     }
     this.entries.delete(id);
     await this.shutdown(e);
-    this.changed();
+    this.options.onChange?.({ kind: 'removed', targetId: id });
   }
 
   /**
@@ -239,14 +244,11 @@ export class TargetRegistry {
       throw new AmtError('auth.missing', `No password was given for user "${user}" on ${e.info.label}; enter the AMT password for that account.`);
     }
 
-    const timeout = typeof this.options.timeoutMs === 'function' ? this.options.timeoutMs() : this.options.timeoutMs;
-    const secret = hashSecret(user, password);
-    const cached = e.clients.get(user);
-    if (cached && cached.secret === secret && cached.timeout === timeout) return cached.client;
-    if (cached) {
-      e.clients.delete(user);
-      void Promise.resolve(cached.client.close()).catch(() => undefined);
-    }
+    const timeout = this.timeout();
+    const secret = e.passwords.secret(user, password);
+    this.assertNotRefused(e, user, secret);
+    const cached = e.passwords.take(user, secret, timeout);
+    if (cached) return opts.verify ? this.verify(e, cached, opts.signal) : cached;
 
     const transport = tls && e.spec.kind === 'remote'
       ? tlsTransport(host, port, {
@@ -256,36 +258,65 @@ export class TargetRegistry {
         })
       : tcpTransport(host, port);
     const sink = this.options.trace;
-    const raw = new WsmanClient({
+    let client: WsmanClient | undefined;
+    client = new WsmanClient({
       transport,
       user,
       password,
       ...(timeout ? { timeoutMs: timeout } : {}),
       ...(sink ? { trace: (ev: { direction: 'request' | 'response'; text: string }) => sink(e.info.id, ev.direction, ev.text) } : {}),
+      onOutcome: (outcome) => this.outcome(e, user, client, outcome),
     });
-    const client = this.observe(e, user, raw);
-    e.clients.set(user, { secret, timeout, client });
+    e.passwords.clients.set(user, { secret, timeout, client });
     return opts.verify ? this.verify(e, client, opts.signal) : client;
   }
 
-  /** Makes one authenticated request (Get AMT_GeneralSettings); the target state follows the outcome. */
+  private timeout(): number | undefined {
+    return typeof this.options.timeoutMs === 'function' ? this.options.timeoutMs() : this.options.timeoutMs;
+  }
+
+  /** A password the device refused is not sent again: the user must give another. */
+  private assertNotRefused(e: Entry, user: string, secret: string): void {
+    if (!e.passwords.isRefused(user, secret)) return;
+    this.setState(e, 'wrong-password', wrongPasswordSentence(e, user));
+    throw new AmtError(
+      'auth.rejected',
+      `${e.info.label} refused this password for ${user}, so it was not sent again (AMT locks the account after repeated failures); enter the password again.`,
+    );
+  }
+
+  /** What one exchange of a client says about its target: reachable, unreachable, or the password refused. */
+  private outcome(e: Entry, user: string, client: WsmanClient | undefined, outcome: Parameters<NonNullable<WsmanClientOptions['onOutcome']>>[0]): void {
+    if (this.entries.get(e.info.id) !== e) return;
+    if (outcome.ok) {
+      e.passwords.accepted(user);
+      this.setState(e, 'connected');
+      return;
+    }
+    const err = outcome.error;
+    if (err instanceof CancelledError) return;
+    if (err instanceof AuthError && err.code === 'auth.failed') {
+      if (client) e.passwords.refuse(user, client);
+      this.setState(e, 'wrong-password', wrongPasswordSentence(e, user));
+      return;
+    }
+    this.setState(e, 'error', err instanceof Error ? err.message : String(err));
+  }
+
+  /** Makes one authenticated request (Get AMT_GeneralSettings); the target state follows its outcome. */
   private async verify(e: Entry, client: WsmanClient, signal?: AbortSignal): Promise<WsmanClient> {
     const previous = e.info.state;
     this.setState(e, 'connecting');
     try {
       await client.get('AMT_GeneralSettings', undefined, signal ? { signal } : {});
     } catch (err) {
-      const code = err instanceof AmtError ? err.code : '';
-      if (code === 'cancelled') {
+      if (err instanceof CancelledError) {
         this.setState(e, previous === 'connecting' ? 'disconnected' : previous);
         throw err;
       }
-      if (code && !NETWORK_ERROR.test(code)) {
-        // The device answered and accepted the credentials (e.g. with a fault for that class).
-        this.setState(e, 'connected');
-        return client;
-      }
-      throw err; // network and auth failures already set the state through observe()
+      // The device answered and accepted the credentials (e.g. with a fault for that class).
+      if (e.info.state === 'connected') return client;
+      throw err;
     }
     return client;
   }
@@ -312,7 +343,7 @@ export class TargetRegistry {
     return {
       spec: { ...spec, id, label },
       info: { id, kind, label, ...(spec.kind === 'lms' ? { url: lmsUrl(local) } : {}), user: spec.user ?? LOCAL_ACCOUNT, removable, state: 'disconnected' },
-      clients: new Map(),
+      passwords: new Passwords(),
       local,
     };
   }
@@ -325,23 +356,21 @@ export class TargetRegistry {
     const spec = e.spec as LocalTargetSpec;
     const password = credentials?.password || undefined;
     const user = password ? credentials?.user || spec.user || DEFAULT_ACCOUNT.user : LOCAL_ACCOUNT;
-    const timeout = typeof this.options.timeoutMs === 'function' ? this.options.timeoutMs() : this.options.timeoutMs;
-    const secret = hashSecret(user, password ?? '');
-    const cached = e.clients.get(user);
-    if (cached && cached.secret === secret && cached.timeout === timeout) return cached.client;
-    if (cached) {
-      e.clients.delete(user);
-      void Promise.resolve(cached.client.close()).catch(() => undefined);
-    }
+    const timeout = this.timeout();
+    const secret = e.passwords.secret(user, password ?? '');
+    if (password) this.assertNotRefused(e, user, secret);
+    const cached = e.passwords.take(user, secret, timeout);
+    if (cached) return opts.verify ? this.verify(e, cached, opts.signal) : cached;
     const sink = this.options.trace;
     const previous = e.info.state;
     this.setState(e, 'connecting');
-    let raw: WsmanClient;
+    let client: WsmanClient | undefined;
     try {
-      raw = await local.client({
+      client = await local.client({
         ...(password ? { credentials: { user, password } } : {}),
         ...(timeout ? { timeoutMs: timeout } : {}),
         ...(sink ? { trace: (ev: { direction: 'request' | 'response'; text: string }) => sink(e.info.id, ev.direction, ev.text, 'http') } : {}),
+        onOutcome: (outcome) => this.outcome(e, user, client, outcome),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } catch (err) {
@@ -355,8 +384,7 @@ export class TargetRegistry {
       e.info.url = lmsUrl(local);
     }
     this.setState(e, 'connected');
-    const client = this.observe(e, user, raw);
-    e.clients.set(user, { secret, timeout, client });
+    e.passwords.clients.set(user, { secret, timeout, client });
     return opts.verify ? this.verify(e, client, opts.signal) : client;
   }
 
@@ -448,9 +476,7 @@ export class TargetRegistry {
   }
 
   private async shutdown(e: Entry): Promise<void> {
-    const clients = [...e.clients.values()];
-    e.clients.clear();
-    await Promise.all(clients.map((c) => Promise.resolve(c.client.close()).catch(() => undefined)));
+    await e.passwords.closeAll();
     const sim = e.sim ?? (e.simStarting ? await e.simStarting.catch(() => undefined) : undefined);
     e.sim = undefined;
     e.simStarting = undefined;
@@ -458,92 +484,17 @@ export class TargetRegistry {
     await e.local?.close().catch(() => undefined);
   }
 
-  /** Wraps a client so each call's outcome updates the target state; a refused login evicts it. */
-  private observe(e: Entry, user: string, client: WsmanClient): WsmanClient {
-    const ok = () => this.setState(e, 'connected');
-    const failed = (err: unknown) => {
-      const code = err instanceof AmtError ? err.code : '';
-      if (!NETWORK_ERROR.test(code)) return;
-      this.setState(e, 'error', (err as Error).message);
-      if (code.startsWith('auth')) {
-        const cached = e.clients.get(user);
-        if (cached?.client === proxy) e.clients.delete(user);
-      }
-    };
-    const proxy: WsmanClient = new Proxy(client, {
-      get(target, prop) {
-        // The client itself is the receiver: its getters and methods may use private fields.
-        const value = Reflect.get(target, prop, target);
-        if (typeof value !== 'function' || prop === 'close' || prop === 'constructor') {
-          return typeof value === 'function' ? value.bind(target) : value;
-        }
-        return (...args: unknown[]) => {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          if (result && typeof (result as Promise<unknown>).then === 'function') {
-            return (result as Promise<unknown>).then(
-              (r) => {
-                ok();
-                return r;
-              },
-              (err) => {
-                failed(err);
-                throw err;
-              },
-            );
-          }
-          return result;
-        };
-      },
-    });
-    return proxy;
-  }
-
-  private setState(e: Entry, state: TargetInfo['state'], error?: string): void {
+  private setState(e: Entry, state: TargetState, error?: string): void {
     if (e.info.state === state && e.info.error === error) return;
     e.info.state = state;
     if (error) e.info.error = error;
     else delete e.info.error;
-    if (this.entries.get(e.info.id) === e) this.changed();
-  }
-
-  private changed(): void {
-    this.options.onChange?.(this.list());
+    if (this.entries.get(e.info.id) === e) this.options.onChange?.({ kind: 'updated', target: { ...e.info } });
   }
 }
 
-/** Parses `http://host[:port][/wsman]` / `https://…`; AMT's ports are the defaults. */
-export function parseDeviceUrl(text: string): { tls: boolean; host: string; port: number } {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw new AmtError('target.invalid', `"${text}" is not a device address; write it as http://HOST:16992 or https://HOST:16993.`);
-  }
-  // First, so that no later message quotes an address with a password in it.
-  if (url.username || url.password) {
-    throw new AmtError('target.invalid', `Put the user name and password in their own fields, not in the address "${url.protocol}//${url.host}".`);
-  }
-  const tls = url.protocol === 'https:';
-  if (!tls && url.protocol !== 'http:') {
-    throw new AmtError('target.invalid', `"${text}" uses ${url.protocol.replace(':', '')}, which AMT does not speak; write it as http://HOST:16992 or https://HOST:16993.`);
-  }
-  if (!url.hostname) throw new AmtError('target.invalid', `"${text}" names no host; write it as http://HOST:16992 or https://HOST:16993.`);
-  if (url.pathname !== '/' && url.pathname !== '' && url.pathname.toLowerCase() !== '/wsman') {
-    throw new AmtError('target.invalid', `"${text}" has the path ${url.pathname}; AMT serves WS-Man at /wsman, so give just http://HOST:PORT.`);
-  }
-  // URL drops the scheme's default port (80/443); an explicit one in the text still counts.
-  const explicit = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:?#]*):(\d+)/i.exec(text.trim());
-  const port = url.port ? Number(url.port) : explicit ? Number(explicit[1]) : tls ? 16993 : 16992;
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  return { tls, host, port };
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-function hashSecret(user: string, password: string): string {
-  return createHash('sha256').update(`${user}\0${password}`).digest('hex');
+function wrongPasswordSentence(e: Entry, user: string): string {
+  return `Wrong password for ${user} on ${e.info.label}: the device refused it, so it is not sent again; enter the password again.`;
 }
 
 function lmsUrl(local: LocalTarget): string {

@@ -9,15 +9,15 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type NotificationType, type RequestType } from 'vscode-jsonrpc/node';
-import { Notifications, type TargetInfo } from '../../../server/src/protocol';
+import { Notifications, type TargetChange } from '../../../server/src/protocol';
 import type { Request } from '../../../client/src/model/request';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface Backend {
   request: Request;
-  /** Every `amt/targets/changed` notification received so far. */
-  targetChanges: TargetInfo[][];
+  /** Every `amt/targets/changed` notification received so far (one target's change each). */
+  targetChanges: TargetChange[];
   /** Calls `handler` with every later notification of this type. */
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void;
   close(): Promise<void>;
@@ -40,8 +40,8 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const targetChanges: TargetInfo[][] = [];
-  conn.onNotification(Notifications.targetsChanged.method, (t: TargetInfo[]) => targetChanges.push(t));
+  const targetChanges: TargetChange[] = [];
+  conn.onNotification(Notifications.targetChanged.method, (t: TargetChange) => targetChanges.push(t));
   conn.listen();
   try {
     await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { requestTimeoutSeconds: 20, ...options.initializationOptions } });

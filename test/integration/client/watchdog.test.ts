@@ -9,10 +9,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { countdown, formatSeconds, timeoutProblem, WatchdogStore, WatchdogTree } from '../../../client/src/model/watchdog';
+import { countdown, formatSeconds, timeoutProblem, WatchdogStore } from '../../../client/src/model/watchdogStore';
+import { WatchdogTree } from '../../../client/src/model/watchdogTree';
 import { PausePolicy, type WhilePaused } from '../../../client/src/model/watchdogPause';
 import type { TreeNode } from '../../../client/src/model/tree';
-import { Requests, WatchdogNotifications, WatchdogSessionNotifications, type WatchdogSessionState } from '../../../server/src/protocol';
+import { Notifications, Requests, type WatchdogState } from '../../../server/src/protocol';
 import { missingPrerequisite } from '../../integration/mei/helpers';
 import { startBackend, type Backend } from './backend';
 
@@ -52,7 +53,7 @@ describe('watchdog view helpers', () => {
   });
 
   test('the countdown rounds up while armed and counts on after the deadline', () => {
-    const state: WatchdogSessionState = { targetId: 'x', available: true, armed: true, timeoutSeconds: 120, lastHeartbeatAt: 1_000, expiresAt: 121_000, heartbeats: 1, keepalive: false, timeScale: 1 };
+    const state: WatchdogState = { targetId: 'x', available: true, armed: true, timeoutSeconds: 120, lastHeartbeatAt: 1_000, expiresAt: 121_000, heartbeats: 1, keepalive: false, timeScale: 1 };
     assert.deepEqual(countdown(state, 1_000), { kind: 'armed', leftSeconds: 120, sinceSeconds: 0 });
     assert.deepEqual(countdown(state, 120_500), { kind: 'armed', leftSeconds: 1, sinceSeconds: 119 });
     assert.deepEqual(countdown(state, 124_000), { kind: 'fired', agoSeconds: 3, sinceSeconds: 123 });
@@ -65,17 +66,17 @@ describe('watchdog view against the backend', { timeout: 120_000, skip: missing 
   let store: WatchdogStore;
   let tree: WatchdogTree;
   let selected = { id: 'sim', label: 'Simulator' };
-  const sessionNotes: WatchdogSessionState[] = [];
+  const sessionNotes: WatchdogState[] = [];
 
   before(async () => {
     backend = await startBackend({ initializationOptions: { simulatorTimeScale: TIME_SCALE } });
     store = new WatchdogStore(backend.request);
     tree = new WatchdogTree(store, () => selected, { eventLogDelayMs: 200 });
-    backend.onNotification(WatchdogSessionNotifications.state, (s) => {
+    backend.onNotification(Notifications.watchdogChanged, (s) => {
       sessionNotes.push(s);
       store.update(s);
     });
-    backend.onNotification(WatchdogNotifications.event, (n) => store.receive(n));
+    backend.onNotification(Notifications.event, (n) => store.receive(n));
   });
   after(async () => {
     await backend?.close();

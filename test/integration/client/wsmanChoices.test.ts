@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newRequestChoices, requestAtLine, titleOfLine } from '../../../client/src/model/wsmanChoices';
-import { EditorRequests, WsmanRequests } from '../../../server/src/protocol';
+import { Requests, WsmanRequests } from '../../../server/src/protocol';
 import { startBackend, type Backend } from './backend';
 
 describe('the request under the cursor', () => {
@@ -44,7 +44,7 @@ describe('"New WS-Man Request…" on a class or an instance', () => {
   after(() => backend.close());
 
   it('offers Get, Enumerate and every method for a class, and writes the chosen request', async () => {
-    const cls = await backend.request(EditorRequests.describeClass, { className: 'CIM_PowerManagementService' });
+    const cls = await backend.request(Requests.describeClass, { className: 'CIM_PowerManagementService' });
     const choices = newRequestChoices(cls.name, cls.methods);
     assert.deepEqual(
       choices.map((c) => c.label),
@@ -61,7 +61,7 @@ describe('"New WS-Man Request…" on a class or an instance', () => {
   });
 
   it('offers Get of this instance and its methods, invoked on it, with its selectors', async () => {
-    const cls = await backend.request(EditorRequests.describeClass, { className: 'AMT_GeneralSettings' });
+    const cls = await backend.request(Requests.describeClass, { className: 'AMT_GeneralSettings' });
     const selectors = { InstanceID: 'Intel(r) AMT: General Settings' };
     const choices = newRequestChoices(cls.name, cls.methods, selectors);
     assert.equal(choices[0]!.description, 'this instance');

@@ -51,7 +51,7 @@ describe('the response document of a .wsman Send', () => {
   });
 
   it('keeps comments well-formed whatever the texts hold', () => {
-    const r: WsmanSendResult = { status: 500, elapsedMs: 3.6, target: 'Lab -- 1', xml: '<x/>', request: '', fault: { subcode: 'X', reason: 'a --> b', meaning: 'line\nbreak' } };
+    const r: WsmanSendResult = { status: 500, elapsedMs: 3.6, target: 'Lab -- 1', xml: '<x/>', request: '', fault: { subcode: 'X', reason: 'a --> b', message: 'line\nbreak' } };
     const text = responseDocument(r);
     assert.equal(XMLValidator.validate(text), true);
     assert.equal(text.split('\n')[0], '<!-- 500 Internal Server Error · 4 ms · Lab - - 1 -->');

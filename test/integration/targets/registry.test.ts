@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { TargetRegistry, parseDeviceUrl, DEFAULT_SIM_ID } from '../../../server/src/targets/registry';
 import { startSimulator, DEFAULT_ACCOUNT } from '../../../server/src/sim';
 import { AmtError } from '../../../server/src/errors';
-import type { TargetInfo } from '../../../server/src/protocol';
+import type { TargetChange } from '../../../server/src/protocol';
 
 const hasCode = (code: string, re?: RegExp) => (e: unknown) => e instanceof AmtError && e.code === code && (!re || re.test(e.message));
 
@@ -21,7 +21,7 @@ describe('TargetRegistry with a remote device', () => {
   });
 
   test('adds a device, connects with the password given per call, and reports the state', async () => {
-    const changes: TargetInfo[][] = [];
+    const changes: TargetChange[] = [];
     const registry = new TargetRegistry({ simulator: false, onChange: (t) => changes.push(t) });
     try {
       const info = registry.add({ kind: 'remote', url, user: DEFAULT_ACCOUNT.user, label: 'bench' });
@@ -31,8 +31,8 @@ describe('TargetRegistry with a remote device', () => {
       const gs = await client.get('AMT_GeneralSettings');
       assert.equal(gs.properties.InstanceID, 'Intel(r) AMT: General Settings');
       assert.equal(registry.info(info.id).state, 'connected');
-      assert.ok(changes.length >= 2, 'added and connected were announced');
-      assert.equal(changes.at(-1)![0]!.state, 'connected');
+      assert.deepEqual(changes[0], { kind: 'added', target: info }, 'the addition is announced with the one target');
+      assert.deepEqual(changes.at(-1), { kind: 'updated', target: registry.info(info.id) }, 'then its state change, not the whole list');
     } finally {
       await registry.dispose();
     }
@@ -66,7 +66,7 @@ describe('TargetRegistry with a remote device', () => {
     }
   });
 
-  test('a wrong password is one failed log-on, marks the target and drops the client', async () => {
+  test('a wrong password is one failed log-on, marks the target wrong-password and is not sent again', async () => {
     const registry = new TargetRegistry({ simulator: false });
     try {
       const { id } = registry.add({ kind: 'remote', url, user: 'admin' });
@@ -75,10 +75,13 @@ describe('TargetRegistry with a remote device', () => {
       await assert.rejects(client.get('AMT_GeneralSettings'), hasCode('auth.failed'));
       assert.equal(sim.device.failedLogins - before, 1, 'exactly one attempt');
       const info = registry.info(id);
-      assert.equal(info.state, 'error');
-      assert.match(info.error!, /admin/);
-      const again = await registry.connect(id, { user: 'admin', password: 'wrong' });
-      assert.notEqual(again, client, 'the refused client is not reused');
+      assert.equal(info.state, 'wrong-password');
+      assert.match(info.error!, /^Wrong password for admin on .*; enter the password again\.$/);
+      await assert.rejects(registry.connect(id, { user: 'admin', password: 'wrong' }), hasCode('auth.rejected', /not sent again/));
+      assert.equal(sim.device.failedLogins - before, 1, 'the refused password was not sent again');
+      const good = await registry.connect(id, { user: 'admin', password: DEFAULT_ACCOUNT.password });
+      assert.equal((await good.get('AMT_GeneralSettings')).className, 'AMT_GeneralSettings');
+      assert.equal(registry.info(id).state, 'connected');
     } finally {
       await registry.dispose();
     }
@@ -185,7 +188,7 @@ describe('TargetRegistry with the embedded simulator', () => {
     assert.ok(id.productVendor.length > 0);
     const url = registry.info(DEFAULT_SIM_ID).url!;
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    await assert.rejects(registry.remove(DEFAULT_SIM_ID), hasCode('target.notRemovable'));
+    await assert.rejects(registry.remove(DEFAULT_SIM_ID), hasCode('target.not-removable'));
     await registry.dispose();
     const port = Number(new URL(url).port);
     const { connect } = await import('node:net');

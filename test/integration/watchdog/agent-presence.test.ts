@@ -1,5 +1,5 @@
 /**
- * Agent presence (spec §4.8) through the product's features/agentPresence.ts against the
+ * Agent presence (Intel AMT SDK: AMT_AgentPresenceWatchdog) through the product's features/watchdog/agents.ts against the
  * simulator: create → register → assert → silence → Expired, with the action that fires on that
  * transition recorded in the firmware log and sent to the event subscriber.
  */
@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { AmtError } from '../../../server/src/errors';
 import {
   addAgentAction, agentDeviceId, assertPresence, assertShutdown, createAgent, deleteAllAgentActions, listAgentActions, listAgents, registerAgent,
-} from '../../../server/src/features/agentPresence';
-import { readMessageLog } from '../../../server/src/features/eventLog';
+} from '../../../server/src/features/watchdog';
+import { readMessageLog } from '../../../server/src/features/log';
 import { followEvents, type AmtEvent, type EventStream } from '../../../server/src/features/events';
 import { WsmanFaultError } from '../../../server/src/wsman';
 import { deliveries, eventually, startFixture, type Fixture } from './helpers';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { readMessageLog } from '../../../server/src/features/eventLog';
+import { readMessageLog } from '../../../server/src/features/log';
 import { followEvents, type AmtEvent, type EventStream } from '../../../server/src/features/events';
 import { openWatchdog, type WatchdogHandle } from '../../../server/src/features/watchdog';
 import { deliveries, eventually, fuseSuite, startFixture, type Fixture } from './helpers';

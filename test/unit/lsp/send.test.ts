@@ -62,7 +62,7 @@ describe('wsman send and render (against the embedded simulator)', () => {
     assert.equal(r.status, 400);
     assert.equal(r.fault?.subcode, 'InvalidRepresentation');
     assert.equal(r.fault?.reason, 'The XML content is not valid.');
-    assert.match(r.fault!.meaning, /send the complete instance/);
+    assert.match(r.fault!.message, /send the complete instance/);
   });
 
   it('renders the final envelope with curl and amtwb lines, never a password', async () => {

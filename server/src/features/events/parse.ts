@@ -1,5 +1,5 @@
 /**
- * A pushed WS-Man Event envelope (spec wsman-amt.md §4.9 "Event delivery") → a plain event object.
+ * A pushed WS-Man Event envelope (DMTF DSP0226 WS-Management, "Events"; the Intel AMT SDK's "Eventing" pages) → a plain event object.
  * The envelope is parsed with the product's own WS-Man parser; anything that is not an Event
  * carrying CIM_AlertIndication is refused with a ProtocolError.
  */
@@ -10,25 +10,9 @@ import { firstChild } from '../../wsman/xml';
 import { NS } from '../../wsman/namespaces';
 import { isDatetime, type WsValue } from '../../wsman/types';
 import { eventText, PERCEIVED_SEVERITY } from './messages';
+import type { AmtEvent } from '../../protocol';
 
-export interface AmtEvent {
-  /** e.g. `iAMT0005`, `PLAT0322`. */
-  messageId: string;
-  /** What happened, readable. */
-  text: string;
-  messageArguments: string[];
-  /** CIM PerceivedSeverity and its label. */
-  severity: number;
-  severityLabel: string;
-  alertType: number;
-  /** IndicationTime as the device wrote it (ISO 8601), or '' when absent. */
-  time: string;
-  /** IndicationIdentifier, unique per event on the device (`Intel(r):2950234687`). */
-  indicationId: string;
-  /** The filter that selected it, e.g. `Intel(r) AMT:AllEvents`. */
-  filterName: string;
-  systemName: string;
-}
+export type { AmtEvent } from '../../protocol';
 
 export interface PushedEvent {
   event: AmtEvent;

@@ -3,7 +3,7 @@
  * Codes are `watchdog.<cause>`. "Already in use" names who holds the device when /proc tells, and
  * always the usual holders of the iAMT watchdog with how to stop each.
  */
-import { Errno, errnoName } from '../../mei/errno';
+import { Errno, errnoName } from '../../targets/mei';
 import { AmtError } from '../../errors';
 import { IAMT_WATCHDOG } from './linux-api';
 

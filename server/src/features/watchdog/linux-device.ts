@@ -7,9 +7,9 @@
  * returns at once, so it stays synchronous on the MEI code's koffi binding. The raw calls are
  * reachable through `syscalls` for tests that need an errno the product turns into a sentence.
  */
-import { meiLibc, O_CLOEXEC, type MeiLibc } from '../../mei/libc';
+import { meiLibc, O_CLOEXEC, type MeiLibc } from '../../targets/mei';
 import { AmtError } from '../../errors';
-import { Errno } from '../../mei/errno';
+import { Errno } from '../../targets/mei';
 import { findHolders } from './discovery';
 import { watchdogError } from './errors';
 import { decodeWatchdogInfo, WATCHDOG_INFO_SIZE, WDIOC, WDIOF, WDIOS, type WatchdogSupport } from './linux-api';

@@ -5,8 +5,8 @@
  * the MEI connection does not stop the firmware's timer, so close() sends stop when started.
  */
 import { AmtError } from '../../errors';
-import { openMei } from '../../mei/device';
-import type { MeiConnection } from '../../mei/types';
+import { openMei } from '../../targets/mei';
+import type { MeiConnection } from '../../targets/mei';
 import { checkTimeout } from './linux-api';
 import { decodeStartResponse, encodeStart, encodeStop, WATCHDOG_CLIENT_GUID } from './messages';
 

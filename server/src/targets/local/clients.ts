@@ -23,6 +23,7 @@ interface Common {
   tls?: Omit<TlsTransportOptions, 'via'>;
   timeoutMs?: number;
   trace?: WsmanClientOptions['trace'];
+  onOutcome?: WsmanClientOptions['onOutcome'];
 }
 
 /** WS-Man over our APF session, with the reset policy of retry.ts. */
@@ -38,6 +39,7 @@ export function localClient(apf: LocalApf, options: Common & { onRetry?: (what: 
         password,
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.trace ? { trace: options.trace } : {}),
+        ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
       });
     },
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
@@ -63,6 +65,7 @@ export async function lmsClient(
     password,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   });
 }
 

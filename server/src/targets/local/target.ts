@@ -27,6 +27,7 @@ export interface LocalClientRequest {
   credentials?: LocalCredentials;
   timeoutMs?: number;
   trace?: WsmanClientOptions['trace'];
+  onOutcome?: WsmanClientOptions['onOutcome'];
   signal?: AbortSignal;
 }
 
@@ -59,6 +60,7 @@ export class LocalTarget {
       ...(this.config.tls ? { tls: this.config.tls } : {}),
       ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
       ...(request.trace ? { trace: request.trace } : {}),
+      ...(request.onOutcome ? { onOutcome: request.onOutcome } : {}),
     };
     if (this.route === 'lms') {
       return lmsClient(this.lmsEndpoint, { open: this.apf.open, where: this.apf.where }, { ...common, ...(request.signal ? { signal: request.signal } : {}) });

@@ -1,0 +1,2 @@
+export { readMessageLog, type LogClient } from './read';
+export { decodeLogRecord } from './records';

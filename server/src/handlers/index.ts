@@ -1,0 +1,46 @@
+/**
+ * Every protocol request the backend serves, registered on one host (main.ts gives it the LSP
+ * connection; tests give it a stand-in). The wsman language's requests are lsp/'s own.
+ */
+import { Catalog } from '../catalog/catalog';
+import type { InitializationOptions } from '../protocol';
+import { registerAgentHandlers } from './agents';
+import { registerEventHandlers } from './events';
+import type { HandlerHost } from './host';
+import { registerInstanceHandlers } from './instances';
+import { registerLogHandlers } from './log';
+import { registerPowerHandlers } from './power';
+import { registerTargetHandlers } from './targets';
+import { registerWatchdogHandlers } from './watchdog';
+import type { WatchdogSessionsOptions } from '../features/watchdog';
+
+export type { HandlerHost } from './host';
+
+export interface Handlers {
+  /** Applies the initializationOptions the handlers read (the watchdog device, the simulator's time scale). */
+  configure(options: InitializationOptions): void;
+  /** Stops keepalive loops and event streams, disarms and closes watchdogs. */
+  dispose(): Promise<void>;
+}
+
+export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog; watchdog?: WatchdogSessionsOptions } = {}): Handlers {
+  const catalog = options.catalog ?? Catalog.default();
+  registerTargetHandlers(host, catalog);
+  registerInstanceHandlers(host, catalog);
+  registerPowerHandlers(host);
+  registerLogHandlers(host);
+  registerAgentHandlers(host);
+  const events = registerEventHandlers(host);
+  const watchdog = registerWatchdogHandlers(host, options.watchdog);
+  return {
+    configure(o) {
+      watchdog.configure({
+        ...(typeof o.watchdogDevice === 'string' ? { watchdogDevice: o.watchdogDevice } : {}),
+        ...(typeof o.simulatorTimeScale === 'number' ? { simulatorTimeScale: o.simulatorTimeScale } : {}),
+      });
+    },
+    async dispose() {
+      await Promise.allSettled([events.dispose(), watchdog.dispose()]);
+    },
+  };
+}
