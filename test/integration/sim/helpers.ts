@@ -78,7 +78,12 @@ export interface SocketOutcome {
 export function socketExchange(
   target: Target,
   head: string | Buffer,
-  opts: { feed?: (write: (b: Buffer | string) => Promise<boolean>) => Promise<void>; idleMs?: number } = {},
+  opts: {
+    feed?: (write: (b: Buffer | string) => Promise<boolean>) => Promise<void>;
+    idleMs?: number;
+    /** Half-close our side once everything is written, so a request cut short ends instead of waiting. */
+    end?: boolean;
+  } = {},
 ): Promise<SocketOutcome> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: target.host, port: target.port });
@@ -109,7 +114,10 @@ export function socketExchange(
     socket.on('connect', async () => {
       arm();
       socket.write(head);
-      if (!opts.feed) return;
+      if (!opts.feed) {
+        if (opts.end) socket.end();
+        return;
+      }
       const write = (b: Buffer | string) =>
         new Promise<boolean>((res) => {
           if (done || socket.destroyed) return res(false);
@@ -120,6 +128,7 @@ export function socketExchange(
           socket.once('close', onClose);
         });
       await opts.feed(write).catch(() => undefined);
+      if (opts.end && !done) socket.end();
     });
   });
 }
