@@ -16,7 +16,8 @@ import { Emitter, errorCode, type Request } from './model/request';
 import { WatchdogStore } from './model/watchdogStore';
 import type { DeviceSecrets } from './secrets';
 
-const PASSWORD_CODES = new Set(['auth.missing', 'auth.failed']);
+/** The backend needs a password: none given, refused now, or refused earlier (and so not sent again). */
+const PASSWORD_CODES = new Set(['auth.missing', 'auth.failed', 'auth.rejected']);
 
 export class Ctx {
   readonly request: Request;
@@ -149,6 +150,16 @@ export class Ctx {
     }
   }
 
+  /**
+   * Asks for the device's password (the Power view's and status bar's "wrong password — enter it
+   * again" action); true when one was entered. Its next request sends it.
+   */
+  async enterPassword(targetId: string): Promise<boolean> {
+    const target = await this.target(targetId);
+    if (!target || target.kind !== 'remote') return false;
+    return this.askPassword(target, target.state === 'wrong-password' ? 'auth.failed' : 'auth.missing');
+  }
+
   /** One prompt per device at a time, however many requests failed for want of its password. */
   private askPassword(target: TargetInfo, code: string): Promise<boolean> {
     let prompt = this.passwordPrompts.get(target.id);
@@ -156,7 +167,7 @@ export class Ctx {
       prompt = (async () => {
         const password = await vscode.window.showInputBox({
           title: `AMT password for ${target.user ?? 'admin'} on ${target.label}`,
-          prompt: code === 'auth.failed' ? 'The device refused the stored password. Enter it again (kept in VS Code secret storage).' : 'Kept in VS Code secret storage, never in settings.',
+          prompt: code === 'auth.failed' || code === 'auth.rejected' ? 'The device refused the stored password, so it is not sent again. Enter it again (kept in VS Code secret storage).' : 'Kept in VS Code secret storage, never in settings.',
           password: true,
           ignoreFocusOut: true,
         });

@@ -38,6 +38,15 @@ export function deviceCommands(ctx: Ctx, store: DeviceStore): vscode.Disposable[
       ctx.select(target);
       if (!ctx.power.get(target.id)) void ctx.power.refresh(target.id).catch(() => undefined);
     }),
+    reg('amt.enterPassword', async (targetId?: string) => {
+      const target = targetId ? await ctx.target(targetId) : ctx.selectedNow();
+      if (!target) return;
+      if (target.kind !== 'remote') {
+        void vscode.window.showInformationMessage(`${target.label} uses the account the backend knows; there is no password to enter.`);
+        return;
+      }
+      if (await ctx.enterPassword(target.id)) await ctx.power.refresh(target.id).catch(() => undefined);
+    }),
     reg('amt.restartBackend', async () => {
       await ctx.client.restart();
       const problems = await store.restore(ctx.request);

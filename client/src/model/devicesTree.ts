@@ -5,7 +5,7 @@
  */
 import { Requests, type IdentifyResult, type TargetChange, type TargetInfo } from '../../../server/src/protocol';
 import type { ClassTree } from './classTree';
-import { describeReading, POWER_ACTIONS, type PowerStore } from './power';
+import { describeReading, POWER_ACTIONS, WRONG_PASSWORD, type PowerStore } from './power';
 import { Emitter, errorMessage, type Request } from './request';
 import { infoNode, redecorate, type TreeModel, type TreeNode } from './tree';
 
@@ -29,6 +29,9 @@ export class DevicesTree implements TreeModel {
   private readonly identities = new Map<string, { promise: Promise<Identity>; result?: Identity }>();
   private readonly changed = new Emitter<TreeNode | undefined>();
   readonly onDidChange = this.changed.event;
+  private readonly targetsChanged = new Emitter<readonly TargetInfo[]>();
+  /** The list or a target's state changed (whether or not its row is shown). */
+  readonly onDidChangeTargets = this.targetsChanged.event;
 
   constructor(private readonly deps: DevicesTreeDeps) {
     deps.power.onDidChange((targetId) => {
@@ -41,7 +44,8 @@ export class DevicesTree implements TreeModel {
   setTargets(targets: TargetInfo[]): void {
     const sameIds = this.targets !== undefined && this.targets.map((t) => t.id).join('\n') === targets.map((t) => t.id).join('\n');
     this.targets = targets;
-    for (const t of targets) if (t.state === 'error' || t.state === 'disconnected') this.identities.delete(t.id);
+    this.targetsChanged.fire(targets);
+    for (const t of targets) if (t.state === 'error' || t.state === 'disconnected' || t.state === 'wrong-password') this.identities.delete(t.id);
     if (!sameIds) {
       this.changed.fire(undefined);
       return;
@@ -171,10 +175,10 @@ export class DevicesTree implements TreeModel {
     const version = identity && 'id' in identity ? identity.id.productVersion : undefined;
     node.label = t.label;
     node.data = { kind: 'device', target: t };
-    node.description = [t.state, version].filter(Boolean).join(' · ');
+    node.description = [t.state === 'wrong-password' ? WRONG_PASSWORD : t.state, version].filter(Boolean).join(' · ');
     node.tooltip = [t.label, t.url, t.user ? `user ${t.user}` : undefined, t.error, identity && 'error' in identity ? identity.error : undefined].filter(Boolean).join('\n');
     node.icon = t.kind === 'sim' ? 'vm' : 'server';
-    node.iconColor = t.state === 'error' ? 'errorForeground' : t.state === 'connected' ? 'testing.iconPassed' : undefined;
+    node.iconColor = t.state === 'error' || t.state === 'wrong-password' ? 'errorForeground' : t.state === 'connected' ? 'testing.iconPassed' : undefined;
     node.contextValue = t.removable ? 'amt.device.removable' : 'amt.device';
   }
 

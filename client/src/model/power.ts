@@ -2,8 +2,8 @@
  * Host power of each device: the last state read (shared by the Power view, the Devices view and
  * the status bar) and the actions. Confirmation is the caller's job (a modal naming the device).
  */
-import { Requests, type PowerAction, type PowerActionResult, type PowerStateResult } from '../../../server/src/protocol';
-import { Emitter, errorMessage, type Request } from './request';
+import { Requests, type PowerAction, type PowerActionResult, type PowerStateResult, type TargetInfo } from '../../../server/src/protocol';
+import { Emitter, errorCode, errorMessage, type Request } from './request';
 import type { TreeModel, TreeNode } from './tree';
 
 export const POWER_ACTIONS: readonly { action: PowerAction; label: string; icon: string; detail: string }[] = [
@@ -19,7 +19,17 @@ export function actionLabel(action: PowerAction): string {
   return POWER_ACTIONS.find((a) => a.action === action)?.label ?? action;
 }
 
-export type PowerReading = { state: PowerStateResult; at: number } | { error: string; at: number };
+/** A failed read; `wrongPassword` when the device refused the password (the view then offers to enter it). */
+export type PowerReading = { state: PowerStateResult; at: number } | { error: string; at: number; wrongPassword?: boolean };
+
+/** What the views show for a device whose password the device refused. */
+export const WRONG_PASSWORD = 'wrong password — enter it again';
+
+/** Error codes that mean the password was refused (now, or earlier and so not sent again). */
+export function isWrongPassword(err: unknown): boolean {
+  const code = errorCode(err);
+  return code === 'auth.failed' || code === 'auth.rejected';
+}
 
 export class PowerStore {
   private readonly readings = new Map<string, PowerReading>();
@@ -40,7 +50,7 @@ export class PowerStore {
       this.set(targetId, { state: { powerState: state.powerState, label: state.label }, at: Date.now() });
       return state;
     } catch (err) {
-      this.set(targetId, { error: errorMessage(err), at: Date.now() });
+      this.set(targetId, { error: errorMessage(err), at: Date.now(), ...(isWrongPassword(err) ? { wrongPassword: true } : {}) });
       throw err;
     }
   }
@@ -60,10 +70,37 @@ export class PowerStore {
   }
 }
 
-/** `On (2)`, or the error sentence. */
+/** `On (2)`, or the error sentence (`wrong password — enter it again` when the password was refused). */
 export function describeReading(r: PowerReading | undefined): string {
   if (!r) return 'not read yet';
-  return 'state' in r ? `${r.state.label} (${r.state.powerState})` : r.error;
+  if ('state' in r) return `${r.state.label} (${r.state.powerState})`;
+  return r.wrongPassword ? WRONG_PASSWORD : r.error;
+}
+
+/**
+ * The Power view's poll: reads the selected device's state while the view is visible, and stops
+ * while the device has refused its password — each read would be another failed log-on towards
+ * AMT's lock-out — until the user enters another one.
+ */
+export class PowerPoller {
+  constructor(
+    private readonly store: PowerStore,
+    private readonly selected: () => TargetInfo | undefined,
+    private readonly visible: () => boolean,
+  ) {}
+
+  /** Whether a poll now would read the device. */
+  due(): boolean {
+    const t = this.selected();
+    if (!t || !this.visible()) return false;
+    const reading = this.store.get(t.id);
+    return t.state !== 'wrong-password' && !(reading && 'error' in reading && reading.wrongPassword);
+  }
+
+  tick(): void {
+    const t = this.selected();
+    if (t && this.due()) void this.store.refresh(t.id).catch(() => undefined);
+  }
 }
 
 /** The Power view: the selected device's state, then one row per action. */
@@ -94,6 +131,20 @@ export class PowerTree implements TreeModel {
       reading = this.store.get(target.id);
     }
     const failed = reading !== undefined && 'error' in reading;
+    if (reading && 'error' in reading && reading.wrongPassword) {
+      // No power rows until the password is entered again: each action would be refused too.
+      return [{
+        id: `power:${target.id}/password`,
+        label: `${target.label}: ${WRONG_PASSWORD}`,
+        tooltip: `${reading.error}\nClick to enter the password; the view reads the device again once it is accepted.`,
+        icon: 'key',
+        iconColor: 'errorForeground',
+        collapsible: 'none',
+        contextValue: 'amt.power.wrongPassword',
+        command: { id: 'amt.enterPassword', title: 'Enter Password', args: [target.id] },
+        data: { kind: 'power', targetId: target.id },
+      }];
+    }
     const state: TreeNode = {
       id: `power:${target.id}/state`,
       label: failed ? 'Power state unknown' : `Power: ${describeReading(reading)}`,

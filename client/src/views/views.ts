@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { TargetInfo } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
-import { PowerTree } from '../model/power';
+import { PowerPoller, PowerTree } from '../model/power';
 import { Emitter } from '../model/request';
 import type { TreeNode } from '../model/tree';
 import { emptyModel, TreeAdapter } from './treeAdapter';
@@ -49,12 +49,10 @@ export function registerViews(ctx: Ctx, pollSeconds: () => number): { views: Vie
     classesView.message = filter ? `Showing classes whose name contains "${filter}". Run "AMT: Clear Class Filter" to see all.` : undefined;
   };
 
-  // Polls only while someone can see the result.
+  // Polls only while someone can see the result, and not a device that refused its password.
   let timer: NodeJS.Timeout | undefined;
-  const poll = () => {
-    const t = ctx.selectedNow();
-    if (t && powerView.visible) void ctx.power.refresh(t.id).catch(() => undefined);
-  };
+  const poller = new PowerPoller(ctx.power, () => ctx.selectedNow(), () => powerView.visible);
+  const poll = () => poller.tick();
   const updatePolling = () => {
     if (timer) clearInterval(timer);
     timer = undefined;
