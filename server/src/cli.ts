@@ -10,6 +10,7 @@ import { isLocalTarget, parseCommandLine, USAGE, type Invocation } from './cli/a
 import { runInfo, runLms } from './cli/local';
 import { splitFeatureCommand, type SplitCommand } from './cli/feature-commands';
 import { attachSimWatchdog } from './cli/sim-watchdog';
+import { isUsageError, usageError } from './cli/usage';
 import * as fmt from './cli/format';
 import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
 import { getPowerState, requestPowerAction } from './features/power';
@@ -134,7 +135,7 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
       // Without a password: AMT's local system account, read from AMTHI by the target.
       password ??= process.env.AMT_PASSWORD;
       if (inv.user && !password) {
-        throw new AmtError('auth.missing', `No password was given for user "${inv.user}"; pass --password (or set AMT_PASSWORD), or leave out --user to use AMT's local system account.`);
+        throw usageError(`No password was given for user "${inv.user}"; pass --password (or set AMT_PASSWORD), or leave out --user to use AMT's local system account.`);
       }
       const ca = inv.caFile ? await readCa(inv.caFile) : undefined;
       targetId = registry.add({
@@ -156,7 +157,7 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
         ...(ca ? { ca } : {}),
       }).id;
       if (!password) {
-        throw new AmtError('auth.missing', `No password was given for user "${user}"; pass --password or set the AMT_PASSWORD environment variable.`);
+        throw usageError(`No password was given for user "${user}"; pass --password or set the AMT_PASSWORD environment variable.`);
       }
     }
     // The embedded simulator's own account is the default; --user/--password override it.
@@ -175,7 +176,7 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
         }
         case 'get': {
           const cls = className(cmd.className);
-          const inst = await client.get(cls, buildSelectors(catalog, cls, cmd.selectors));
+          const inst = await client.get(cls, fromCommandLine(() => buildSelectors(catalog, cls, cmd.selectors)));
           await (inv.output === 'json' ? out(JSON.stringify(instanceToJson(inst), null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatInstance(inst, catalog)));
           break;
         }
@@ -192,9 +193,9 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
         case 'put': {
           const cls = className(cmd.className);
           const xml = await readFile(cmd.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-            throw new AmtError('args.file', `Cannot read ${cmd.file} (${err.code ?? err.message}); check the path given with --file.`, { cause: err });
+            throw usageError(`Cannot read ${cmd.file} (${err.code ?? err.message}); check the path given with --file.`, err);
           });
-          const sel = buildSelectors(catalog, cls, cmd.selectors);
+          const sel = fromCommandLine(() => buildSelectors(catalog, cls, cmd.selectors));
           const inst = await putFromXml(client, cls, xml, Object.keys(sel).length ? sel : undefined, {}, cmd.file);
           if (inv.output === 'json') await out(JSON.stringify(inst ? instanceToJson(inst) : null, null, 2));
           else if (inv.output === 'xml') await printEnvelopes();
@@ -203,9 +204,10 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
         }
         case 'invoke': {
           const cls = className(cmd.className);
-          const input = buildMethodInput(catalog, cls, cmd.method, cmd.params);
+          const input = fromCommandLine(() => buildMethodInput(catalog, cls, cmd.method, cmd.params));
+          const selectors = fromCommandLine(() => buildSelectors(catalog, cls, cmd.selectors));
           const method = catalog.method(cls, cmd.method)?.name ?? cmd.method;
-          const result = await client.invoke(cls, method, input, buildSelectors(catalog, cls, cmd.selectors));
+          const result = await client.invoke(cls, method, input, selectors);
           if (inv.output === 'json') {
             const output: Record<string, JsonValue> = {};
             for (const [k, v] of Object.entries(result.output)) output[k] = valueToJson(v);
@@ -238,6 +240,18 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
   }
 }
 
+/**
+ * Runs a conversion of --selector / --param text (checked against the catalog): what it refuses
+ * is a mistake on the command line, exit status 2 as --help says, not a device failure.
+ */
+function fromCommandLine<T>(convert: () => T): T {
+  try {
+    return convert();
+  } catch (err) {
+    throw err instanceof AmtError && !isUsageError(err) ? usageError(err.message, err) : err;
+  }
+}
+
 /** The catalog's spelling of a class name (any case, or a resource URI); unknown names pass through. */
 function canonicalClass(catalog: Catalog, name: string): string {
   const found = catalog.findClass(name);
@@ -261,7 +275,7 @@ async function readCa(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw new AmtError('args.file', `Cannot read the CA file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path given with --ca.`, { cause: err });
+    throw usageError(`Cannot read the CA file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path given with --ca.`, err);
   }
 }
 
@@ -289,7 +303,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await runDevice(inv, (text) => write(process.stdout, text), feature);
   } catch (err) {
     await write(process.stderr, errorLine(err, secret));
-    return err instanceof AmtError && err.code === 'usage' ? EXIT_USAGE : EXIT_FAILED;
+    return isUsageError(err) ? EXIT_USAGE : EXIT_FAILED;
   }
 }
 

@@ -53,9 +53,10 @@ export const FEATURE_USAGE = `  log                                      the fir
                                            AssertPresence / AssertShutdown (N > the last number)
   watchdog info [--device PATH]            the iAMT OS watchdog: identity, options, timeout
                                            (opens and closes it; sends the firmware nothing)
-  watchdog keepalive [--device PATH] [--timeout S]
+  watchdog keepalive [--device PATH] [--timeout S] [--interval I]
                                            arm it with S seconds (120..65535, default 120) and send
-                                           a heartbeat every S/2 until Ctrl-C, then disarm it
+                                           a heartbeat every I seconds (default S/2) until Ctrl-C,
+                                           then disarm it
 ${SEND_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */

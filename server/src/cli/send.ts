@@ -47,7 +47,7 @@ export async function runSendCli(args: readonly string[], io: SendCliIo): Promis
   const path = positionals[0]!;
   const variables = parseVariables(v.var ?? []);
   const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new AmtError('args.file', `Cannot read ${path} (${err.code ?? err.message}); check the path of the .wsman file.`, { cause: err });
+    throw usageError(`Cannot read ${path} (${err.code ?? err.message}); check the path of the .wsman file.`, err);
   });
   const file = parseWsmanFile(text);
   if (file.requests.length === 0) throw new AmtError('wsman.noRequest', `${path} holds no request (no SOAP envelope); write one, e.g. from the wsman-get snippet.`);

@@ -72,7 +72,7 @@ const MEANINGS: Record<string, { means: string; todo: string }> = {
   },
   InvalidSelectors: {
     means: 'the selectors do not identify an instance of this class',
-    todo: "use the class's key properties as selectors (enumerate with EPRs to see them)",
+    todo: "use the class's key properties as selectors (enumerate the class to see each instance's keys, e.g. amtwb enumerate CLASS)",
   },
   SchemaValidationError: {
     means: 'the request does not match the class schema',

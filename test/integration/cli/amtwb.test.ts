@@ -157,7 +157,7 @@ describe('amtwb against a simulator started with "amtwb sim --port 0"', () => {
 
   test('invoke rejects an unknown parameter before contacting the device', async () => {
     const r = await remote('invoke', 'CIM_PowerManagementService', 'RequestPowerStateChange', '--param', 'Bogus=1');
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2, 'a mistake on the command line');
     assert.match(r.stderr, /^amtwb: RequestPowerStateChange has no input parameter "Bogus"/);
   });
 
@@ -198,7 +198,7 @@ describe('amtwb against a simulator started with "amtwb sim --port 0"', () => {
     const withEnv = await amtwb(['--target', sim.url, 'power', 'status'], { AMT_PASSWORD: PASSWORD });
     assert.equal(withEnv.code, 0, withEnv.stderr);
     const without = await amtwb(['--target', sim.url, 'power', 'status']);
-    assert.equal(without.code, 1);
+    assert.equal(without.code, 2, 'a missing password is a mistake on the command line');
     assert.match(without.stderr, /^amtwb: No password was given for user "admin"; pass --password or set the AMT_PASSWORD environment variable\.\n$/);
   });
 

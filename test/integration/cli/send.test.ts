@@ -151,7 +151,7 @@ describe('amtwb send (cli/send.ts) against the simulator', () => {
     await assert.rejects(runSendCli([file, '--request', 'Nope'], h.io), usage(/no request .* has that title \(titles: "Identify the device"/));
     await assert.rejects(runSendCli([file, '--var', 'novalue'], h.io), usage(/is not NAME=VALUE/));
     await assert.rejects(runSendCli([file, '--bogus'], h.io), usage(/bogus/));
-    await assert.rejects(runSendCli([join(dir, 'missing.wsman')], h.io), (e: unknown) => e instanceof AmtError && e.code === 'args.file' && /Cannot read .*missing\.wsman \(ENOENT\)/.test(e.message));
+    await assert.rejects(runSendCli([join(dir, 'missing.wsman')], h.io), usage(/Cannot read .*missing\.wsman \(ENOENT\)/));
     assert.equal(h.connects(), 0, 'no device contact for a mistake');
     assert.equal((await readFile(file, 'utf8')).includes('###'), true);
   });
