@@ -2,7 +2,7 @@
  * AMTHI status codes (spec §3.3) and the sentences a user sees for them. Names drop the
  * `AMT_STATUS_` prefix; `PT_STATUS_*` and SDK codes keep theirs.
  */
-import { AmtError } from '../errors';
+import { AmtError, type ErrorCode } from '../errors';
 
 export const AmtStatus = {
   SUCCESS: 0x0,
@@ -97,7 +97,7 @@ export function statusName(status: number): string {
 }
 
 /** Sentences for the statuses a user is likely to meet; the rest get a generic one. */
-const SENTENCES: Partial<Record<number, { code: string; text: string }>> = {
+const SENTENCES: Partial<Record<number, { code: ErrorCode; text: string }>> = {
   [AmtStatus.INTERNAL_ERROR]: { code: 'amthi.internal-error', text: 'AMT reported an internal error; retry, and reset the ME (power-cycle) if it keeps happening.' },
   [AmtStatus.NOT_READY]: { code: 'amthi.not-ready', text: 'AMT is not ready yet (it may still be starting); wait a few seconds and retry.' },
   [AmtStatus.INVALID_PT_MODE]: { code: 'amthi.not-provisioned', text: 'AMT is not provisioned (or is in the wrong mode) for this request; provision AMT first.' },

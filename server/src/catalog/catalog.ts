@@ -264,7 +264,7 @@ export class Catalog {
     const { suggestions } = this.findClass(name);
     const hint = suggestions.length ? ` Did you mean ${suggestions.slice(0, 3).join(', ')}?` : '';
     return new AmtError(
-      'catalog.unknownClass',
+      'catalog.unknown-class',
       `"${name}" is not a class in the AMT class catalog; check the spelling or list the classes with "amtwb classes".${hint}`,
     );
   }

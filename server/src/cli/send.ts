@@ -50,7 +50,7 @@ export async function runSendCli(args: readonly string[], io: SendCliIo): Promis
     throw usageError(`Cannot read ${path} (${err.code ?? err.message}); check the path of the .wsman file.`, err);
   });
   const file = parseWsmanFile(text);
-  if (file.requests.length === 0) throw new AmtError('wsman.noRequest', `${path} holds no request (no SOAP envelope); write one, e.g. from the wsman-get snippet.`);
+  if (file.requests.length === 0) throw new AmtError('wsman.no-request', `${path} holds no request (no SOAP envelope); write one, e.g. from the wsman-get snippet.`);
   const chosen = (v.request ?? []).length ? (v.request ?? []).map((r) => pickRequest(file, r, path)) : file.requests;
 
   const target = targetInfo(io);

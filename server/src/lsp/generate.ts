@@ -48,7 +48,7 @@ export function newRequest(catalog: Catalog, params: WsmanNewRequestParams): Wsm
       if (!method) {
         const known = cls.methods.map((m) => m.name);
         throw new AmtError(
-          'wsman.unknownMethod',
+          'args.unknown-method',
           params.method
             ? `${cls.name} has no method "${params.method}"${known.length ? `; its methods are ${known.join(', ')}` : ' (it has no methods)'}.`
             : `Name the method of ${cls.name} to call${known.length ? ` (${known.join(', ')})` : '; it has no methods'}.`,
@@ -62,7 +62,7 @@ export function newRequest(catalog: Catalog, params: WsmanNewRequestParams): Wsm
       break;
     }
     default:
-      throw new AmtError('wsman.badOperation', `"${String(params.operation)}" is not get, enumerate or invoke.`);
+      throw new AmtError('wsman.bad-operation', `"${String(params.operation)}" is not get, enumerate or invoke.`);
   }
   const xml = envelope.replace(/^<\?xml[^>]*\?>\s*/, '');
   const pretty = formatXml(xml, parseXmlTree(xml)) ?? xml;

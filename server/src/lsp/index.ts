@@ -105,7 +105,7 @@ export function registerWsmanLanguage(connection: Connection, documents: TextDoc
     try {
       return parseWsmanFile(await read(uri));
     } catch (err) {
-      throw new AmtError('wsman.noDocument', `Cannot read ${uri} (${describeError(err)}); open or save the file and try again.`, { cause: err });
+      throw new AmtError('wsman.no-document', `Cannot read ${uri} (${describeError(err)}); open or save the file and try again.`, { cause: err });
     }
   };
 
@@ -114,7 +114,7 @@ export function registerWsmanLanguage(connection: Connection, documents: TextDoc
     return renderForClient(await load(p.uri), p.requestIndex, target, p.variables);
   });
   handleRequest(connection, WsmanRequests.send, async (p, signal) => {
-    if (!deps.connect || !deps.targetInfo) throw new AmtError('wsman.noTargets', 'This backend has no devices to send to; start AMT Workbench with its target registry.');
+    if (!deps.connect || !deps.targetInfo) throw new AmtError('wsman.no-targets', 'This backend has no devices to send to; start AMT Workbench with its target registry.');
     const file = await load(p.uri);
     const client = await deps.connect(p.targetId, p.credentials, signal);
     // Ask for the description after connecting: the embedded simulator's URL is known only once it runs.

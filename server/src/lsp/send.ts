@@ -54,7 +54,7 @@ const DEFAULT_HEADERS: { local: string; ns: string; content: (a: (local: string)
 export function renderRequest(file: WsmanFile, requestIndex: number, opts: RenderOptions = {}): RenderedRequest {
   const block = file.requests[requestIndex];
   if (!block) {
-    throw new AmtError('wsman.noRequest', `The file has ${file.requests.length} request(s), so there is no request #${requestIndex + 1}; save the file and try again.`);
+    throw new AmtError('wsman.no-request', `The file has ${file.requests.length} request(s), so there is no request #${requestIndex + 1}; save the file and try again.`);
   }
   const problem = block.xml.problems.find((p) => p.code !== 'xml.undeclaredPrefix') ?? block.xml.problems[0];
   if (problem) {
@@ -71,7 +71,7 @@ export function renderRequest(file: WsmanFile, requestIndex: number, opts: Rende
   if (unresolved.length) {
     const name = unresolved[0]!;
     const fix = name === '$target' ? 'pick a device to send to' : `add "@${name} = value" above the request`;
-    throw new AmtError('wsman.undefinedVariable', `Request #${requestIndex + 1} uses {{${name}}}, which has no value; ${fix}.`);
+    throw new AmtError('wsman.undefined-variable', `Request #${requestIndex + 1} uses {{${name}}}, which has no value; ${fix}.`);
   }
   return fillHeaders(text, uuid);
 }

@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:os';
 import { basename } from 'node:path';
-import { AmtError } from '../errors';
+import { AmtError, type ErrorCode } from '../errors';
 import { clientLabel } from './guid';
 
 export const Errno = constants.errno;
@@ -32,7 +32,7 @@ export function meiError(errno: number, ctx: MeiErrorContext): AmtError {
   const { path } = ctx;
   const client = ctx.guid ? `the ${clientLabel(ctx.guid)} firmware client` : 'the firmware client';
   const cause = Object.assign(new Error(`${ctx.op} ${path}: ${name}`), { errno, code: name, syscall: ctx.op, path });
-  const make = (code: string, message: string) => new AmtError(code, message, { cause });
+  const make = (code: ErrorCode, message: string) => new AmtError(code, message, { cause });
 
   switch (errno) {
     case Errno.ENOENT:
@@ -62,7 +62,7 @@ export function meiError(errno: number, ctx: MeiErrorContext): AmtError {
       if (ctx.op === 'connect') return make('mei.efault', `The firmware did not answer the connect to ${client} on ${path} in time: retry, and reboot if it keeps happening.`);
       break;
   }
-  return make(`mei.${name.toLowerCase()}`, `MEI ${ctx.op} on ${path} failed with ${name}: check the MEI driver's kernel log (dmesg) and retry.`);
+  return make(`mei.e${name.toLowerCase().slice(1)}`, `MEI ${ctx.op} on ${path} failed with ${name}: check the MEI driver's kernel log (dmesg) and retry.`);
 }
 
 function capitalize(s: string): string {

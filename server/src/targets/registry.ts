@@ -24,7 +24,8 @@ import { AuthError, CancelledError } from '../wsman/errors';
 import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../sim';
 import { formatHost, parseDeviceUrl } from './address';
 import { Passwords } from './passwords';
-import { LocalTarget, type LocalKind } from './local/target';
+import { LocalTarget } from './local/target';
+import type { LocalTargetSpec, SimTargetSpec, TargetSpec } from './specs';
 import type { LocalTrace } from './local/trace';
 
 /**
@@ -33,55 +34,7 @@ import type { LocalTrace } from './local/trace';
  */
 export type TraceSink = (targetId: string, direction: 'request' | 'response', text: string, layer?: 'http' | 'apf' | 'mei') => void;
 
-export interface SimTargetSpec {
-  kind: 'sim';
-  id?: string;
-  label?: string;
-  /** 127.0.0.1 unless given. */
-  host?: string;
-  /** 0 (any free port) unless given. */
-  port?: number;
-  /** The simulated device's account; DEFAULT_ACCOUNT unless given. */
-  user?: string;
-  password?: string;
-}
-
-export interface RemoteTargetSpec {
-  kind: 'remote';
-  id?: string;
-  label?: string;
-  /** `http://host[:16992]` or `https://host[:16993]`; a `/wsman` path is accepted and ignored. */
-  url: string;
-  /** Default user for this device (credentials passed to connect() may name another). */
-  user: string;
-  /** Trust exactly the certificate with this SHA-256 fingerprint (hex, colons optional). */
-  trustedFingerprint256?: string;
-  /** PEM CA certificate(s) to trust for https. */
-  ca?: string;
-  /** False to accept any certificate (https only; for lab use). */
-  rejectUnauthorized?: boolean;
-}
-
-/** AMT on this machine: `local` (own APF over MEI), `lms` (installed LMS), `auto` (see detect.ts). */
-export interface LocalTargetSpec {
-  kind: LocalKind;
-  id?: string;
-  label?: string;
-  /** MEI device file; default the first of /dev/mei0 … /dev/mei3 with the firmware client. */
-  meiPath?: string;
-  /** lms/auto: where the LMS listens; default 127.0.0.1:16992 (16993 with TLS). */
-  lmsHost?: string;
-  lmsPort?: number;
-  /** Default user when credentials carry a password but no user; default admin. */
-  user?: string;
-  /** Use TLS (AMT port 16993). */
-  tls?: boolean;
-  trustedFingerprint256?: string;
-  ca?: string;
-  rejectUnauthorized?: boolean;
-}
-
-export type TargetSpec = SimTargetSpec | RemoteTargetSpec | LocalTargetSpec;
+export type { LocalTargetSpec, RemoteTargetSpec, SimTargetSpec, TargetSpec } from './specs';
 
 /** User name shown (and used as cache key) when a local target runs on AMT's local system account. */
 export const LOCAL_ACCOUNT = '(local system account)';

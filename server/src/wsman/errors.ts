@@ -10,7 +10,7 @@ export class AuthError extends AmtError {
     message: string,
     readonly user: string,
     readonly host: string,
-    code = 'auth.failed',
+    code: 'auth.failed' | 'auth.unsupported' = 'auth.failed',
   ) {
     super(code, message);
     this.name = 'AuthError';

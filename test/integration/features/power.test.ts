@@ -97,7 +97,7 @@ describe('power requests on the wire', () => {
 
   test('an unknown action and a device without the power association are clear errors', async () => {
     const fake: PowerClient = { enumerateAll: async () => [], invoke: async () => ({ returnValue: 0, returnMeaning: '', output: {} }) };
-    await assert.rejects(requestPowerAction(fake, 'explode' as never), (e: unknown) => e instanceof AmtError && e.code === 'power.invalidAction');
+    await assert.rejects(requestPowerAction(fake, 'explode' as never), (e: unknown) => e instanceof AmtError && e.code === 'power.invalid-action');
     await assert.rejects(getPowerState(fake), (e: unknown) => e instanceof AmtError && e.code === 'power.unavailable');
   });
 });

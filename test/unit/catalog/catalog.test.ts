@@ -69,7 +69,7 @@ describe('Catalog.getClass', () => {
   test('an unknown class is an AmtError that names the closest classes', () => {
     assert.throws(
       () => catalog.getClass('AMT_GeneralSetings'),
-      (err: unknown) => err instanceof AmtError && err.code === 'catalog.unknownClass' && /AMT_GeneralSettings/.test(err.message),
+      (err: unknown) => err instanceof AmtError && err.code === 'catalog.unknown-class' && /AMT_GeneralSettings/.test(err.message),
     );
     assert.equal(catalog.tryGetClass('Nope_Nothing'), undefined);
   });

@@ -129,7 +129,7 @@ describe('new WS-Man requests from the catalog (amt/wsman/newRequest)', () => {
     await assert.rejects(generate({ className: 'AMT_GeneralSetings', operation: 'get' }), (e: unknown) => e instanceof ResponseError && /AMT_GeneralSettings/.test(e.message));
     await assert.rejects(
       generate({ className: 'CIM_PowerManagementService', operation: 'invoke', method: 'PowerOn' }),
-      (e: unknown) => e instanceof ResponseError && /CIM_PowerManagementService has no method "PowerOn"; its methods are .*RequestPowerStateChange/.test(e.message) && (e.data as { code: string }).code === 'wsman.unknownMethod',
+      (e: unknown) => e instanceof ResponseError && /CIM_PowerManagementService has no method "PowerOn"; its methods are .*RequestPowerStateChange/.test(e.message) && (e.data as { code: string }).code === 'args.unknown-method',
     );
     await assert.rejects(generate({ className: 'CIM_PowerManagementService', operation: 'invoke' }), (e: unknown) => e instanceof ResponseError && /Name the method of CIM_PowerManagementService/.test(e.message));
   });

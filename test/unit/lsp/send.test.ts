@@ -83,9 +83,9 @@ describe('wsman send and render (against the embedded simulator)', () => {
     const { uri: bad } = await session.open('undefined.wsman', REQUESTS.replace('{{host}}', '{{hostname}}'));
     await assert.rejects(
       session.client.sendRequest(WsmanRequests.render.method, { uri: bad, requestIndex: 4 }),
-      (err: unknown) => err instanceof ResponseError && (err.data as { code: string }).code === 'wsman.undefinedVariable' && /\{\{hostname\}\}/.test(err.message),
+      (err: unknown) => err instanceof ResponseError && (err.data as { code: string }).code === 'wsman.undefined-variable' && /\{\{hostname\}\}/.test(err.message),
     );
-    await assert.rejects(render(9), (err: unknown) => err instanceof ResponseError && (err.data as { code: string }).code === 'wsman.noRequest');
+    await assert.rejects(render(9), (err: unknown) => err instanceof ResponseError && (err.data as { code: string }).code === 'wsman.no-request');
   });
 
   it('a curl line for an https device keeps certificate checks on and names the CA file to give', () => {

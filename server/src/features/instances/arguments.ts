@@ -82,7 +82,7 @@ export function findMethod(catalog: Catalog, className: string, methodName: stri
   if (!m) {
     const names = cls.methods.map((x) => x.name);
     throw new AmtError(
-      'args.unknownMethod',
+      'args.unknown-method',
       `${cls.name} has no method "${methodName}"; ${names.length ? `its methods are ${names.join(', ')}` : 'it declares no methods'}.`,
     );
   }
@@ -105,7 +105,7 @@ export function buildMethodInput(catalog: Catalog, className: string, methodName
       if (!def) {
         const names = method.in.map((x) => x.name);
         throw new AmtError(
-          'args.unknownParameter',
+          'args.unknown-parameter',
           `${method.name} has no input parameter "${rawName}"; ${names.length ? `its inputs are ${names.join(', ')}` : 'it takes no inputs'}.`,
         );
       }

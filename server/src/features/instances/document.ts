@@ -28,12 +28,12 @@ export function parseInstanceDocument(xml: string, file?: string): InstanceDocum
     root = parseXml(xml);
   } catch (err) {
     const why = err instanceof Error ? err.message.replace(/\.$/, '') : String(err);
-    throw new AmtError('put.badXml', `${capitalize(source)} is not well-formed XML (${why}); fix the XML and try again.`, { cause: err });
+    throw new AmtError('put.bad-xml', `${capitalize(source)} is not well-formed XML (${why}); fix the XML and try again.`, { cause: err });
   }
   if (root.local === 'Envelope' && root.ns === NS.soap) {
     const body = firstChild(root, 'Body', NS.soap);
     const el = body?.children[0];
-    if (!el) throw new AmtError('put.badXml', `The envelope in ${source} has an empty Body; put the instance element (for example <g:AMT_GeneralSettings>) inside it.`);
+    if (!el) throw new AmtError('put.bad-xml', `The envelope in ${source} has an empty Body; put the instance element (for example <g:AMT_GeneralSettings>) inside it.`);
     const header = firstChild(root, 'Header', NS.soap);
     const resourceUri = header ? firstChild(header, 'ResourceURI', NS.wsman)?.text.trim() : undefined;
     const selectorSet = header ? firstChild(header, 'SelectorSet', NS.wsman) : undefined;
@@ -53,10 +53,10 @@ export function checkInstanceClass(doc: InstanceDocument, className: string, fil
   const expected = classNameFromUri(expectedUri);
   const { instance } = doc;
   if (instance.className.toLowerCase() !== expected.toLowerCase()) {
-    throw new AmtError('put.classMismatch', `${capitalize(source)} holds a <${instance.className}> element, not ${expected}; name the class the file holds, or fix the file.`);
+    throw new AmtError('put.class-mismatch', `${capitalize(source)} holds a <${instance.className}> element, not ${expected}; name the class the file holds, or fix the file.`);
   }
   if (instance.namespace && instance.namespace !== expectedUri) {
-    throw new AmtError('put.classMismatch', `The <${instance.className}> element in ${source} is in the namespace ${instance.namespace}; AMT expects ${expectedUri}, so fix its xmlns.`);
+    throw new AmtError('put.class-mismatch', `The <${instance.className}> element in ${source} is in the namespace ${instance.namespace}; AMT expects ${expectedUri}, so fix its xmlns.`);
   }
 }
 

@@ -110,7 +110,7 @@ export async function requestPowerAction(
   catalog = Catalog.default(),
 ): Promise<PowerActionResult> {
   if (!isPowerAction(action)) {
-    throw new AmtError('power.invalidAction', `"${String(action)}" is not a power action; use one of ${Object.keys(POWER_ACTIONS).join(', ')}.`);
+    throw new AmtError('power.invalid-action', `"${String(action)}" is not a power action; use one of ${Object.keys(POWER_ACTIONS).join(', ')}.`);
   }
   const value = POWER_ACTIONS[action];
   const { returnValue, returnMeaning } = await client.invoke(

@@ -118,7 +118,7 @@ async function openIamt(path: string): Promise<LinuxWatchdog> {
   try {
     const { identity } = await wd.support();
     if (identity !== IAMT_WATCHDOG.identity) {
-      throw new AmtError('watchdog.notIamt', `${path} is the "${identity}" watchdog, not the iAMT one ("${IAMT_WATCHDOG.identity}"); give the iAMT watchdog's device (often /dev/iamt_watchdog or /dev/watchdog1), or leave --device out to find it.`);
+      throw new AmtError('watchdog.not-iamt', `${path} is the "${identity}" watchdog, not the iAMT one ("${IAMT_WATCHDOG.identity}"); give the iAMT watchdog's device (often /dev/iamt_watchdog or /dev/watchdog1), or leave --device out to find it.`);
     }
     return wd;
   } catch (err) {
@@ -134,7 +134,7 @@ async function openMeiFallback(options: FindWatchdogOptions): Promise<MeiWatchdo
     if (err instanceof AmtError && err.code === 'watchdog.busy') throw err;
     const why = err instanceof Error ? err.message.replace(/\.$/, '') : String(err);
     throw new AmtError(
-      'watchdog.notFound',
+      'watchdog.not-found',
       `No iAMT watchdog was found (no /dev/iamt_watchdog, no /dev/watchdogN named "${IAMT_WATCHDOG.identity}" in sysfs, and over MEI: ${why}); load the driver with "modprobe mei_wdt" and make sure AMT is enabled, or give the device with --device.`,
       { cause: err },
     );

@@ -4,7 +4,7 @@
  * always the usual holders of the iAMT watchdog with how to stop each.
  */
 import { Errno, errnoName } from '../../targets/mei';
-import { AmtError } from '../../errors';
+import { AmtError, type ErrorCode } from '../../errors';
 import { IAMT_WATCHDOG } from './linux-api';
 
 export interface WatchdogErrorContext {
@@ -23,7 +23,7 @@ export function watchdogError(errno: number, ctx: WatchdogErrorContext): AmtErro
   const name = errnoName(errno);
   const { path } = ctx;
   const cause = Object.assign(new Error(`${ctx.ioctl ?? ctx.op} ${path}: ${name}`), { errno, code: name, syscall: ctx.op, path });
-  const make = (code: string, message: string) => new AmtError(code, message, { cause });
+  const make = (code: ErrorCode, message: string) => new AmtError(code, message, { cause });
   switch (errno) {
     case Errno.EBUSY: {
       const who = ctx.holders?.length ? ctx.holders.join(', ') : 'another program';
@@ -48,5 +48,5 @@ export function watchdogError(errno: number, ctx: WatchdogErrorContext): AmtErro
     case Errno.ENOTCONN:
       return make('watchdog.enotconn', `The watchdog device at ${path} no longer answers (its simulator stopped): restart the simulator.`);
   }
-  return make(`watchdog.${name.toLowerCase()}`, `Watchdog ${ctx.ioctl ?? ctx.op} on ${path} failed with ${name}: check the kernel log (dmesg) and retry.`);
+  return make(`watchdog.e${name.toLowerCase().slice(1)}`, `Watchdog ${ctx.ioctl ?? ctx.op} on ${path} failed with ${name}: check the kernel log (dmesg) and retry.`);
 }

@@ -55,7 +55,7 @@ export class MeiWatchdog {
     const reply = await this.conn.read({ timeoutMs: RESPONSE_TIMEOUT_MS, ...(signal ? { signal } : {}) });
     const res = decodeStartResponse(reply);
     if (!res) throw new AmtError('watchdog.protocol', `The firmware watchdog client answered a heartbeat with ${reply.length} unexpected bytes (${reply.subarray(0, 8).toString('hex')}); it may not be the AMT watchdog.`);
-    if (res.notRequired) throw new AmtError('watchdog.notRequired', 'The firmware says no OS watchdog is needed (AMT is not enabled or not provisioned): enable and provision AMT to use it.');
+    if (res.notRequired) throw new AmtError('watchdog.not-required', 'The firmware says no OS watchdog is needed (AMT is not enabled or not provisioned): enable and provision AMT to use it.');
     if (res.status !== 0) throw new AmtError('watchdog.refused', `The firmware refused the watchdog heartbeat (status ${res.status}); check that AMT is enabled.`);
   }
 

@@ -91,7 +91,7 @@ export class WatchdogSession {
   heartbeat(): Promise<SessionSnapshot> {
     return this.serial(async () => {
       if (!this.armed || !this.handle) {
-        throw new AmtError('watchdog.notArmed', `The watchdog${this.device.path ? ` ${this.device.path}` : ''} is not armed, so there is nothing to heartbeat; arm it first.`);
+        throw new AmtError('watchdog.not-armed', `The watchdog${this.device.path ? ` ${this.device.path}` : ''} is not armed, so there is nothing to heartbeat; arm it first.`);
       }
       await this.handle.heartbeat();
       this.beat();

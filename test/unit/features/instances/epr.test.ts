@@ -74,7 +74,7 @@ describe('parseInstanceDocument and putFromXml', () => {
 
   test('refuses a file that holds another class or malformed XML', async () => {
     const client = { put: async () => 'never' };
-    await assert.rejects(putFromXml(client, 'AMT_EthernetPortSettings', element, undefined, {}, 'gs.xml'), (e: unknown) => e instanceof AmtError && e.code === 'put.classMismatch' && /gs\.xml/.test(e.message));
-    await assert.rejects(putFromXml(client, 'AMT_GeneralSettings', '<g:AMT_GeneralSettings', undefined, {}, 'bad.xml'), (e: unknown) => e instanceof AmtError && e.code === 'put.badXml');
+    await assert.rejects(putFromXml(client, 'AMT_EthernetPortSettings', element, undefined, {}, 'gs.xml'), (e: unknown) => e instanceof AmtError && e.code === 'put.class-mismatch' && /gs\.xml/.test(e.message));
+    await assert.rejects(putFromXml(client, 'AMT_GeneralSettings', '<g:AMT_GeneralSettings', undefined, {}, 'bad.xml'), (e: unknown) => e instanceof AmtError && e.code === 'put.bad-xml');
   });
 });
