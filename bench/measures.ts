@@ -2,6 +2,7 @@
 import { wsmanMeasures } from './wsman';
 import { lspMeasures } from './lsp';
 import { localMeasures } from './local';
+import { fleetMeasures } from './fleet';
 
 export interface Measure {
   name: string;
@@ -12,4 +13,5 @@ export const measures: Measure[] = [
   { name: 'WS-Man engine against the simulator', run: wsmanMeasures },
   { name: 'wsman language on a 2,000-request file', run: lspMeasures },
   { name: 'local access: WS-Man over APF/MEI vs direct TCP', run: localMeasures },
+  { name: '1,000 simulated devices through the target registry', run: fleetMeasures },
 ];
