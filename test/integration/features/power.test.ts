@@ -65,7 +65,7 @@ describe('power against the simulator', () => {
 });
 
 describe('power requests on the wire', () => {
-  test('each action maps to the RequestPowerStateChange value of spec §4.1', () => {
+  test('each action maps to the RequestPowerStateChange value of DMTF DSP1027', () => {
     assert.deepEqual({ ...POWER_ACTIONS }, { on: 2, cycle: 5, off: 8, reset: 10, 'soft-off': 12, 'soft-reset': 14 });
   });
 

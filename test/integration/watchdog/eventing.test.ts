@@ -1,5 +1,5 @@
 /**
- * WS-Eventing on the simulator (spec §4.9) through the product's WS-Man client: Subscribe on a
+ * WS-Eventing on the simulator (DMTF DSP0226 "Eventing") through the product's WS-Man client: Subscribe on a
  * filter collection, the subscription visible as AMT shows it, Renew, Unsubscribe, expiry on the
  * device clock, and push delivery in the recorded AMT shape to a listener.
  */

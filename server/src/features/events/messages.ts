@@ -1,5 +1,5 @@
 /**
- * Readable text for AMT event MessageIDs (spec wsman-amt.md §4.9: `Message` is filled only for
+ * Readable text for AMT event MessageIDs (Intel AMT SDK "Alert Indications": `Message` is filled only for
  * iAMT0050–0061; other texts are looked up from MessageID, MessageArguments[0] filling `%1s`).
  * The texts are the ones Intel's tools show (MeshAgent's LMS event table, lms8 defaultAlerts.h),
  * for the events this product raises or meets most; others fall back to the MessageID.

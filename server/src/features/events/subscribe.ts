@@ -1,5 +1,5 @@
 /**
- * AMT events over WS-Eventing (spec wsman-amt.md §4.9): the backend listens on a local HTTP port
+ * AMT events over WS-Eventing (DMTF DSP0226 WS-Management "Eventing"; Intel AMT SDK "Subscribing to Events"): the backend listens on a local HTTP port
  * (events/sink.ts), subscribes the device with NotifyTo = that listener — Subscribe on
  * CIM_FilterCollection with InstanceID `Intel(r) AMT:All`, the way MeshCommander and LMS do — and
  * hands each pushed CIM_AlertIndication on as a plain AmtEvent. Closing unsubscribes.

@@ -1,11 +1,11 @@
 /**
- * Host power: read the state and request a change (spec/wsman-amt.md §4.1).
+ * Host power: read the state and request a change (Intel AMT SDK "Power Control", DMTF DSP1027 Power State Management Profile).
  *
  * - State: Enumerate CIM_AssociatedPowerManagementService and read PowerState of the first item
  *   (the association between the host CIM_ComputerSystem "ManagedSystem" and the power service).
  * - Change: CIM_PowerManagementService.RequestPowerStateChange(PowerState, ManagedElement = EPR of
  *   CIM_ComputerSystem CreationClassName=CIM_ComputerSystem, Name=ManagedSystem), no selectors.
- *   PowerState uses that method's ValueMap (DMTF numbers on the wire, §4.1 and §9 item 8).
+ *   PowerState uses that method's ValueMap (DMTF DSP1027 numbers on the wire).
  */
 import { AmtError } from '../../errors';
 import { Catalog } from '../../catalog/catalog';
@@ -36,7 +36,7 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** RequestPowerStateChange values for each action (CIM_PowerManagementService ValueMap, §4.1). */
+/** RequestPowerStateChange values for each action (CIM_PowerManagementService ValueMap, DMTF DSP1027). */
 export const POWER_ACTIONS: Readonly<Record<PowerAction, number>> = Object.freeze({
   on: 2, // Power On
   cycle: 5, // Power Cycle (Off Soft)

@@ -1,5 +1,5 @@
 /**
- * Agent presence over WS-Man (spec wsman-amt.md §4.8): a host agent, named by a GUID, has an
+ * Agent presence over WS-Man (Intel AMT SDK "Agent Presence": AMT_AgentPresenceWatchdog): a host agent, named by a GUID, has an
  * AMT_AgentPresenceWatchdog (made by WS-Transfer Create, DeviceID = base64 of the GUID's 16 bytes in
  * their little-endian layout), registers with it (RegisterAgent → session sequence number and
  * timeout), then asserts presence with ever larger sequence numbers and finally asserts shutdown.

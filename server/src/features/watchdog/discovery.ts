@@ -2,7 +2,7 @@
  * Finding the iAMT watchdog without touching any other watchdog. Opening a watchdog device starts
  * it, and closing one whose driver wants a magic close leaves it running until the machine reboots,
  * so candidates are identified from sysfs, never by opening them to ask WDIOC_GETSUPPORT:
- * 1. `/dev/iamt_watchdog`, the name Intel LMS's udev rule gives the device (spec §5.1);
+ * 1. `/dev/iamt_watchdog`, the name Intel LMS's udev rule gives the device;
  * 2. `/dev/watchdogN` whose `/sys/class/watchdog/watchdogN/identity` is `iamt_wdt`
  *    (CONFIG_WATCHDOG_SYSFS), or whose parent device is bound to the `mei_wdt` driver.
  * Who holds a device open is read from /proc/<pid>/fd (complete when running as root).

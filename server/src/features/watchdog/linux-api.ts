@@ -1,6 +1,6 @@
 /**
- * The Linux watchdog API as the iAMT watchdog driver (mei_wdt) implements it (spec protocols.md
- * §5.1, §5.4): ioctl numbers verified against the x86_64 headers, `struct watchdog_info`, and the
+ * The Linux watchdog API as the iAMT watchdog driver (mei_wdt) implements it (Linux kernel
+ * documentation: "The Linux Watchdog driver API"; drivers/watchdog/mei_wdt.c): ioctl numbers verified against the x86_64 headers, `struct watchdog_info`, and the
  * driver's timeout range. Pure data and checks; the syscalls are in linux-device.ts.
  */
 import { AmtError } from '../../errors';

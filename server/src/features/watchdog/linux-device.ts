@@ -1,5 +1,5 @@
 /**
- * One open Linux watchdog device through koffi (spec protocols.md §5.4). Opening starts the
+ * One open Linux watchdog device through koffi (Linux kernel documentation: "The Linux Watchdog driver API"). Opening starts the
  * watchdog in the kernel but sends the firmware nothing; the first ping (SETTIMEOUT or KEEPALIVE)
  * arms it; close always stops the iAMT watchdog (its driver has no magic close).
  *

@@ -1,5 +1,5 @@
 /**
- * The firmware watchdog client over MEI directly (spec protocols.md §5.2), for machines where the
+ * The firmware watchdog client over MEI directly (the protocol of the Linux mei_wdt driver, drivers/watchdog/mei_wdt.c), for machines where the
  * mei_wdt driver is not bound: what the driver would send, sent by us. Start and heartbeat are the
  * same message; with protocol version > 1 the firmware answers each with a start response. Closing
  * the MEI connection does not stop the firmware's timer, so close() sends stop when started.

@@ -1,5 +1,5 @@
 /**
- * The watchdog firmware client's messages (spec protocols.md §5.2), for talking to it over MEI
+ * The watchdog firmware client's messages (as the Linux mei_wdt driver sends them, drivers/watchdog/mei_wdt.c), for talking to it over MEI
  * directly when the mei_wdt driver is not bound. Little-endian; header = command 0x02,
  * bytecount (bytes after it), subcommand, version 0x10.
  */

@@ -1,4 +1,4 @@
-/** Agent GUIDs and AMT DeviceIDs (spec §4.8), and state masks as words. */
+/** Agent GUIDs and AMT DeviceIDs (Intel AMT SDK "Agent Presence"), and state masks as words. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AmtError } from '../../../../server/src/errors';

@@ -1,4 +1,4 @@
-/** The iAMT watchdog's wire formats: the MEI client messages (spec §5.2) and the Linux API (§5.4). */
+/** The iAMT watchdog's wire formats: the MEI client messages and the Linux watchdog API (Linux kernel documentation, drivers/watchdog/mei_wdt.c). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AmtError } from '../../../../server/src/errors';
