@@ -12,14 +12,9 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
-/* ------------------------------------------------------------------------------------------------
- * Shared shapes
- * --------------------------------------------------------------------------------------------- */
+// ---- Shared shapes ----
 
-export interface Credentials {
-  user: string;
-  password: string;
-}
+export interface Credentials { user: string; password: string }
 
 /** A WS-Addressing reference as the wire carries it (the shape wsman/types.ts parses). */
 export interface Reference {
@@ -34,29 +29,20 @@ export type Selectors = Record<string, string | Reference>;
 
 /** Why a device refused an operation (a WS-Man fault); one shape for every request that reports one. */
 export interface Fault {
-  /** Local name of the SOAP subcode, e.g. `DestinationUnreachable` (the SOAP code when there is none). */
-  subcode: string;
-  /** The device's own reason text ('' when it gave none). */
-  reason: string;
-  /** One sentence: what the fault means and what to do. */
-  message: string;
+  /** Local name of the SOAP subcode, e.g. `DestinationUnreachable` (the SOAP code when there is none). */ subcode: string;
+  /** The device's own reason text ('' when it gave none). */ reason: string;
+  /** One sentence: what the fault means and what to do. */ message: string;
 }
 
 /** What the backend puts in ResponseError.data, so the client can react (e.g. ask for a password on `auth.missing`). */
-export interface ErrorData {
-  code: string;
-}
+export interface ErrorData { code: string }
 
 /** The LSP initializationOptions: the client's amt.* settings the backend reads when it starts. */
 export interface InitializationOptions {
-  /** amt.requestTimeoutSeconds. */
-  requestTimeoutSeconds?: number;
-  /** amt.trace.server: anything but `off` sends `amt/trace` notifications. */
-  trace?: string;
-  /** amt.watchdog.device: this machine's iAMT watchdog device; absent or '': find it. */
-  watchdogDevice?: string;
-  /** amt.simulator.timeScale: the embedded simulator's firmware clock runs this many times faster. */
-  simulatorTimeScale?: number;
+  /** amt.requestTimeoutSeconds. */ requestTimeoutSeconds?: number;
+  /** amt.trace.server: anything but `off` sends `amt/trace` notifications. */ trace?: string;
+  /** amt.watchdog.device: this machine's iAMT watchdog device; absent or '': find it. */ watchdogDevice?: string;
+  /** amt.simulator.timeScale: the embedded simulator's firmware clock runs this many times faster. */ simulatorTimeScale?: number;
 }
 
 /** Every device request names its target and may carry credentials. */
@@ -65,9 +51,7 @@ export interface TargetParams {
   credentials?: Credentials;
 }
 
-/* ------------------------------------------------------------------------------------------------
- * Targets (the device list)
- * --------------------------------------------------------------------------------------------- */
+// ---- Targets (the device list) ----
 
 export type TargetKind = 'sim' | 'remote' | 'local' | 'lms';
 
@@ -82,23 +66,18 @@ export interface TargetInfo {
   id: string;
   kind: TargetKind;
   label: string;
-  /** `http://host:port` / `https://host:port` for remote targets, the simulator's URL once started. */
-  url?: string;
+  /** `http://host:port` / `https://host:port` for remote targets, the simulator's URL once started. */ url?: string;
   user?: string;
-  /** Whether the device can be removed (the embedded simulator cannot). */
-  removable: boolean;
+  /** Whether the device can be removed (the embedded simulator cannot). */ removable: boolean;
   state: TargetState;
-  /** Last connection error, one sentence. */
-  error?: string;
+  /** Last connection error, one sentence. */ error?: string;
 }
 
 export interface AddTargetParams {
   label?: string;
-  /** `http://host:16992`, `https://host:16993`, or `local` / `lms` / `auto` for AMT on this machine. */
-  url: string;
+  /** `http://host:16992`, `https://host:16993`, or `local` / `lms` / `auto` for AMT on this machine. */ url: string;
   user: string;
-  /** PEM CA bundle or a trusted SHA-256 certificate fingerprint for https targets. */
-  trustedFingerprint256?: string;
+  /** PEM CA bundle or a trusted SHA-256 certificate fingerprint for https targets. */ trustedFingerprint256?: string;
 }
 
 /** One target's change: the client applies it to its copy of the list. */
@@ -109,20 +88,18 @@ export type TargetChange =
 
 /** The IdentifyResponse plus the HTTP `Server` header (which carries the firmware version). */
 export interface IdentifyResult {
-  protocolVersion: string;
   productVendor: string;
   productVersion: string;
+  protocolVersion: string;
   dashVersion?: string;
   securityProfiles: string[];
-  server?: string;
+  /** The HTTP Server header. */ server?: string;
 }
 
-/* ------------------------------------------------------------------------------------------------
- * Classes, instances and methods
- * Values come back rendered (value-map labels, references as one line of text), so the client
- * needs no class catalog of its own. Method inputs go out as text and the backend converts them
- * by the catalog's types, so the method form and the CLI accept the same spellings.
- * --------------------------------------------------------------------------------------------- */
+// ---- Classes, instances and methods ----
+// Values come back rendered (value-map labels, references as one line of text), so the client
+// needs no class catalog of its own. Method inputs go out as text and the backend converts them
+// by the catalog's types, so the method form and the CLI accept the same spellings.
 
 export interface ClassSummary {
   name: string;
@@ -134,45 +111,35 @@ export interface ClassSummary {
 export interface InstanceRef {
   className: string;
   selectors: Selectors;
-  /** The reference as text, also what an EPR method parameter accepts. */
-  text: string;
+  /** The reference as text, also what an EPR method parameter accepts. */ text: string;
 }
 
 export interface PropertyView {
   name: string;
-  /** CIM type from the catalog (`uint16`, `string`, `EPR`, …); absent for properties the catalog lacks. */
-  type?: string;
+  /** CIM type from the catalog (`uint16`, `string`, `EPR`, …); absent for properties the catalog lacks. */ type?: string;
   array: boolean;
   key: boolean;
-  /** The value as a user reads it: `2 (On)`, `0 (Unknown), 2 (OK)` for arrays, a reference as its text, `(nil)`. */
-  text: string;
-  /** The references the value holds (EPR-valued properties), to follow. */
-  refs?: InstanceRef[];
+  /** The value as a user reads it: `2 (On)`, `0 (Unknown), 2 (OK)` for arrays, a reference as its text, `(nil)`. */ text: string;
+  /** The references the value holds (EPR-valued properties), to follow. */ refs?: InstanceRef[];
 }
 
 export interface InstanceView {
   ref: InstanceRef;
-  /** A short name: ElementName, else Name, else InstanceID, else the key values. */
-  label: string;
+  /** A short name: ElementName, else Name, else InstanceID, else the key values. */ label: string;
   properties: PropertyView[];
 }
 
 export interface EnumeratePageParams extends TargetParams {
   className: string;
-  /** Absent for the first page (Enumerate); the previous page's `context` for the next one (Pull). */
-  context?: string;
-  /** Items per page. */
-  maxElements: number;
-  /** With `context`: release the enumeration instead of pulling (the user stopped it). */
-  release?: boolean;
+  /** Absent for the first page (Enumerate); the previous page's `context` for the next one (Pull). */ context?: string;
+  /** Items per page. */ maxElements: number;
+  /** With `context`: release the enumeration instead of pulling (the user stopped it). */ release?: boolean;
 }
 
 export interface EnumeratePageResult {
   items: InstanceView[];
-  /** Present while more pages remain. */
-  context?: string;
-  /** The device refused to enumerate the class (not served, access denied, …); the tree marks the class. */
-  fault?: Fault;
+  /** Present while more pages remain. */ context?: string;
+  /** The device refused to enumerate the class (not served, access denied, …); the tree marks the class. */ fault?: Fault;
 }
 
 export interface InstanceParams extends TargetParams {
@@ -185,17 +152,14 @@ export interface ParameterDescription {
   type: string;
   array: boolean;
   required: boolean;
-  /** Exact value-map entries (ranges left out), for a pick list. */
-  choices?: { value: string; label: string }[];
-  /** For EPR parameters: the class whose instances may be passed (from the catalog, else a known AMT default). */
-  eprClass?: string;
+  /** Exact value-map entries (ranges left out), for a pick list. */ choices?: { value: string; label: string }[];
+  /** For EPR parameters: the class whose instances may be passed (from the catalog, else a known AMT default). */ eprClass?: string;
   embeddedInstance?: string;
 }
 
 export interface MethodDescription {
   name: string;
-  /** The class that declares it (may be an ancestor of the described class). */
-  declaredIn: string;
+  /** The class that declares it (may be an ancestor of the described class). */ declaredIn: string;
   in: ParameterDescription[];
   out: ParameterDescription[];
 }
@@ -211,32 +175,26 @@ export interface ClassDescription {
 }
 
 export interface InstanceXmlResult {
-  /** The instance as an XML document (what the `amt:` document shows and Put reads back). */
-  xml: string;
+  /** The instance as an XML document (what the `amt:` document shows and Put reads back). */ xml: string;
   ref: InstanceRef;
 }
 
 export interface PutXmlParams extends InstanceParams {
-  /** The edited document. */
-  xml: string;
+  /** The edited document. */ xml: string;
 }
 
 export interface PropertyChange {
   name: string;
-  /** Text of the value on the device now ('' when absent). */
-  before: string;
-  /** Text of the value in the document ('' when absent). */
-  after: string;
+  /** Text of the value on the device now ('' when absent). */ before: string;
+  /** Text of the value in the document ('' when absent). */ after: string;
 }
 
 export interface PlanPutResult {
-  /** What the Put would change, compared with the instance on the device now. */
-  changes: PropertyChange[];
+  /** What the Put would change, compared with the instance on the device now. */ changes: PropertyChange[];
 }
 
 export interface PutXmlResult {
-  /** The instance after the Put, as the device reports it (re-read when the reply is empty). */
-  xml: string;
+  /** The instance after the Put, as the device reports it (re-read when the reply is empty). */ xml: string;
   changes: PropertyChange[];
 }
 
@@ -250,20 +208,14 @@ export interface InvokeResult {
   returnValue: number;
   returnMeaning: string;
   output: PropertyView[];
-  /** A plain-text report of the call (for a read-only document). */
-  report: string;
+  /** A plain-text report of the call (for a read-only document). */ report: string;
 }
 
-/* ------------------------------------------------------------------------------------------------
- * Power
- * --------------------------------------------------------------------------------------------- */
+// ---- Power ----
 
 export type PowerAction = 'on' | 'off' | 'reset' | 'cycle' | 'soft-off' | 'soft-reset';
 
-export interface PowerStateResult {
-  powerState: number;
-  label: string;
-}
+export interface PowerStateResult { powerState: number; label: string }
 
 export interface PowerActionParams extends TargetParams {
   action: PowerAction;
@@ -275,19 +227,14 @@ export interface PowerActionResult {
   powerState?: PowerStateResult;
 }
 
-/* ------------------------------------------------------------------------------------------------
- * Event log (AMT_MessageLog): one decoded record shape, for the CLI and the editor alike
- * --------------------------------------------------------------------------------------------- */
+// ---- Event log (AMT_MessageLog): one decoded record shape, for the CLI and the editor alike ----
 
 export interface LogRecord {
-  /** ISO 8601 from the record's Unix seconds ('' for a record too short to decode). */
-  time: string;
+  /** ISO 8601 from the record's Unix seconds ('' for a record too short to decode). */ time: string;
   timestamp: number;
-  /** EventSourceType label, e.g. `ASF 1.0` for 0x68. */
-  source: string;
+  /** EventSourceType label, e.g. `ASF 1.0` for 0x68. */ source: string;
   sourceType: number;
-  /** The IPMI sensor type's name, e.g. `OS critical stop`. */
-  event: string;
+  /** The IPMI sensor type's name, e.g. `OS critical stop`. */ event: string;
   sensorType: number;
   eventType: number;
   eventOffset: number;
@@ -297,101 +244,71 @@ export interface LogRecord {
   entityInstance: number;
   sensorNumber: number;
   deviceAddress: number;
-  /** What happened, decoded from the sensor type and event data. */
-  description: string;
+  /** What happened, decoded from the sensor type and event data. */ description: string;
   eventData: number[];
-  /** The 21 record bytes, base64. */
-  raw: string;
+  /** The 21 record bytes, base64. */ raw: string;
 }
 
 export interface LogResult {
-  /** Oldest first, as the device keeps them. */
-  records: LogRecord[];
+  /** Oldest first, as the device keeps them. */ records: LogRecord[];
 }
 
-/* ------------------------------------------------------------------------------------------------
- * OS watchdog (the Watchdog view)
- * The iAMT OS watchdog that belongs to a target, driven from the machine the backend runs on: the
- * embedded simulator's emulated device, this machine's iAMT watchdog for local targets and loopback
- * devices, none for other remote devices. The backend keeps the device open between requests, so a
- * watchdog can be armed and left to expire, heartbeated by hand, or kept alive (every timeout/2).
- * --------------------------------------------------------------------------------------------- */
+// ---- OS watchdog (the Watchdog view) ----
+// The iAMT OS watchdog that belongs to a target, driven from the machine the backend runs on: the
+// embedded simulator's emulated device, this machine's iAMT watchdog for local targets and loopback
+// devices, none for other remote devices. The backend keeps the device open between requests, so a
+// watchdog can be armed and left to expire, heartbeated by hand, or kept alive (every timeout/2).
 
 export interface WatchdogState {
   targetId: string;
-  /** False when there is no iAMT watchdog to drive for this target; `reason` says why. */
-  available: boolean;
-  /** One sentence: why there is none, and what to do. */
-  reason?: string;
-  /** The device path (absent for the firmware client over MEI when found by discovery). */
-  path?: string;
+  /** False when there is no iAMT watchdog to drive for this target; `reason` says why. */ available: boolean;
+  /** One sentence: why there is none, and what to do. */ reason?: string;
+  /** The device path (absent for the firmware client over MEI when found by discovery). */ path?: string;
   /** `emulated`: the embedded simulator's FUSE device; `linux`: a watchdog device; `mei`: the firmware client. */
   via?: 'emulated' | 'linux' | 'mei';
-  /** The driver's identity (`iamt_wdt`), once the device was opened. */
-  identity?: string;
+  /** The driver's identity (`iamt_wdt`), once the device was opened. */ identity?: string;
   armed: boolean;
-  /** The armed timeout in firmware seconds (120..65535). */
-  timeoutSeconds?: number;
-  /** Wall-clock ms since the epoch of the latest heartbeat (arming counts as one). */
-  lastHeartbeatAt?: number;
-  /** Wall-clock ms since the epoch when the firmware fires unless another heartbeat comes. */
-  expiresAt?: number;
-  /** Heartbeats since the session armed it (arming included). */
-  heartbeats: number;
-  /** The keepalive loop runs. */
-  keepalive: boolean;
-  /** Wall-clock seconds between the loop's heartbeats. */
-  keepaliveIntervalSeconds?: number;
-  /** How many times faster the firmware clock runs than the wall clock (the simulator's time scale; 1 on hardware). */
-  timeScale: number;
-  /** Why the last heartbeat or the keepalive loop failed. */
-  error?: string;
+  /** The armed timeout in firmware seconds (120..65535). */ timeoutSeconds?: number;
+  /** Wall-clock ms since the epoch of the latest heartbeat (arming counts as one). */ lastHeartbeatAt?: number;
+  /** Wall-clock ms since the epoch when the firmware fires unless another heartbeat comes. */ expiresAt?: number;
+  /** Heartbeats since the session armed it (arming included). */ heartbeats: number;
+  /** The keepalive loop runs. */ keepalive: boolean;
+  /** Wall-clock seconds between the loop's heartbeats. */ keepaliveIntervalSeconds?: number;
+  /** How many times faster the firmware clock runs than the wall clock (the simulator's time scale; 1 on hardware). */ timeScale: number;
+  /** Why the last heartbeat or the keepalive loop failed. */ error?: string;
 }
 
 export interface WatchdogArmParams extends TargetParams {
-  /** 120..65535. */
-  timeoutSeconds: number;
+  /** 120..65535. */ timeoutSeconds: number;
 }
 
 export interface WatchdogKeepaliveParams extends TargetParams {
-  /** Arms with this timeout first when the watchdog is not armed; default 120. */
-  timeoutSeconds?: number;
+  /** Arms with this timeout first when the watchdog is not armed; default 120. */ timeoutSeconds?: number;
 }
 
-/* ------------------------------------------------------------------------------------------------
- * Events (WS-Eventing) and agent presence
- * --------------------------------------------------------------------------------------------- */
+// ---- Events (WS-Eventing) and agent presence ----
 
 /** One event a device pushed (CIM_AlertIndication), decoded. */
 export interface AmtEvent {
-  /** e.g. `iAMT0005`, `PLAT0322`. */
-  messageId: string;
-  /** What happened, readable. */
-  text: string;
+  /** e.g. `iAMT0005`, `PLAT0322`. */ messageId: string;
+  /** What happened, readable. */ text: string;
   messageArguments: string[];
-  /** CIM PerceivedSeverity and its label. */
-  severity: number;
+  /** CIM PerceivedSeverity and its label. */ severity: number;
   severityLabel: string;
   alertType: number;
-  /** IndicationTime as the device wrote it (ISO 8601), or '' when absent. */
-  time: string;
-  /** IndicationIdentifier, unique per event on the device. */
-  indicationId: string;
-  /** The filter that selected it, e.g. `Intel(r) AMT:AllEvents`. */
-  filterName: string;
+  /** IndicationTime as the device wrote it (ISO 8601), or '' when absent. */ time: string;
+  /** IndicationIdentifier, unique per event on the device. */ indicationId: string;
+  /** The filter that selected it, e.g. `Intel(r) AMT:AllEvents`. */ filterName: string;
   systemName: string;
 }
 
 export interface EventFollowParams extends TargetParams {
-  /** CIM_FilterCollection InstanceID; default `Intel(r) AMT:All`. */
-  filter?: string;
+  /** CIM_FilterCollection InstanceID; default `Intel(r) AMT:All`. */ filter?: string;
 }
 
 export interface EventFollowResult {
-  /** Names this stream in `amt/events/event` and `amt/events/unfollow`. */
-  streamId: string;
-  /** The listener URL the device posts to. */
-  notifyTo: string;
+  /** Names this stream in `amt/events/event` and `amt/events/unfollow`. */ streamId: string;
+  /** The listener URL the device posts to. */ notifyTo: string;
 }
 
 export interface EventNotice {
@@ -401,8 +318,7 @@ export interface EventNotice {
 }
 
 export interface AgentView {
-  /** The agent's GUID, canonical text. */
-  agent: string;
+  /** The agent's GUID, canonical text. */ agent: string;
   deviceId: string;
   state: number;
   stateLabel: string;
@@ -429,10 +345,8 @@ export interface AgentList {
 }
 
 export interface AgentRegisterParams extends TargetParams {
-  /** The agent GUID. */
-  agent: string;
-  /** Used when the agent's watchdog must be created first. */
-  timeoutIntervalSeconds?: number;
+  /** The agent GUID. */ agent: string;
+  /** Used when the agent's watchdog must be created first. */ timeoutIntervalSeconds?: number;
   startupIntervalSeconds?: number;
 }
 
@@ -444,13 +358,10 @@ export interface AgentRegistration {
 export interface AgentAssertParams extends TargetParams {
   agent: string;
   sequenceNumber: number;
-  /** AssertShutdown instead of AssertPresence. */
-  shutdown?: boolean;
+  /** AssertShutdown instead of AssertPresence. */ shutdown?: boolean;
 }
 
-/* ------------------------------------------------------------------------------------------------
- * The wsman language: requests behind the "Send" / "Send to …" code lenses of .wsman files
- * --------------------------------------------------------------------------------------------- */
+// ---- The wsman language: requests behind the "Send" / "Send to …" code lenses of .wsman files ----
 
 export const WsmanCommands = {
   send: 'amt.wsman.send',
@@ -459,45 +370,33 @@ export const WsmanCommands = {
 
 /** The argument of both code-lens commands. */
 export interface WsmanCommandArgs {
-  /** The .wsman document. */
-  uri: string;
-  /** 0-based index of the request in the file (blocks separated by `###` that hold XML). */
-  requestIndex: number;
+  /** The .wsman document. */ uri: string;
+  /** 0-based index of the request in the file (blocks separated by `###` that hold XML). */ requestIndex: number;
 }
 
 export interface WsmanSendParams extends TargetParams, WsmanCommandArgs {
-  /** Extra variables (e.g. from a client environment); the file's own `@name = value` lines win. */
-  variables?: Record<string, string>;
+  /** Extra variables (e.g. from a client environment); the file's own `@name = value` lines win. */ variables?: Record<string, string>;
 }
 
 export interface WsmanSendResult {
-  /** HTTP status of the reply. */
-  status: number;
+  /** HTTP status of the reply. */ status: number;
   elapsedMs: number;
-  /** The target's label and URL, e.g. `Simulator (http://127.0.0.1:16992)`. */
-  target: string;
-  /** The reply, pretty-printed. */
-  xml: string;
+  /** The target's label and URL, e.g. `Simulator (http://127.0.0.1:16992)`. */ target: string;
+  /** The reply, pretty-printed. */ xml: string;
   fault?: Fault;
-  /** The envelope exactly as sent. */
-  request: string;
+  /** The envelope exactly as sent. */ request: string;
 }
 
 export interface WsmanRenderParams extends WsmanCommandArgs {
-  /** When given, `{{$target}}` and the command lines use this device's URL and user. */
-  targetId?: string;
+  /** When given, `{{$target}}` and the command lines use this device's URL and user. */ targetId?: string;
   variables?: Record<string, string>;
 }
 
 export interface WsmanRenderResult {
-  /** The final envelope: variables substituted, omitted headers filled, pretty-printed. */
-  envelope: string;
-  /** A curl command line (Digest auth; curl asks for the password). */
-  curl: string;
-  /** The equivalent `amtwb` command line, when the CLI has a command for this operation. */
-  amtwb?: string;
-  /** Why there is no amtwb line, or what to do before running it. */
-  amtwbNote?: string;
+  /** The final envelope: variables substituted, omitted headers filled, pretty-printed. */ envelope: string;
+  /** A curl command line (Digest auth; curl asks for the password). */ curl: string;
+  /** The equivalent `amtwb` command line, when the CLI has a command for this operation. */ amtwb?: string;
+  /** Why there is no amtwb line, or what to do before running it. */ amtwbNote?: string;
 }
 
 /** What `amt/wsman/newRequest` writes: Get of one instance (or a singleton), Enumerate of a class, or a method call. */
@@ -506,40 +405,30 @@ export type WsmanNewRequestOperation = 'get' | 'enumerate' | 'invoke';
 export interface WsmanNewRequestParams {
   className: string;
   operation: WsmanNewRequestOperation;
-  /** The method, for `invoke`. */
-  method?: string;
-  /** The instance's selectors (a tree's instance row); absent for a class. */
-  selectors?: Selectors;
+  /** The method, for `invoke`. */ method?: string;
+  /** The instance's selectors (a tree's instance row); absent for a class. */ selectors?: Selectors;
 }
 
 export interface WsmanNewRequestResult {
-  /** A complete .wsman document: a `###` title, comment lines on the inputs, one envelope. */
-  text: string;
-  /** e.g. `Get AMT_GeneralSettings`, `CIM_PowerManagementService.RequestPowerStateChange`. */
-  title: string;
+  /** A complete .wsman document: a `###` title, comment lines on the inputs, one envelope. */ text: string;
+  /** e.g. `Get AMT_GeneralSettings`, `CIM_PowerManagementService.RequestPowerStateChange`. */ title: string;
 }
 
-/* ------------------------------------------------------------------------------------------------
- * Requests, client → backend (one line each)
- * --------------------------------------------------------------------------------------------- */
+// ---- Requests, client → backend (one line each) ----
 
 export const Requests = {
-  /** Every known device, in the order they were added. */
-  listTargets: new RequestType<void, TargetInfo[], void>('amt/targets/list'),
+  /** Every known device, in the order they were added. */ listTargets: new RequestType<void, TargetInfo[], void>('amt/targets/list'),
   /** Adds a device by URL (or `local`/`lms`/`auto`) and returns it. */
   addTarget: new RequestType<AddTargetParams, TargetInfo, void>('amt/targets/add'),
-  /** Removes a device and closes its connections. */
-  removeTarget: new RequestType<{ targetId: string }, void, void>('amt/targets/remove'),
+  /** Removes a device and closes its connections. */ removeTarget: new RequestType<{ targetId: string }, void, void>('amt/targets/remove'),
   /** WS-Man Identify of a device, with its firmware's Server header. */
   identify: new RequestType<TargetParams, IdentifyResult, void>('amt/targets/identify'),
-  /** Every class of the catalog (needs no device). */
-  listClasses: new RequestType<void, ClassSummary[], void>('amt/classes/list'),
+  /** Every class of the catalog (needs no device). */ listClasses: new RequestType<void, ClassSummary[], void>('amt/classes/list'),
   /** One class of the catalog: keys, properties, methods and their parameters (needs no device). */
   describeClass: new RequestType<{ className: string }, ClassDescription, void>('amt/classes/describe'),
   /** One page of a class's instances (Enumerate, then Pull with the context; or Release). */
   enumeratePage: new RequestType<EnumeratePageParams, EnumeratePageResult, void>('amt/instances/enumeratePage'),
-  /** Get of one instance, rendered. */
-  getInstance: new RequestType<InstanceParams, InstanceView, void>('amt/instances/get'),
+  /** Get of one instance, rendered. */ getInstance: new RequestType<InstanceParams, InstanceView, void>('amt/instances/get'),
   /** Get of one instance as the editable XML document. */
   instanceXml: new RequestType<InstanceParams, InstanceXmlResult, void>('amt/instances/xml'),
   /** What a Put of the edited document would change (sends nothing but a Get). */
@@ -548,12 +437,10 @@ export const Requests = {
   putXml: new RequestType<PutXmlParams, PutXmlResult, void>('amt/instances/put'),
   /** Calls a method with text inputs converted by the catalog. */
   invoke: new RequestType<InvokeParams, InvokeResult, void>('amt/methods/invoke'),
-  /** The host power state. */
-  powerState: new RequestType<TargetParams, PowerStateResult, void>('amt/power/state'),
+  /** The host power state. */ powerState: new RequestType<TargetParams, PowerStateResult, void>('amt/power/state'),
   /** Requests a power change and reads the new state back. */
   powerAction: new RequestType<PowerActionParams, PowerActionResult, void>('amt/power/action'),
-  /** The whole firmware event log, decoded, oldest first. */
-  readLog: new RequestType<TargetParams, LogResult, void>('amt/log/read'),
+  /** The whole firmware event log, decoded, oldest first. */ readLog: new RequestType<TargetParams, LogResult, void>('amt/log/read'),
 } as const;
 
 export const WatchdogRequests = {
@@ -574,13 +461,11 @@ export const WatchdogRequests = {
 export const EventRequests = {
   /** Subscribes the device to a backend listener; its events arrive as `amt/events/event`. */
   follow: new RequestType<EventFollowParams, EventFollowResult, void>('amt/events/follow'),
-  /** Unsubscribes and stops the listener. */
-  unfollow: new RequestType<{ streamId: string }, void, void>('amt/events/unfollow'),
+  /** Unsubscribes and stops the listener. */ unfollow: new RequestType<{ streamId: string }, void, void>('amt/events/unfollow'),
 } as const;
 
 export const AgentRequests = {
-  /** Agent presence watchdogs and their actions. */
-  list: new RequestType<TargetParams, AgentList, void>('amt/agents/list'),
+  /** Agent presence watchdogs and their actions. */ list: new RequestType<TargetParams, AgentList, void>('amt/agents/list'),
   /** Creates the agent's watchdog when missing, then RegisterAgent. */
   register: new RequestType<AgentRegisterParams, AgentRegistration, void>('amt/agents/register'),
   /** AssertPresence (or AssertShutdown) with a sequence number. */
@@ -588,25 +473,20 @@ export const AgentRequests = {
 } as const;
 
 export const WsmanRequests = {
-  /** Sends one request of a .wsman file to a device. */
-  send: new RequestType<WsmanSendParams, WsmanSendResult, void>('amt/wsman/send'),
+  /** Sends one request of a .wsman file to a device. */ send: new RequestType<WsmanSendParams, WsmanSendResult, void>('amt/wsman/send'),
   /** What would be sent, and the equivalent curl / amtwb lines. */
   render: new RequestType<WsmanRenderParams, WsmanRenderResult, void>('amt/wsman/render'),
   /** A new request from the class catalog (the tree's "New WS-Man Request…"); needs no device. */
   newRequest: new RequestType<WsmanNewRequestParams, WsmanNewRequestResult, void>('amt/wsman/newRequest'),
 } as const;
 
-/* ------------------------------------------------------------------------------------------------
- * Notifications, backend → client
- * --------------------------------------------------------------------------------------------- */
+// ---- Notifications, backend → client ----
 
 export const Notifications = {
-  /** One target was added, changed state or was removed. */
-  targetChanged: new NotificationType<TargetChange>('amt/targets/changed'),
+  /** One target was added, changed state or was removed. */ targetChanged: new NotificationType<TargetChange>('amt/targets/changed'),
   /** Redacted WS-Man wire trace lines (only while `amt.trace.server` is not `off`). */
   trace: new NotificationType<{ targetId: string; direction: 'request' | 'response'; text: string }>('amt/trace'),
   /** A watchdog changed (armed, heartbeat, keepalive started or ended, disarmed, failed). */
   watchdogChanged: new NotificationType<WatchdogState>('amt/watchdog/changed'),
-  /** One pushed event of a stream started with `amt/events/follow`. */
-  event: new NotificationType<EventNotice>('amt/events/event'),
+  /** One pushed event of a stream started with `amt/events/follow`. */ event: new NotificationType<EventNotice>('amt/events/event'),
 } as const;
