@@ -1,6 +1,6 @@
 /**
  * The Watchdog view of the AMT container: the selected device's OS watchdog, agents and events
- * (model/watchdog.ts). While it is visible the countdown is redrawn every second, and the state is
+ * (model/watchdogStore.ts and model/watchdogTree.ts). While it is visible the countdown is redrawn every second, and the state is
  * read again whenever the view shows or the selection changes. The view's message says why there
  * is no watchdog to drive, when there is none; context keys tell the title buttons what applies.
  */

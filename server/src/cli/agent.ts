@@ -1,6 +1,6 @@
 /**
  * `amtwb [--target …] agent list|register|assert|shutdown` — agent presence over WS-Man
- * (features/agentPresence.ts):
+ * (features/watchdog/agents.ts):
  *   agent list [--json]
  *   agent register --agent GUID [--interval S] [--startup S]   creates the agent's watchdog if it
  *       has none (TimeoutInterval S, default 120; StartupInterval, default 3600), then RegisterAgent

@@ -1,6 +1,6 @@
 /**
  * `amtwb [--target …] events --follow [--listen ADDR[:PORT]] [--json]` — subscribes the device to
- * a listener this command runs (features/events.ts) and prints each event as it arrives, until
+ * a listener this command runs (features/events/) and prints each event as it arrives, until
  * SIGINT/SIGTERM; then it unsubscribes. Status goes to stderr, events to stdout (one line each;
  * with --json one JSON object per line). The listener's address is 127.0.0.1 for the simulator and
  * local targets, else the local address that routes to the device; --listen overrides it.

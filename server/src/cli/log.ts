@@ -1,6 +1,6 @@
 /**
  * `amtwb [--target …] log [--json]` — the firmware event log (AMT_MessageLog), oldest first, one
- * line per record: time, severity, source, event and what happened (features/eventLog.ts).
+ * line per record: time, severity, source, event and what happened (features/log/).
  */
 import { parseArgs } from 'node:util';
 import { parseArgsError } from './usage';

@@ -1,6 +1,6 @@
 /**
  * `amtwb watchdog info|keepalive [--device PATH] [--timeout S] [--interval S] [--json]` — the iAMT OS-health
- * watchdog on this machine (features/watchdog.ts). Without --device the iAMT watchdog is found as
+ * watchdog on this machine (features/watchdog/). Without --device the iAMT watchdog is found as
  * the product finds it (/dev/iamt_watchdog, the /dev/watchdogN sysfs names iamt_wdt, else the
  * firmware client over MEI, --mei choosing the MEI device through the global options).
  *

@@ -1,5 +1,5 @@
 /**
- * The product's watchdog access (features/watchdog.ts, real koffi syscalls) against the iAMT
+ * The product's watchdog access (features/watchdog/, real koffi syscalls) against the iAMT
  * watchdog device emulated through FUSE in front of the simulated firmware: what a user of
  * `amtwb watchdog` sees, and what the firmware hears.
  */

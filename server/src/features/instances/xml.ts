@@ -1,6 +1,6 @@
 /**
  * An instance as an XML document a person edits: one property per line, references and datetimes
- * indented, namespaces declared once on the root. parseInstanceDocument (features/instances.ts)
+ * indented, namespaces declared once on the root. parseInstanceDocument (document.ts)
  * reads it back, so what the editor saves is exactly what Put sends. Hand-written rather than
  * generic pretty-printing: the shapes are few and known, and leaf text must stay byte for byte.
  */
