@@ -38,7 +38,8 @@ function host(f: Fixture) {
   return { call, notified, configure: registered.configure, dispose: () => registered.dispose() };
 }
 
-describe('handlers: events, log, agents', () => {
+/** A simulator and the handlers over it for one suite; `fixture()` and `handlers()` once `before` ran. */
+function withHost(): { fixture: () => Fixture; handlers: () => ReturnType<typeof host> } {
   let f: Fixture;
   let h: ReturnType<typeof host>;
   before(async () => {
@@ -49,24 +50,29 @@ describe('handlers: events, log, agents', () => {
     await h.dispose();
     await f.close();
   });
+  return { fixture: () => f, handlers: () => h };
+}
+
+describe('handlers: events, log, agents', () => {
+  const { fixture, handlers } = withHost();
 
   it('amt/events/follow streams events as notifications until amt/events/unfollow', async () => {
-    const { streamId, notifyTo } = await h.call(EventRequests.follow, { targetId: 'sim' });
+    const { streamId, notifyTo } = await handlers().call(EventRequests.follow, { targetId: 'sim' });
     assert.match(notifyTo, /^http:\/\/127\.0\.0\.1:\d+\//);
-    f.sim.device.eventing.raise({ messageId: 'iAMT0036', perceivedSeverity: 2, alertType: 8 });
-    await deliveries(f.sim);
-    await eventually(() => h.notified(Notifications.event).length === 1);
-    const [n] = h.notified(Notifications.event) as EventNotice[];
+    fixture().sim.device.eventing.raise({ messageId: 'iAMT0036', perceivedSeverity: 2, alertType: 8 });
+    await deliveries(fixture().sim);
+    await eventually(() => handlers().notified(Notifications.event).length === 1);
+    const [n] = handlers().notified(Notifications.event) as EventNotice[];
     assert.equal(n!.streamId, streamId);
     assert.equal(n!.targetId, 'sim');
     assert.equal(n!.event.text, 'Remote connectivity initiated.');
-    await h.call(EventRequests.unfollow, { streamId });
-    assert.deepEqual(f.sim.device.eventing.list(), []);
+    await handlers().call(EventRequests.unfollow, { streamId });
+    assert.deepEqual(fixture().sim.device.eventing.list(), []);
   });
 
   it('amt/log/read returns every record, decoded once in the shape the CLI prints', async () => {
-    const { records } = await h.call(Requests.readLog, { targetId: 'sim' });
-    assert.equal(records.length, f.sim.device.logRecords().length);
+    const { records } = await handlers().call(Requests.readLog, { targetId: 'sim' });
+    assert.equal(records.length, fixture().sim.device.logRecords().length);
     assert.ok(records.length > 0);
     for (const r of records) {
       assert.notEqual(r.description, '');
@@ -77,51 +83,42 @@ describe('handlers: events, log, agents', () => {
 
   it('amt/agents/register creates and registers; assert and list follow', async () => {
     const agent = '9f0d2c1e-1111-4a2b-9c3d-0123456789ab';
-    const r = await h.call(AgentRequests.register, { targetId: 'sim', agent, timeoutIntervalSeconds: 200 });
+    const r = await handlers().call(AgentRequests.register, { targetId: 'sim', agent, timeoutIntervalSeconds: 200 });
     assert.equal(r.timeoutIntervalSeconds, 200);
-    await h.call(AgentRequests.assert, { targetId: 'sim', agent, sequenceNumber: r.sessionSequenceNumber + 1 });
-    assert.equal((await h.call(AgentRequests.list, { targetId: 'sim' })).agents[0]!.stateLabel, 'Running');
-    await h.call(AgentRequests.assert, { targetId: 'sim', agent, sequenceNumber: r.sessionSequenceNumber + 2, shutdown: true });
-    assert.equal((await h.call(AgentRequests.list, { targetId: 'sim' })).agents[0]!.stateLabel, 'Stopped');
+    await handlers().call(AgentRequests.assert, { targetId: 'sim', agent, sequenceNumber: r.sessionSequenceNumber + 1 });
+    assert.equal((await handlers().call(AgentRequests.list, { targetId: 'sim' })).agents[0]!.stateLabel, 'Running');
+    await handlers().call(AgentRequests.assert, { targetId: 'sim', agent, sequenceNumber: r.sessionSequenceNumber + 2, shutdown: true });
+    assert.equal((await handlers().call(AgentRequests.list, { targetId: 'sim' })).agents[0]!.stateLabel, 'Stopped');
   });
 
   it('amt/instances/get and amt/methods/invoke render values with the catalog', async () => {
-    const gs = await h.call(Requests.getInstance, { targetId: 'sim', className: 'AMT_GeneralSettings' });
+    const gs = await handlers().call(Requests.getInstance, { targetId: 'sim', className: 'AMT_GeneralSettings' });
     assert.equal(gs.ref.className, 'AMT_GeneralSettings');
     assert.ok(gs.properties.some((p) => p.name === 'DigestRealm' && p.text.startsWith('Digest:')));
-    const power = await h.call(Requests.powerState, { targetId: 'sim' });
+    const power = await handlers().call(Requests.powerState, { targetId: 'sim' });
     assert.deepEqual(Object.keys(power).sort(), ['label', 'powerState'], 'the power state as the protocol declares it');
   });
 });
 
 fuseSuite('handlers: the simulator\'s OS watchdog', () => {
-  let f: Fixture;
-  let h: ReturnType<typeof host>;
-  before(async () => {
-    f = await startFixture();
-    h = host(f);
-  });
-  after(async () => {
-    await h.dispose();
-    await f.close();
-  });
+  const { fixture, handlers } = withHost();
 
   it('arm, heartbeat, keepalive, stop, disarm: the firmware timer follows and each change is notified', async () => {
-    const idle = await h.call(WatchdogRequests.state, { targetId: 'sim' });
+    const idle = await handlers().call(WatchdogRequests.state, { targetId: 'sim' });
     assert.equal(idle.available, true, idle.reason);
     assert.equal(idle.identity, 'iamt_wdt');
-    const armed = await h.call(WatchdogRequests.arm, { targetId: 'sim', timeoutSeconds: 120 });
+    const armed = await handlers().call(WatchdogRequests.arm, { targetId: 'sim', timeoutSeconds: 120 });
     assert.equal(armed.armed, true);
-    await eventually(() => f.sim.device.watchdog.state === 'running');
-    assert.equal((await h.call(WatchdogRequests.heartbeat, { targetId: 'sim' })).heartbeats, 2);
-    const kept = await h.call(WatchdogRequests.startKeepalive, { targetId: 'sim' });
+    await eventually(() => fixture().sim.device.watchdog.state === 'running');
+    assert.equal((await handlers().call(WatchdogRequests.heartbeat, { targetId: 'sim' })).heartbeats, 2);
+    const kept = await handlers().call(WatchdogRequests.startKeepalive, { targetId: 'sim' });
     assert.equal(kept.keepalive, true);
     assert.equal(kept.keepaliveIntervalSeconds, 60);
-    assert.equal((await h.call(WatchdogRequests.stopKeepalive, { targetId: 'sim' })).keepalive, false);
-    const off = await h.call(WatchdogRequests.disarm, { targetId: 'sim' });
+    assert.equal((await handlers().call(WatchdogRequests.stopKeepalive, { targetId: 'sim' })).keepalive, false);
+    const off = await handlers().call(WatchdogRequests.disarm, { targetId: 'sim' });
     assert.equal(off.armed, false);
-    assert.equal(f.sim.device.watchdog.state, 'idle');
-    const notes = h.notified(Notifications.watchdogChanged) as WatchdogState[];
+    assert.equal(fixture().sim.device.watchdog.state, 'idle');
+    const notes = handlers().notified(Notifications.watchdogChanged) as WatchdogState[];
     assert.ok(notes.length >= 4 && notes.every((n) => n.targetId === 'sim'));
     assert.equal(notes.at(-1)!.armed, false);
   });
