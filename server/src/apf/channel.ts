@@ -1,14 +1,21 @@
 /**
  * One APF channel as a Node Duplex, so an HTTP client runs over it exactly as over a TCP socket.
  *
- * Flow control (spec §4.6): we never send more than the firmware's window and never more than
- * one MEI message (max − 9 payload bytes) per CHANNEL_DATA; our own receive window is granted
- * back with CHANNEL_WINDOW_ADJUST when the consumer asks for more (`_read`), batched to half a
- * window so a bulk transfer does not cost one adjust per message.
+ * Flow control (as in the SSH connection protocol, RFC 4254 §5.2, which APF follows): we never
+ * send more than the firmware's window and never more than one MEI message (max − 9 payload
+ * bytes) per CHANNEL_DATA; our own receive window is granted back with CHANNEL_WINDOW_ADJUST when
+ * the consumer asks for more (`_read`), batched to half a window so a bulk transfer does not cost
+ * one adjust per message. A write of several messages queues them all at once (the MEI connection
+ * keeps them in order) instead of waiting for each to reach the device.
  *
- * Close (spec §4.6): `end()` sends CHANNEL_CLOSE and keeps reading until the firmware's
+ * Close (RFC 4254 §5.3): `end()` sends CHANNEL_CLOSE and keeps reading until the firmware's
  * CHANNEL_CLOSE arrives (half-close); a CHANNEL_CLOSE from the firmware is answered at once, ends
  * the readable side, and makes later writes fail.
+ *
+ * Errors: the device side must never crash the process. A channel whose session ends while its
+ * CHANNEL_OPEN is still unanswered is closed without an error (the caller of openChannel gets
+ * that error instead), and an error nobody listens for is kept in `errored` rather than thrown
+ * (see `emit`).
  */
 import { Duplex } from 'node:stream';
 import { AmtError } from '../errors';
@@ -49,6 +56,22 @@ export class ApfChannel extends Duplex {
     // allowHalfOpen false: once the firmware closed and everything was read, finish our side too.
     super({ allowHalfOpen: false, readableHighWaterMark: rxWindowSize });
     this.rxRemaining = rxWindowSize;
+  }
+
+  /** Still waiting for CHANNEL_OPEN_CONFIRMATION (or its failure). */
+  get opening(): boolean {
+    return this.state === 'opening';
+  }
+
+  /**
+   * A Duplex with no 'error' listener makes Node throw the error as an uncaught exception, which
+   * would let a firmware reset or a malformed message kill the CLI, the backend or `amtwb lms`.
+   * Here such an error is only recorded: `errored` holds it, and the channel still emits 'close'.
+   * Consumers that listen (HTTP, pipes, async iteration) get 'error' as usual.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'error' && this.listenerCount('error') === 0) return false;
+    return super.emit(event, ...args);
   }
 
   // net.Socket look-alikes that HTTP clients call; an APF channel has nothing to configure.
@@ -92,12 +115,16 @@ export class ApfChannel extends Duplex {
     this.finishIfDone();
   }
 
-  /** The session ended (reset, disconnect, close): fail everything still running. */
+  /**
+   * The session ended (reset, disconnect, close): fail everything still running. A channel still
+   * opening was never handed to anyone; openChannel rejects with `err`, so it closes quietly.
+   */
   abort(err: Error): void {
+    const wasOpening = this.state === 'opening';
     this.state = 'done';
     this.closeSent = this.closeReceived = true;
     this.failWaiter(err);
-    this.destroy(err);
+    this.destroy(wasOpening ? undefined : err);
   }
 
   override _read(): void {
@@ -129,8 +156,10 @@ export class ApfChannel extends Duplex {
     cb(err);
   }
 
+  /** Queues as many CHANNEL_DATA as the window allows at once; resolves when all were written. */
   private async sendData(data: Buffer): Promise<void> {
     const maxPayload = this.link.maxMessageLength - CHANNEL_DATA_HEADER;
+    const sent: Promise<void>[] = [];
     let offset = 0;
     while (offset < data.length) {
       if (this.closeReceived) throw closedByFirmware(this.port);
@@ -141,9 +170,12 @@ export class ApfChannel extends Duplex {
       }
       const n = Math.min(this.txWindow, maxPayload, data.length - offset);
       this.txWindow -= n;
-      await this.link.send({ type: 'channel-data', recipientChannel: this.remoteId, data: data.subarray(offset, offset + n) });
+      const one = this.link.send({ type: 'channel-data', recipientChannel: this.remoteId, data: data.subarray(offset, offset + n) });
+      one.catch(() => {}); // reported through Promise.all below, or the loop's own error
+      sent.push(one);
       offset += n;
     }
+    await Promise.all(sent);
   }
 
   private sendClose(): void {

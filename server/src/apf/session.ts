@@ -1,8 +1,9 @@
 /**
- * The LMS role of APF over one MEI connection to the LME client (spec §4.5–§4.8, §8).
+ * The LMS role of APF over one MEI connection to the LME client (docs/apf.md; the Intel AMT
+ * SDK's "Intel AMT Port Forwarding (APF) Protocol" and the open-source Intel LMS).
  *
- * Start-up: we send PROTOCOLVERSION 1.0 (trigger LME_REQUEST) as soon as we start, as LMS does
- * (§4.5 step 2); §8 and MeshAgent show the firmware may instead send its version first and wait
+ * Start-up: we send PROTOCOLVERSION 1.0 (trigger LME_REQUEST) as soon as we start, as LMS does;
+ * MeshAgent shows the firmware may instead send its version first and wait
  * for ours — both orders end in the same state here: the firmware's version is "agreement", and
  * one that arrives after agreement is answered by sending ours again (LMS rule). Then the firmware
  * asks for `pfwd@amt.intel.com` (and maybe `auth@…` + USERAUTH), and sends one `tcpip-forward`
@@ -18,7 +19,13 @@ import { AmtError } from '../errors';
 import type { MeiConnection } from '../mei/types';
 import { ApfChannel, type ChannelLink } from './channel';
 import { decode, encode, type ApfMessage } from './codec';
-import { ChannelType, DisconnectReason, OpenFailureReason, Service, TriggerReason, nameOf } from './constants';
+import { ChannelType, DisconnectReason, MessageType, OpenFailureReason, Service, TriggerReason, nameOf } from './constants';
+
+const channelMessageType: Record<string, number> = {
+  'channel-window-adjust': MessageType.CHANNEL_WINDOW_ADJUST,
+  'channel-data': MessageType.CHANNEL_DATA,
+  'channel-close': MessageType.CHANNEL_CLOSE,
+};
 
 export interface ApfTraceEvent {
   direction: 'send' | 'receive';
@@ -70,7 +77,8 @@ export class ApfSession extends EventEmitter {
   private readonly loop = new AbortController();
   private readonly windowSize: number;
   private readonly link: ChannelLink;
-  private writeChain: Promise<void> = Promise.resolve();
+  /** The last write queued; the MEI connection is closed after it settled. */
+  private lastWrite: Promise<void> = Promise.resolve();
   private nextChannelId = 1;
   private nextCookie = 1;
   private agreed = false;
@@ -315,6 +323,13 @@ export class ApfSession extends EventEmitter {
   private onChannelMessage(msg: Extract<ApfMessage, { recipientChannel: number }>): void {
     const channel = this.channels.get(msg.recipientChannel);
     if (!channel) return; // a straggler for a channel already released
+    // The firmware answers an open exactly once, and says nothing else on a channel before that.
+    const answer = msg.type === 'channel-open-confirmation' || msg.type === 'channel-open-failure';
+    if (answer !== channel.opening) {
+      throw new AmtError('apf.protocol', answer
+        ? `AMT answered the opening of channel ${channel.localId} (port ${channel.port}) twice; the session was ended.`
+        : `AMT sent ${nameOf(MessageType, channelMessageType[msg.type])} on channel ${channel.localId} (port ${channel.port}) before confirming it; the session was ended.`);
+    }
     switch (msg.type) {
       case 'channel-open-confirmation': {
         const pending = this.pendingOpens.get(channel.localId);
@@ -326,6 +341,7 @@ export class ApfSession extends EventEmitter {
         const pending = this.pendingOpens.get(channel.localId);
         this.pendingOpens.delete(channel.localId);
         this.channels.delete(channel.localId);
+        channel.destroy(); // still opening: nobody holds it, so no error to report on it
         return pending?.reject(new AmtError('apf.open-failed',
           `AMT refused a connection to port ${channel.port} (${nameOf(OpenFailureReason, msg.reason)}); it forwards ${this.forwardedPorts.join(', ') || 'no ports'}.`));
       }
@@ -357,7 +373,10 @@ export class ApfSession extends EventEmitter {
     return this.send(msg).catch(() => {});
   }
 
-  /** Queues one message; MEI writes stay in order across all channels. */
+  /**
+   * Queues one message at once: the MEI connection writes in call order, so messages of all
+   * channels stay in order without waiting for each other to reach the device.
+   */
   private send(msg: ApfMessage): Promise<void> {
     if (this.ended) return Promise.reject(this.ended);
     let buf: Buffer;
@@ -367,8 +386,8 @@ export class ApfSession extends EventEmitter {
       return Promise.reject(err);
     }
     this.trace('send', msg);
-    const written = this.writeChain.then(() => this.mei.write(buf));
-    this.writeChain = written.catch(() => {});
+    const written = this.mei.write(buf);
+    this.lastWrite = written.catch(() => {});
     return written.catch((err) => {
       this.end(connectionLost(err), true);
       throw this.ended;
@@ -395,7 +414,7 @@ export class ApfSession extends EventEmitter {
     this.pings.clear();
     for (const channel of this.channels.values()) channel.abort(err);
     this.channels.clear();
-    void this.writeChain.then(() => this.mei.close()).catch(() => {});
+    void this.lastWrite.then(() => this.mei.close()).catch(() => {});
     this.emit('close', emitError ? err : undefined);
   }
 

@@ -1,6 +1,10 @@
 /**
- * The product's access to /dev/meiN (spec protocols.md §1): open, connect to a firmware client by
- * GUID, one message per write, one message per read, close.
+ * The product's access to /dev/meiN (Linux kernel documentation, "Intel(R) Management Engine
+ * Interface (Intel(R) MEI)", driver-api/mei): open, connect to a firmware client by GUID with
+ * IOCTL_MEI_CONNECT_CLIENT, one message per write, one message per read, close.
+ *
+ * With `thread: true` the connection's I/O runs on a worker thread (threaded.ts); otherwise inline,
+ * as follows.
  *
  * The fd is opened O_NONBLOCK. A read first tries the fd at once; only when nothing is waiting does
  * it wait with poll(2) on the libuv threadpool, in slices of at most POLL_SLICE_MS. A blocking
@@ -10,9 +14,10 @@
  * is back within one slice.
  */
 import { AmtError } from '../errors';
-import { Errno, meiError, type MeiErrorContext } from './errno';
+import { cancelled, Errno, meiError, type MeiErrorContext } from './errno';
 import { clientLabel, guidToUuidLe } from './guid';
 import { meiLibc, O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, type MeiLibc } from './libc';
+import { threadedConnection } from './threaded';
 import type { MeiConnection } from './types';
 
 /** _IOWR('H', 0x01, struct mei_connect_client_data) — 16 bytes in and out. */
@@ -28,6 +33,12 @@ export interface OpenMeiOptions {
   /** Firmware client GUID, canonical text form. */
   guid: string;
   signal?: AbortSignal;
+  /**
+   * Do the connection's I/O on a worker thread of its own (threaded.ts): for a long-lived, busy
+   * connection such as APF's. Starting the thread costs a few tens of milliseconds, more than a
+   * short AMTHI exchange gains, so the default is inline.
+   */
+  thread?: boolean;
 }
 
 /** Opens the MEI device and connects to one firmware client. Rejects with an AmtError (`mei.*`). */
@@ -39,7 +50,7 @@ export async function openMei(options: OpenMeiOptions): Promise<MeiConnection> {
   for (const path of paths) {
     throwIfAborted(options.signal, `Opening ${path} was cancelled.`);
     try {
-      return connectAt(libc, path, options.guid, uuid);
+      return connectAt(libc, path, options.guid, uuid, options.thread ?? false);
     } catch (err) {
       if (!(err instanceof AmtError)) throw err;
       failures.push(err);
@@ -53,7 +64,7 @@ export async function openMei(options: OpenMeiOptions): Promise<MeiConnection> {
   throw failures.find((e) => e.code !== 'mei.enoent') ?? failures[0];
 }
 
-function connectAt(libc: MeiLibc, path: string, guid: string, uuid: Buffer): MeiConnection {
+function connectAt(libc: MeiLibc, path: string, guid: string, uuid: Buffer, thread: boolean): MeiConnection {
   const fd = libc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) throw meiError(libc.errno(), { op: 'open', path });
   // struct mei_connect_client_data: the GUID goes in; max_msg_length (u32) and
@@ -65,7 +76,9 @@ function connectAt(libc: MeiLibc, path: string, guid: string, uuid: Buffer): Mei
     libc.close(fd);
     throw meiError(errno, { op: 'connect', path, guid });
   }
-  return new MeiDeviceConnection(libc, fd, path, guid, data.readUInt32LE(0), data.readUInt8(4));
+  const [maxMessageLength, protocolVersion] = [data.readUInt32LE(0), data.readUInt8(4)];
+  if (thread) return threadedConnection(libc, fd, path, guid, maxMessageLength, protocolVersion);
+  return new MeiDeviceConnection(libc, fd, path, guid, maxMessageLength, protocolVersion);
 }
 
 class MeiDeviceConnection implements MeiConnection {
@@ -74,6 +87,7 @@ class MeiDeviceConnection implements MeiConnection {
   /** poll(2) calls still running on the pool: the fd must outlive them (its number could be reused). */
   private readonly polls = new Set<Promise<unknown>>();
   private closed: Promise<void> | undefined;
+  private writeTail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly libc: MeiLibc,
@@ -84,7 +98,14 @@ class MeiDeviceConnection implements MeiConnection {
     readonly protocolVersion: number,
   ) {}
 
-  async write(message: Buffer, signal?: AbortSignal): Promise<void> {
+  /** Writes go out in call order: one that must wait (EAGAIN) holds back those after it. */
+  write(message: Buffer, signal?: AbortSignal): Promise<void> {
+    const written = this.writeTail.then(() => this.writeOne(message, signal));
+    this.writeTail = written.catch(() => {});
+    return written;
+  }
+
+  private async writeOne(message: Buffer, signal?: AbortSignal): Promise<void> {
     const ctx: MeiErrorContext = { op: 'write', path: this.path, guid: this.guid, length: message.length, maxMessageLength: this.maxMessageLength };
     // The driver would say EFBIG too; checking first keeps the message off the wire entirely.
     if (message.length > this.maxMessageLength) throw meiError(Errno.EFBIG, ctx);
@@ -172,17 +193,6 @@ class MeiDeviceConnection implements MeiConnection {
   private closedError(): AmtError {
     return new AmtError('mei.closed', `The MEI connection to ${clientLabel(this.guid)} on ${this.path} is closed: open a new one.`);
   }
-}
-
-function cancelled(signal: AbortSignal | undefined, message: string): AmtError {
-  const reason: unknown = signal?.reason;
-  // A caller that aborts with its own AmtError (e.g. a higher-level timeout) gets it back as is.
-  if (reason instanceof AmtError) return reason;
-  // AbortSignal.timeout() aborts with a DOMException named TimeoutError.
-  if ((reason as { name?: unknown } | undefined)?.name === 'TimeoutError') {
-    return new AmtError('timeout', message.replace(/was cancelled\.$/, 'timed out.'), { cause: reason });
-  }
-  return new AmtError('cancelled', message, { cause: reason });
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, message: string): void {

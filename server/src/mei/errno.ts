@@ -65,6 +65,18 @@ export function meiError(errno: number, ctx: MeiErrorContext): AmtError {
   return make(`mei.e${name.toLowerCase().slice(1)}`, `MEI ${ctx.op} on ${path} failed with ${name}: check the MEI driver's kernel log (dmesg) and retry.`);
 }
 
+/** An aborted wait: the caller's own AmtError back as is, a TimeoutError signal as `timeout`, else `cancelled`. */
+export function cancelled(signal: AbortSignal | undefined, message: string): AmtError {
+  const reason: unknown = signal?.reason;
+  // A caller that aborts with its own AmtError (e.g. a higher-level timeout) gets it back as is.
+  if (reason instanceof AmtError) return reason;
+  // AbortSignal.timeout() aborts with a DOMException named TimeoutError.
+  if ((reason as { name?: unknown } | undefined)?.name === 'TimeoutError') {
+    return new AmtError('timeout', message.replace(/was cancelled\.$/, 'timed out.'), { cause: reason });
+  }
+  return new AmtError('cancelled', message, { cause: reason });
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

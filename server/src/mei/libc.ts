@@ -5,8 +5,9 @@
  *
  * open and ioctl are variadic in libc; koffi cannot call variadic functions asynchronously, and
  * declaring them with fixed arguments is ABI-compatible on x86-64 and aarch64 Linux. They return at
- * once anyway, so they are only ever called synchronously. Only poll runs on the libuv pool, and
- * always with a short timeout (see device.ts).
+ * once anyway, so they are only ever called synchronously. `pollAsync` runs on the libuv pool,
+ * always with a short timeout (see device.ts); `poll` blocks its caller and is only for the MEI
+ * I/O worker thread (io-worker.ts), which sleeps in it. Bound lazily, once per thread.
  */
 import koffi from 'koffi';
 import { AmtError } from '../errors';
@@ -21,6 +22,8 @@ export const POLLOUT = 0x004;
 export const POLLERR = 0x008;
 export const POLLHUP = 0x010;
 export const POLLNVAL = 0x020;
+export const EFD_NONBLOCK = 0o4000;
+export const EFD_CLOEXEC = 0o2000000;
 
 export interface PollResult {
   /** poll(2)'s return value: >0 ready, 0 timed out, -1 error (see errno). */
@@ -39,6 +42,9 @@ export interface MeiLibc {
   errno(): number;
   /** poll(2) on one fd, run on the libuv threadpool. */
   pollAsync(fd: number, events: number, timeoutMs: number): Promise<PollResult>;
+  /** Blocking poll(2) over `nfds` struct pollfd (8 bytes each) in `fds`; revents are written back. */
+  poll(fds: Buffer, nfds: number, timeoutMs: number): number;
+  eventfd(initval: number, flags: number): number;
 }
 
 // Bound once, on first use: importing this module must not fail on machines without glibc (the
@@ -66,6 +72,7 @@ function bind(): MeiLibc {
   const write = lib.func('long write(int fd, const void *buf, size_t count)');
   const ioctl = lib.func('int ioctl(int fd, unsigned long request, _Inout_ void *arg)');
   const poll = lib.func('int poll(_Inout_ void *fds, unsigned long nfds, int timeout)');
+  const eventfd = lib.func('int eventfd(unsigned int initval, int flags)');
 
   return {
     open: (path, flags) => open(path, flags),
@@ -74,6 +81,8 @@ function bind(): MeiLibc {
     write: (fd, buf, count) => Number(write(fd, buf, count)),
     ioctl: (fd, request, arg) => ioctl(fd, request, arg),
     errno: () => koffi.errno(),
+    poll: (fds, nfds, timeoutMs) => poll(fds, nfds, timeoutMs),
+    eventfd: (initval, flags) => eventfd(initval, flags),
     pollAsync(fd, events, timeoutMs) {
       // struct pollfd { int fd; short events; short revents; }
       const pfd = Buffer.alloc(8);

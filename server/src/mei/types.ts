@@ -8,7 +8,11 @@ export interface MeiConnection {
   readonly maxMessageLength: number;
   /** The firmware client's protocol version (from IOCTL_MEI_CONNECT_CLIENT). */
   readonly protocolVersion: number;
-  /** Writes one whole message. Rejects with an AmtError (e.g. EFBIG when longer than maxMessageLength, ENODEV after a reset). */
+  /**
+   * Writes one whole message. Writes reach the device in call order, so a caller may queue several
+   * without waiting for each. Rejects with an AmtError (e.g. EFBIG when longer than
+   * maxMessageLength, ENODEV after a reset).
+   */
   write(message: Buffer, signal?: AbortSignal): Promise<void>;
   /** Resolves with the next whole message from the firmware; rejects with an AmtError on reset/close/abort/timeout. */
   read(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Buffer>;

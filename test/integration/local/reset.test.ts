@@ -13,7 +13,7 @@ import { countRequests, localRegistry, localRig, meiSuite, type LocalRig } from 
 
 const GET = 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get';
 const PULL = 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull';
-const NOT_REPEATED = /was not repeated: the firmware reset during the request; it may or may not have been applied — check with Get\.$/;
+const NOT_REPEATED = /was not repeated: the firmware reset during the request, so the (Put|Invoke) may have been applied and was not sent again: .+\.$/;
 
 meiSuite('a firmware reset during a request', () => {
   let rig: LocalRig;
@@ -22,8 +22,11 @@ meiSuite('a firmware reset during a request', () => {
   let counts: Map<string, number>;
   let handshakes: number;
 
+  let serveChannels: LocalRig['sim']['mei']['lme'] extends infer L ? (L extends { options: { handleConnection: infer H } } ? H : never) : never;
+
   before(async () => {
     rig = await localRig();
+    serveChannels = rig.sim.mei.lme!.options.handleConnection;
   });
   after(() => rig?.close());
   beforeEach(async () => {
@@ -38,6 +41,8 @@ meiSuite('a firmware reset during a request', () => {
     counts = countRequests(rig.sim);
   });
   afterEach(async () => {
+    rig.sim.mei.lme!.options.handleConnection = serveChannels;
+    for (const r of extra.splice(0)) await r.dispose();
     rig.sim.device.removeAllListeners('request');
     rig.sim.device.removeAllListeners('put');
     rig.sim.device.removeAllListeners('power');
@@ -54,6 +59,97 @@ meiSuite('a firmware reset during a request', () => {
       }
     });
   };
+
+  /**
+   * Resets the firmware when the host opens the next `times` APF channels: the firmware has sent
+   * CHANNEL_OPEN_CONFIRMATION, the reset drops it before the host reads it. Returns a client on a
+   * new registry whose APF session is up but has no channel yet, so its next request opens one.
+   */
+  const resetOnChannelOpen = async (times = 1): Promise<WsmanClient> => {
+    const lme = rig.sim.mei.lme!;
+    const serve = lme.options.handleConnection;
+    let left = times;
+    lme.options.handleConnection = (stream, port) => {
+      if (left-- > 0) return rig.sim.mei.reset();
+      lme.options.handleConnection = serve;
+      serve(stream, port);
+    };
+    const fresh = localRegistry(rig.path, {}, {
+      trace: (_id, _direction, text) => {
+        if (text.startsWith('APF send PROTOCOL_VERSION')) handshakes++;
+      },
+    });
+    extra.push(fresh);
+    handshakes = 0;
+    return fresh.connect('local');
+  };
+  const extra: TargetRegistry[] = [];
+
+  /** Process-level errors while `fn` runs (an 'error' nobody listens for is an uncaught exception). */
+  const processErrors = async (fn: () => Promise<void>): Promise<unknown[]> => {
+    const seen: unknown[] = [];
+    const record = (e: unknown) => seen.push(e);
+    process.on('uncaughtException', record);
+    process.on('unhandledRejection', record);
+    try {
+      await fn();
+      await new Promise((r) => setTimeout(r, 50)); // an error emitted on a later tick still counts
+    } finally {
+      process.off('uncaughtException', record);
+      process.off('unhandledRejection', record);
+    }
+    return seen;
+  };
+
+  it('a reset while a channel opens: the process survives and the Get is sent once more and succeeds', async () => {
+    const fresh = await resetOnChannelOpen();
+    const errors = await processErrors(async () => {
+      const gs = await fresh.get('AMT_GeneralSettings');
+      assert.equal(gs.properties.HostName, rig.sim.device.identity.hostName);
+    });
+    assert.deepEqual(errors, []);
+    assert.equal(counts.get('Get'), 1, 'the first attempt never reached the device, the retry did');
+    assert.equal(handshakes, 2, 'the retry ran on a second APF session');
+  });
+
+  it('a reset while a channel opens twice in a row: the Get fails once with the retry message', async () => {
+    const fresh = await resetOnChannelOpen(2);
+    const errors = await processErrors(async () => {
+      await assert.rejects(fresh.get('AMT_GeneralSettings'), (e: unknown) => e instanceof AmtError && e.code === 'local.reset' && /again during its retry/.test(e.message));
+    });
+    assert.deepEqual(errors, []);
+    assert.ok(await fresh.get('AMT_GeneralSettings'), 'the ME settled: the next Get works');
+  });
+
+  it('a reset while a channel opens: a Put is not sent again and says it may have been applied', async () => {
+    const gs = await client.get('AMT_GeneralSettings');
+    const fresh = await resetOnChannelOpen();
+    const errors = await processErrors(async () => {
+      const err = await fresh.put('AMT_GeneralSettings', { ...gs.properties, HostName: 'put-during-open' }).then(
+        () => assert.fail('the Put should report the reset'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof AmtError, String(err));
+      assert.equal(err.code, 'local.reset');
+      assert.match(err.message, /^Put AMT_GeneralSettings was not repeated/);
+      assert.match(err.message, NOT_REPEATED);
+    });
+    assert.deepEqual(errors, []);
+    assert.equal(counts.get('Put') ?? 0, 0, 'no Put reached the device, and none was sent again');
+    assert.equal((await client.get('AMT_GeneralSettings')).properties.HostName, gs.properties.HostName);
+  });
+
+  it('a reset while a channel opens: an Invoke is not sent again', async () => {
+    const fresh = await resetOnChannelOpen();
+    const errors = await processErrors(async () => {
+      await assert.rejects(
+        fresh.invoke('CIM_PowerManagementService', 'RequestPowerStateChange', { PowerState: 8, ManagedElement: managedSystemEpr() }),
+        (e: unknown) => e instanceof AmtError && e.code === 'local.reset' && NOT_REPEATED.test(e.message),
+      );
+    });
+    assert.deepEqual(errors, []);
+    assert.equal(counts.get('RequestPowerStateChange') ?? 0, 0);
+  });
 
   it('a Get is sent once more on a new session and succeeds', async () => {
     resetOn('request', (e) => e.action === GET);

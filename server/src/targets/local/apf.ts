@@ -20,12 +20,20 @@ export interface LocalApfOptions {
   windowSize?: number;
 }
 
-/** Opens a MEI connection to a firmware client, traced when a trace is set. */
-export type MeiOpen = (guid: string, options?: { signal?: AbortSignal }) => Promise<MeiConnection>;
+/**
+ * Opens a MEI connection to a firmware client, traced when a trace is set. `thread`: do its I/O
+ * on a worker thread (for the APF session; see mei/threaded.ts).
+ */
+export type MeiOpen = (guid: string, options?: { signal?: AbortSignal; thread?: boolean }) => Promise<MeiConnection>;
 
 export function meiOpener(meiPath: string | undefined, trace?: LocalTrace): MeiOpen {
   return async (guid, options = {}) => {
-    const mei = await openMei({ guid, ...(meiPath ? { path: meiPath } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const mei = await openMei({
+      guid,
+      ...(meiPath ? { path: meiPath } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.thread ? { thread: true } : {}),
+    });
     return trace ? tracedMei(mei, guid, trace) : mei;
   };
 }
@@ -80,7 +88,7 @@ export class LocalApf {
   }
 
   private async start(): Promise<ApfSession> {
-    const mei = await this.open(LME_GUID);
+    const mei = await this.open(LME_GUID, { thread: true });
     const trace = this.options.trace;
     const session = await ApfSession.start(mei, {
       ...(trace ? { trace: apfTracer(trace) } : {}),

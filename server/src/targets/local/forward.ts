@@ -41,6 +41,8 @@ export async function serveAsLms(options: LmsServerOptions): Promise<LmsServer> 
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
       server.off('error', reject);
+      // From now on an accept failure (EMFILE, …) costs that one connection, never the process.
+      server.on('error', (err) => options.onError?.(err));
       resolve();
     });
   });

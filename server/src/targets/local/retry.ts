@@ -2,8 +2,9 @@
  * The one place that decides what happens to a WS-Man request when the firmware resets under it
  * (the APF session dies with ENODEV from the MEI device):
  *
- * - requests that only read — Identify, Get, Enumerate, Pull (and enumerateAll, a walk of them) —
- *   are sent once more on a fresh session; a reset cannot have changed anything they report;
+ * - what wsman/replay.ts says may be resent — Identify, Get, Enumerate, Pull, Release (and
+ *   enumerateAll, a walk of them) — is sent once more on a fresh session, whether the reset came
+ *   during the request or while its APF channel was opening;
  * - everything else (Put, Invoke, Create, Delete, Subscribe, …, and raw envelopes with any other
  *   Action) is NOT repeated: the firmware may have applied it before it reset, and doing it twice
  *   can be wrong (a second power cycle). The caller gets `local.reset` saying exactly that.
@@ -15,6 +16,7 @@ import { AmtError } from '../../errors';
 import type { ApfSession } from '../../apf';
 import { WsmanClient } from '../../wsman/client';
 import { classNameFromUri, resourceUriFor } from '../../wsman/namespaces';
+import { mayHaveBeenApplied, mayResend, operationOfEnvelope, type WsmanOperation } from '../../wsman/replay';
 
 export interface SessionClients {
   /** The live session; starts a new one after the previous ended. */
@@ -27,15 +29,11 @@ export interface SessionClients {
   onRetry?(what: string): void;
 }
 
-/** Methods whose effect does not depend on how often they run. */
-const READ_ONLY = new Set(['identify', 'get', 'enumerate', 'pull', 'enumerateAll']);
-/** The same for raw envelopes, by their WS-Addressing Action (Identify has none). */
-const READ_ONLY_ACTIONS = /\/(transfer\/Get|enumeration\/Enumerate|enumeration\/Pull)$/;
-
-const OPERATION: Record<string, string> = {
+/** WsmanClient methods by the operation they send (enumerateAll: Enumerate, then Pulls). */
+const OPERATION: Record<string, WsmanOperation> = {
   identify: 'Identify', get: 'Get', put: 'Put', create: 'Create', delete: 'Delete', enumerate: 'Enumerate',
   pull: 'Pull', release: 'Release', enumerateAll: 'Enumerate', invoke: 'Invoke', subscribe: 'Subscribe',
-  unsubscribe: 'Unsubscribe', renew: 'Renew', sendRaw: 'The request',
+  unsubscribe: 'Unsubscribe', renew: 'Renew',
 };
 
 interface Bound {
@@ -68,7 +66,8 @@ export function resetTolerantClient(source: SessionClients): WsmanClient {
 
   const run = async (method: string, args: unknown[]): Promise<unknown> => {
     const signal = signalOf(args);
-    const readOnly = isReadOnly(method, args);
+    const operation = operationOf(method, args);
+    const readOnly = mayResend(operation);
     for (let attempt = 0; ; attempt++) {
       const { b, client } = await current(signal);
       try {
@@ -84,7 +83,7 @@ export function resetTolerantClient(source: SessionClients): WsmanClient {
         if (readOnly) {
           throw new AmtError('local.reset', `${what} failed: the firmware reset during the request and again during its retry; wait until the ME has settled and try again.`, { cause: err });
         }
-        throw new AmtError('local.reset', `${what} was not repeated: the firmware reset during the request; it may or may not have been applied — check with Get.`, { cause: err });
+        throw new AmtError('local.reset', `${what} was not repeated: the firmware reset during the request, so ${mayHaveBeenApplied(operation)}.`, { cause: err });
       }
     }
   };
@@ -107,18 +106,16 @@ export function resetTolerantClient(source: SessionClients): WsmanClient {
   return proxy;
 }
 
-function isReadOnly(method: string, args: unknown[]): boolean {
-  if (method !== 'sendRaw') return READ_ONLY.has(method);
-  const xml = String(args[0] ?? '');
-  const action = /<(?:[\w.-]+:)?Action\b[^>]*>\s*([^<\s]+)\s*</.exec(xml)?.[1];
-  if (action) return READ_ONLY_ACTIONS.test(action);
-  return /<(?:[\w.-]+:)?Identify\b/.test(xml);
+function operationOf(method: string, args: unknown[]): WsmanOperation {
+  if (method === 'sendRaw') return operationOfEnvelope(String(args[0] ?? ''));
+  return OPERATION[method] ?? 'request';
 }
 
 /** `Get AMT_GeneralSettings`, `Invoke CIM_PowerManagementService.RequestPowerStateChange`. */
 function describe(method: string, args: unknown[]): string {
+  if (method === 'sendRaw') return 'The request';
   const op = OPERATION[method] ?? method;
-  if (method === 'sendRaw' || method === 'identify' || typeof args[0] !== 'string') return op;
+  if (method === 'identify' || typeof args[0] !== 'string') return op;
   const cls = classNameFromUri(resourceUriFor(args[0]));
   return method === 'invoke' && typeof args[1] === 'string' ? `${op} ${cls}.${args[1]}` : `${op} ${cls}`;
 }
