@@ -1,5 +1,5 @@
 /**
- * Agent presence (spec wsman-amt.md §4.8): software agents on the host register with a watchdog
+ * Agent presence (Intel AMT SDK: "Create an Agent Watchdog", "Agent Watchdog Timers and Actions"; docs/simulator.md): software agents on the host register with a watchdog
  * (AMT_AgentPresenceWatchdog, created by WS-Transfer Create) and assert their presence before its
  * TimeoutInterval runs out. The instances live in the device's instance store; this keeps what
  * has no CIM property (when each timer started, the last sequence number) and runs the state
@@ -241,7 +241,7 @@ function ruleName(deviceId: string): string {
   return `Agent Presence Watchdog ${deviceId}`;
 }
 
-/** DeviceID bytes (GUID in its little-endian layout, spec §4.8) → canonical GUID text. */
+/** DeviceID bytes (GUID in its little-endian layout; docs/simulator.md "Agent presence") → canonical GUID text. */
 export function guidOf(bytes: Buffer): string {
   if (bytes.length !== 16) return bytes.toString('hex');
   const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');

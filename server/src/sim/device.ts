@@ -61,11 +61,11 @@ export interface DeviceSettings {
   identifyRequiresAuth: boolean;
   /** Open enumeration contexts kept at most; the least recently used one is dropped beyond it. */
   maxEnumerationContexts: number;
-  /** Event subscriptions kept at most (AMT 6.0+ allows 9, spec §4.9); more get QuotaLimit. */
+  /** Event subscriptions kept at most (AMT 6.0+ allows 9, Intel AMT SDK); more get QuotaLimit. */
   maxSubscriptions: number;
 }
 
-/** The IdentifyResponse fields (spec §1.6 leaves them open, so they are configurable). */
+/** The IdentifyResponse fields (no real IdentifyResponse is published, so they are configurable; docs/simulator.md "Identify"). */
 export interface IdentifyFields {
   ProtocolVersion: string;
   ProductVendor: string;
@@ -104,11 +104,11 @@ export class SimDevice extends EventEmitter {
   readonly optIn: { code?: string; expiresAt?: number } = {};
   /** AMT's real-time clock minus the device clock, changed by SetHighAccuracyTimeSynch. */
   rtcOffsetMs = 0;
-  /** The firmware's OS-health watchdog (the MEI watchdog client's timer, spec protocols.md §5). */
+  /** The firmware's OS-health watchdog (the MEI watchdog client's timer; Linux drivers/watchdog/mei_wdt.c). */
   readonly watchdog: OsWatchdog;
-  /** WS-Eventing subscriptions and the push delivery of indications (spec wsman-amt.md §4.9). */
+  /** WS-Eventing subscriptions and the push delivery of indications (DMTF DSP0226 eventing; docs/simulator.md "Events and logs"). */
   readonly eventing: EventSubscriptions;
-  /** Agent-presence watchdog timers and their actions (spec wsman-amt.md §4.8). */
+  /** Agent-presence watchdog timers and their actions (Intel AMT SDK agent-watchdog pages). */
   readonly agentPresence: AgentPresence;
 
   private clockOffsetMs = 0;

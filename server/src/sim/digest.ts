@@ -1,5 +1,5 @@
 /**
- * Server-side HTTP Digest as AMT does it (spec §3.2): MD5, qop=auth (auth-int is also verified
+ * Server-side HTTP Digest as AMT does it (RFC 2617/7616; docs/simulator.md "HTTP and Digest"): MD5, qop=auth (auth-int is also verified
  * when a client picks it), realm `Digest:<32 hex>`, 32-character base64 nonces, a fresh nonce with
  * every challenge. Node has no server-side Digest and the usual npm packages are Express
  * middlewares with other nonce rules, so this small piece is written here.

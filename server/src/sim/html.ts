@@ -1,7 +1,7 @@
 /** The small HTML pages the simulated device serves besides WS-Man. */
 import { escapeText } from './xml/write';
 
-/** Body of a 401, in the spirit of AMT's "Log on failed" page (spec §3.2). */
+/** Body of a 401, in the spirit of AMT's "Log on failed" page (recorded 401 page; docs/simulator.md "HTTP and Digest"). */
 export function unauthorizedPage(): string {
   return (
     '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" >\n' +

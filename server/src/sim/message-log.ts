@@ -1,5 +1,5 @@
 /**
- * AMT_MessageLog records: 21 bytes each, base64 on the wire (spec §4.9 "Record format").
+ * AMT_MessageLog records: 21 bytes each, base64 on the wire (docs/simulator.md "Events and logs").
  * TimeStamp is little-endian Unix seconds; the other fields are single bytes; EventData is 8 bytes.
  */
 

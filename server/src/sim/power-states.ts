@@ -1,5 +1,5 @@
 /**
- * The host power state machine (spec/wsman-amt.md §4.1). Requests use the ValueMap of
+ * The host power state machine (DMTF DSP1027; docs/simulator.md "Power"). Requests use the ValueMap of
  * CIM_PowerManagementService.RequestPowerStateChange; the resulting state is reported through
  * CIM_AssociatedPowerManagementService.PowerState, whose values 2–11 coincide for the states a
  * host can rest in (2 On, 4 Sleep-Deep, 6 Off-Hard, 7 Hibernate, 8 Off-Soft).
@@ -23,7 +23,7 @@ export const POWER = {
   PowerCycleOffHardGraceful: 16,
 } as const;
 
-/** CIM method return values (spec §2.4). */
+/** CIM method return values (DMTF CIM method return codes). */
 export const CIM_RETURN = {
   Completed: 0,
   NotSupported: 1,
@@ -37,7 +37,7 @@ export interface PowerPlan {
   readonly steps: readonly number[];
 }
 
-/** What a running host may be asked to do, in the order real AMT advertises it (§4.1 [rec]). */
+/** What a running host may be asked to do, in the order real AMT advertises it (recorded). */
 const FROM_ON: readonly number[] = [10, 8, 5, 11, 4, 7, 14, 12];
 
 /** Requests a running host accepts, with the states each one walks through. */
@@ -55,7 +55,7 @@ const ON_TRANSITIONS: Record<number, readonly number[]> = {
   [POWER.Hibernate]: [POWER.Hibernate],
 };
 
-/** Valid in the ValueMap but not implemented by AMT (§4.1: "not supported" / "—"). */
+/** Valid in the ValueMap but not implemented by AMT (Intel AMT SDK "Change System Power State"). */
 const UNSUPPORTED = new Set<number>([
   POWER.SleepLight, POWER.OffHardGraceful, POWER.PowerCycleOffSoftGraceful, POWER.PowerCycleOffHardGraceful,
 ]);

@@ -109,7 +109,8 @@ describe('amtwb sim options', () => {
 
   test('a --software-identities that is not a count is a usage error (exit 2) in one sentence', async () => {
     for (const bad of ['many', '-1', '2.5', '1000001']) {
-      const r = await amtwb(['sim', '--port', '0', '--software-identities', bad]);
+      // The = form: parseArgs reads a separate "-1" as an option of its own.
+      const r = await amtwb(['sim', '--port', '0', `--software-identities=${bad}`]);
       assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split('\n').length, 1);
       assert.match(r.stderr, new RegExp(`--software-identities "${bad.replace('.', '\\.')}" is not a count; give a whole number from 0 to 1000000\\.`));

@@ -1,4 +1,4 @@
-/** Enumerate, Pull and Release against the simulator (spec §1.5 and DSP0226 enumeration options). */
+/** Enumerate, Pull and Release against the simulator (DMTF DSP0226 enumeration; docs/simulator.md "Enumeration"). */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';

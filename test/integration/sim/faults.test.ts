@@ -1,4 +1,4 @@
-/** Each fault the simulator returns, shaped like real AMT's (spec §2.1): own prefixes, no ResourceURI, HTTP 400. */
+/** Each fault the simulator returns, shaped like real AMT's (docs/simulator.md "Faults"): own prefixes, no ResourceURI, HTTP 400. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';

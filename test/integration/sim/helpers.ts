@@ -170,7 +170,7 @@ export function digestHeader(p: DigestParts): string {
   );
 }
 
-/** Keeps the last challenge and counts nc up, like the AMT clients in spec §3.2. */
+/** Keeps the last challenge and counts nc up, like the AMT clients (RFC 2617; docs/simulator.md "HTTP and Digest"). */
 export class DigestClient {
   private challenge?: Challenge;
   private nc = 0;
@@ -234,7 +234,7 @@ export interface EnvelopeParts {
   messageId?: string;
 }
 
-/** The request shape every AMT client sends (spec §1.2). */
+/** The request shape every AMT client sends (docs/simulator.md "Envelopes"). */
 export function envelope(p: EnvelopeParts): string {
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
@@ -304,7 +304,7 @@ export const build = {
   identify: () => envelope({ body: `<wsmid:Identify xmlns:wsmid="${NS.identity}"/>` }),
 };
 
-/** The ManagedElement EPR power requests carry (spec §4.1). */
+/** The ManagedElement EPR power requests carry (Intel AMT SDK "Change System Power State"). */
 export const HOST_EPR_INPUT =
   `<h:ManagedElement><Address xmlns="${NS.addressing}">${NS.addressing}</Address>` +
   `<ReferenceParameters xmlns="${NS.addressing}"><ResourceURI xmlns="${NS.wsman}">${resourceUriFor('CIM_ComputerSystem')}</ResourceURI>` +

@@ -23,7 +23,7 @@ describe('simulator Get', () => {
       assert.ok(served.length > 0, `${def.name} serves instances`);
       const first = served[0];
       const info = classInfo(first.className)!;
-      // Singletons are read without selectors (spec §1.2); others by their string keys.
+      // Singletons are read without selectors (docs/simulator.md "Envelopes"); others by their string keys.
       const selectors: Selectors | undefined =
         served.length === 1 ? undefined : Object.fromEntries(info.keys.map((k) => [k, String(first.props[k])]));
       const r = await client.post(build.get(def.name, selectors, 'msg-17'));

@@ -1,5 +1,5 @@
 /**
- * Agent presence and the watchdog expiration policy (spec wsman-amt.md §4.8). The state machine
+ * Agent presence and the watchdog expiration policy (Intel AMT SDK agent-watchdog pages; docs/simulator.md "Agent presence"). The state machine
  * is in ../agent-presence.ts; these are the classes it is served through.
  *
  * AMT_AgentPresenceWatchdog is made by WS-Transfer Create: DeviceID = base64 of the agent GUID's

@@ -1,7 +1,7 @@
 /** Boot options for the next boot and what the platform can do (AMT_BootSettingData, AMT_BootCapabilities). */
 import type { ClassDef } from './types';
 
-/** `put`: required properties per the class metadata, so a Put must carry them (spec §4.1). */
+/** `put`: required properties per the class metadata, so a Put must carry them (Intel LMS CIM framework class metadata). */
 const BOOT_SETTING_DATA: ClassDef = {
   name: 'AMT_BootSettingData',
   props: {

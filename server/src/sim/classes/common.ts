@@ -82,7 +82,7 @@ export function amtServiceEpr(className: string, name: string): EprValue {
   });
 }
 
-/** AMT (PT_STATUS) method return codes used here (spec §2.3). */
+/** AMT (PT_STATUS) method return codes used here (docs/simulator.md "Return codes"). */
 export const PT_STATUS = {
   Success: 0,
   InternalError: 1,

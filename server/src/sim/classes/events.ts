@@ -1,5 +1,5 @@
 /**
- * WS-Eventing's CIM side (spec wsman-amt.md §4.9): the predefined filter collections subscriptions
+ * WS-Eventing's CIM side (Intel AMT SDK "Subscribe for Events"; docs/simulator.md "Events and logs"): the predefined filter collections subscriptions
  * target, and the listener/association instances each subscription shows up as. The latter are
  * created and removed by eventing/subscriptions.ts; Subscribe/Unsubscribe/Renew are in
  * eventing/handlers.ts.

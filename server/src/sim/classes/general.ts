@@ -21,7 +21,7 @@ const GENERAL_SETTINGS: ClassDef = {
     InstanceID: 'string key',
     NetworkInterfaceEnabled: 'boolean',
     OemID: 'uint16',
-    // Required in a Put body (spec §4.3 "Put semantics").
+    // Required in a Put body (Intel LMS CIM framework metadata; docs/simulator.md "Settings").
     PingResponseEnabled: 'boolean w put',
     PowerSource: 'uint32',
     PreferredAddressFamily: 'uint32 w',

@@ -1,5 +1,5 @@
 /**
- * Hardware inventory (spec §4.2): what MeshCommander's hardware tab reads. Values describe a
+ * Hardware inventory (docs/simulator.md "Hardware and software inventory"): what MeshCommander's hardware tab reads. Values describe a
  * plausible small desktop; serial numbers and the platform GUID come from the device identity.
  */
 import { datetime, epr } from '../values';

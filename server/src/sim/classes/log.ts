@@ -1,5 +1,5 @@
 /**
- * The hardware event log (AMT_MessageLog, spec §4.9). Records live in SimDevice; the instance's
+ * The hardware event log (AMT_MessageLog, docs/simulator.md "Events and logs"). Records live in SimDevice; the instance's
  * CurrentNumberOfRecords follows them. IterationIdentifier is the 1-based position of the next
  * record to read, so a client looping on GetRecords until NoMoreRecords reads each record once.
  */

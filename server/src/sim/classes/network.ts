@@ -90,7 +90,7 @@ const USER_INITIATED: ClassDef = {
   methods: {
     RequestStateChange: {
       inputs: { RequestedState: 'uint16 req', TimeoutPeriod: 'datetime' },
-      // 32768 all interfaces disabled … 32771 BIOS and OS enabled (spec §4.3).
+      // 32768 all interfaces disabled … 32771 BIOS and OS enabled (recorded in test/fixtures/real-amt).
       run: ({ instance }, input) => {
         const s = Number(input.RequestedState);
         if (s < 32768 || s > 32771 || !instance) return { returnValue: CIM_RETURN.InvalidParameter };

@@ -1,5 +1,5 @@
 /**
- * Power control (spec §4.1). The host's power state lives in the one
+ * Power control (DMTF DSP1027 Power State Management; docs/simulator.md "Power"). The host's power state lives in the one
  * CIM_AssociatedPowerManagementService instance; SimDevice.requestPowerStateChange keeps it current.
  */
 import { CIM_RETURN, POWER } from '../power-states';
@@ -88,7 +88,7 @@ const IPS_POWER: ClassDef = {
   name: 'IPS_PowerManagementService',
   commonNs: true,
   props: { ...SERVICE_PROPS, OSPowerSavingState: 'uint16' },
-  // The one recorded exception to alphabetical order: the subclass property comes last (spec §4).
+  // The one recorded exception to alphabetical order: the subclass property comes last (recorded in test/fixtures/real-amt).
   order: [
     'CreationClassName', 'ElementName', 'EnabledState', 'Name', 'RequestedState',
     'SystemCreationClassName', 'SystemName', 'OSPowerSavingState',

@@ -1,4 +1,4 @@
-/** Redirection (SOL, IDE-R, KVM) enablement and user consent (spec §4.5–4.6). */
+/** Redirection (SOL, IDE-R, KVM) enablement and user consent (docs/simulator.md "Settings, network, boot, redirection"). */
 import { randomInt } from 'node:crypto';
 import type { SimDevice } from '../device';
 import { CIM_RETURN } from '../power-states';
@@ -74,7 +74,7 @@ const KVM_SAP: ClassDef = {
   },
 };
 
-/** Opt-in states (spec §4.5): 0 not started, 1 requested, 2 displayed, 3 received, 4 in session. */
+/** Opt-in states (Device Management Toolkit opt-in decoder): 0 not started, 1 requested, 2 displayed, 3 received, 4 in session. */
 const OPT_IN = { NotStarted: 0, Displayed: 2, Received: 3 } as const;
 /** Opt-in method return values (go-wsman-messages optin decoder): 2 = invalid state. */
 const OPT_IN_INVALID_STATE = 2;

@@ -1,5 +1,5 @@
 /**
- * Firmware component versions (CIM_SoftwareIdentity, spec §4.2). More instances than recorded
+ * Firmware component versions (CIM_SoftwareIdentity, recorded in test/fixtures/real-amt). More instances than recorded
  * AMT 12 had, so paging with a small MaxElements has something to page through; a device made
  * with `extraSoftwareIdentities` adds generated entries after them, for bulk-transfer tests.
  */

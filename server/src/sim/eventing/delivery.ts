@@ -1,7 +1,7 @@
 /**
  * Push delivery: one HTTP POST of an event envelope to a subscriber's NotifyTo URL. For
  * PushWithAck the listener must answer with an Ack whose RelatesTo is the event's MessageID
- * (DSP0226, spec §4.9); a plain Push only needs a 2xx. https listeners are accepted without
+ * (DMTF DSP0226 Ack); a plain Push only needs a 2xx. https listeners are accepted without
  * certificate checks: the simulator is a test device, and AMT's own listener-trust settings are
  * not modelled.
  */

@@ -1,6 +1,6 @@
 /**
  * The predefined CIM_FilterCollection instances subscriptions target (AMT exposes no
- * CIM_IndicationFilter, spec wsman-amt.md §4.9). The spec knows two names and not their full
+ * CIM_IndicationFilter; Intel AMT SDK "Subscribe for Events"). The sources know two names and not their full
  * list; which events each selects is a simulator choice:
  * - `Intel(r) AMT:All` — every event. Its indications say `Intel(r) AMT:AllEvents`, as the
  *   recorded push does (the exact mapping is uncertain in the spec).

@@ -1,5 +1,5 @@
 /**
- * Subscribe, Unsubscribe and Renew as the WS-Man service answers them (spec wsman-amt.md §4.9).
+ * Subscribe, Unsubscribe and Renew as the WS-Man service answers them (DMTF DSP0226 eventing; docs/simulator.md "Events and logs").
  *
  * - Subscribe: ResourceURI CIM_FilterCollection with selector InstanceID naming a collection;
  *   body `e:Subscribe` with `e:Delivery Mode=Push|PushWithAck`, `e:NotifyTo` (http/https, at most
@@ -7,7 +7,7 @@
  *   DeliveryModeRequestedUnavailable; a filter in the body → FilteringNotSupported (AMT filters
  *   by collection); more than `settings.maxSubscriptions` → QuotaLimit; other classes →
  *   ActionNotSupported.
- * - SubscribeResponse (its AMT shape was not captured, spec §4.9): `e:SubscriptionManager` = an
+ * - SubscribeResponse (its AMT shape was never captured; docs/simulator.md): `e:SubscriptionManager` = an
  *   EPR to the CIM_FilterCollectionSubscription (Filter and Handler selectors, the form
  *   MeshCommander unsubscribes with) carrying an `e:Identifier` reference parameter as
  *   WS-Eventing asks, then `e:Expires` when one was granted.
@@ -34,7 +34,7 @@ const MODES: ReadonlyMap<string, DeliveryMode> = new Map([
   ['http://schemas.xmlsoap.org/ws/2004/08/eventing/DeliveryModes/Push', 'Push'],
   ['http://schemas.dmtf.org/wbem/wsman/1/wsman/PushWithAck', 'PushWithAck'],
 ]);
-/** AMT's limit on the NotifyTo URL [sdk] (spec §4.9). */
+/** AMT's limit on the NotifyTo URL (Intel AMT SDK). */
 const MAX_NOTIFY_TO = 253;
 const RESPONSE = (op: string) => `${NS.eventing}/${op}Response`;
 

@@ -1,6 +1,6 @@
 /**
  * The pushed event: a WS-Man `Event` envelope carrying one CIM_AlertIndication, in the exact shape
- * real AMT posts to a listener (spec wsman-amt.md §4.9 "Event delivery", a recorded push):
+ * real AMT posts to a listener (a recorded AMT push; docs/simulator.md "Events and logs"):
  * AMT's prefixes a–h, `To` and `ReplyTo` anonymous, `AckRequested` only for PushWithAck, the Event
  * action, an AMT-style MessageID, the indication's ResourceURI; the body's properties in ASCII
  * order with IndicationTime wrapped in `<h:Datetime>`. A subscriber's reference parameters follow
@@ -15,7 +15,7 @@ const AMT_SYSTEM_ELEMENT = 'Interop:CIM_ComputerSystem.CreationClassName="CIM_Co
 
 /** What a firmware feature raises; the rest of the indication is filled in by raise(). */
 export interface AlertInput {
-  /** `iAMT0005`, `PLAT0322`, … (spec §4.9: the text is looked up from it). */
+  /** `iAMT0005`, `PLAT0322`, … (the text is looked up from it: Intel AMT SDK "WS-Eventing Event Fields"). */
   readonly messageId: string;
   readonly messageArguments?: readonly string[];
   /** Filled only for iAMT0050–0061 on real AMT. */

@@ -1,5 +1,5 @@
 /**
- * WS-Eventing on the simulated device (spec wsman-amt.md §4.9): the live subscriptions, their
+ * WS-Eventing on the simulated device (DMTF DSP0226 eventing; docs/simulator.md "Events and logs"): the live subscriptions, their
  * expiry on the device clock, and push delivery of every raised indication to each subscriber
  * whose filter collection selects it.
  *
@@ -45,7 +45,7 @@ export type SubscriptionChange = 'subscribe' | 'renew' | 'unsubscribe' | 'expire
 
 export const LISTENER_CLASS = 'CIM_ListenerDestinationWSManagement';
 export const SUBSCRIPTION_CLASS = 'CIM_FilterCollectionSubscription';
-/** DeliveryMode values as MeshCommander shows them (spec §4.9). */
+/** DeliveryMode values as MeshCommander shows them (MeshCommander). */
 const DELIVERY_MODE_VALUE: Record<DeliveryMode, number> = { Push: 2, PushWithAck: 3 };
 /** A failed push is tried again this often, this far apart (wall clock: it is network time). */
 const ATTEMPTS = 3;
@@ -190,7 +190,7 @@ export function filterEpr(instanceId: string): EprValue {
   return epr(cimUri('CIM_FilterCollection'), { InstanceID: instanceId });
 }
 
-/** The listener's EPR with the four keys AMT names it by (spec §4.9 step 3). */
+/** The listener's EPR with the four keys AMT names it by (Intel AMT SDK "Subscribe for Events"). */
 export function handlerEpr(name: string): EprValue {
   return epr(cimUri(LISTENER_CLASS), {
     CreationClassName: 'CIM_ListenerDestinationWSMAN',

@@ -1,5 +1,6 @@
 /**
- * The simulated AMTHI (PTHI) client — spec §3.1–§3.6. Requests carry the 12-byte little-endian
+ * The simulated AMTHI (PTHI) client (Intel LMS MEIClient sources; docs/simulator.md "The firmware
+ * side over MEI"). Requests carry the 12-byte little-endian
  * header (version 1.1, command, length); every answer is the same header with the response bit
  * (0x00800000) set, a u32 status and the data. Command codes and status values are duplicated
  * from the spec on purpose: the simulator does not import product code.
@@ -107,7 +108,7 @@ export class AmthiFirmware implements FirmwareClient {
       }
       case CMD.GET_LOCAL_SYSTEM_ACCOUNT: {
         expect(40);
-        // 33 + 33 NUL-terminated fields and 2 trailing bytes: MeshAgent insists on 68, LMS reads 66 (§7 item 2).
+        // 33 + 33 NUL-terminated fields and 2 trailing bytes: MeshAgent insists on 68, LMS reads 66 (Intel LMS and MeshAgent sources).
         const out = Buffer.alloc(68);
         out.write(f.localSystemAccount.username.slice(0, 32), 0, 'latin1');
         out.write(f.localSystemAccount.password.slice(0, 32), 33, 'latin1');

@@ -1,8 +1,8 @@
 /**
- * The firmware's own APF framing (spec §4.4). The simulator must not import product code, so
+ * The firmware's own APF framing (as Intel LMS implements it; docs/simulator.md). The simulator must not import product code, so
  * this is a second, deliberately small implementation: the firmware builds messages from field
  * lists and parses what the host sends with a bounds-checked cursor. The numbers below duplicate
- * the spec's constants (§4.2/§4.3) on purpose.
+ * the APF constants on purpose.
  */
 
 export const APF = {

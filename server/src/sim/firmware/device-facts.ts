@@ -10,7 +10,7 @@ import type { SimDevice } from '../device';
 import type { PropMap } from '../values';
 import type { DeviceFacts, LanFacts } from './facts';
 
-/** The user name of AMT's local OS-admin account, as seen in real Digest headers (spec wsman-amt.md, MeshCentral #3797). */
+/** The user name of AMT's local OS-admin account, as seen in real Digest headers (MeshCentral issue #3797). */
 export const LOCAL_ACCOUNT_USER = '$$OsAdmin';
 
 /**

@@ -8,7 +8,7 @@ export interface LanFacts {
   /** Dotted IPv4 address. */
   ipv4: string;
   dhcpEnabled: boolean;
-  /** 1 active, 2 passive (spec §3.5 decoding table). */
+  /** 1 active, 2 passive (AMTHI provisioning mode, Intel LMS sources). */
   dhcpIpMode: number;
   linkUp: boolean;
   /** `aa:bb:cc:dd:ee:ff`. */

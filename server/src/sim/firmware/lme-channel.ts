@@ -4,7 +4,7 @@
  * message per CHANNEL_DATA) and grants its own window back as the service reads.
  *
  * Close: a CHANNEL_CLOSE from the host ends the readable side only; the service may still answer,
- * and our CHANNEL_CLOSE goes out when it ends its side (the host keeps reading until then, §4.6).
+ * and our CHANNEL_CLOSE goes out when it ends its side (the host keeps reading until then, as LMS does).
  */
 import { Duplex } from 'node:stream';
 import { APF, build } from './apf-wire';
@@ -79,6 +79,11 @@ export class FwChannel extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.pump(chunk).then(() => cb(), cb);
+  }
+
+  /** Writes the service made together (node:http corks a response) leave in as few messages as fit, as real firmware forwards what its TCP stack holds. */
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    this.pump(Buffer.concat(chunks.map((c) => c.chunk))).then(() => cb(), cb);
   }
 
   override _final(cb: (err?: Error | null) => void): void {

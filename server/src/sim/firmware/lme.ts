@@ -1,9 +1,9 @@
 /**
- * The simulated LME client: the firmware end of APF (spec §4.5, §8).
+ * The simulated LME client: the firmware end of APF (docs/simulator.md "The firmware side over MEI"; Intel LMS sources).
  *
  * What the firmware does, in order, on each host connection:
- *  1. sends its PROTOCOLVERSION (1.0) unprompted — §8: LMS waits for it; if the host speaks first
- *     (LMS per §4.5, or our product) the firmware still sends exactly one of its own;
+ *  1. sends its PROTOCOLVERSION (1.0) unprompted — LMS waits for it; if the host speaks first
+ *     (LMS, or our product) the firmware still sends exactly one of its own;
  *  2. once the host's PROTOCOLVERSION arrived: SERVICE_REQUEST `auth@…` + USERAUTH_REQUEST
  *     (only with `requestAuth`), then SERVICE_REQUEST `pfwd@amt.intel.com`;
  *  3. after SERVICE_ACCEPT(pfwd): one `tcpip-forward` GLOBAL_REQUEST per port, each sent after
@@ -21,7 +21,7 @@ import { FwChannel } from './lme-channel';
 export interface LmeFirmwareOptions {
   /** Receives every channel the host opens to a served port; `port` is 16992, 16993, … */
   handleConnection: (stream: Duplex, port: number) => void;
-  /** Ports requested with tcpip-forward, in order. Default 16992, 16993, 623, 664 (§8). */
+  /** Ports requested with tcpip-forward, in order. Default 16992, 16993, 623, 664 (what Intel LMS asks for). */
   forwardPorts?: number[];
   /** Ports a channel may be opened to. Default 16992 and 16993. */
   channelPorts?: number[];
@@ -30,7 +30,7 @@ export interface LmeFirmwareOptions {
   /** Receive window per channel. Default 8192. */
   windowSize?: number;
   maxMessageLength?: number;
-  /** Also run `auth@amt.intel.com` + USERAUTH before pfwd (not seen on LME in any source, §7). */
+  /** Also run `auth@amt.intel.com` + USERAUTH before pfwd (not seen on LME in any public source). */
   requestAuth?: boolean;
   /** System UUID sent in PROTOCOLVERSION. */
   systemUuid?: string;
@@ -40,13 +40,13 @@ export interface LmeFirmwareOptions {
   singleConnection?: boolean;
 }
 
-export const LME_GUID = '6733a4db-0476-4e7b-b3af-bcfc29bee7a7'; // duplicated from spec §2 on purpose
+export const LME_GUID = '6733a4db-0476-4e7b-b3af-bcfc29bee7a7'; // duplicated on purpose (Linux MEI client GUID)
 
 export class LmeFirmware implements FirmwareClient {
   readonly guid = LME_GUID;
   readonly protocolVersion = 1;
   readonly maxMessageLength: number;
-  readonly singleConnection: boolean; // newer AMT accepts more than one LME connection (§4.5)
+  readonly singleConnection: boolean; // newer AMT accepts more than one LME connection (Intel LMS)
   /** Host protocol violations seen so far (human-readable), for tests and logs. */
   readonly violations: string[] = [];
   private readonly sessions = new Set<LmeSession>();

@@ -1,6 +1,6 @@
 /**
- * The simulated MKHI client — spec §3.9. Header: group, command (bit 7 = response), reserved,
- * result. Answers what LMS asks at start-up (§8): GetFWVersion (0xFF/0x02) and GetFWCaps (3/0x02)
+ * The simulated MKHI client (Intel LMS MKHIClient; Linux drivers/misc/mei/mkhi.h). Header: group, command (bit 7 = response), reserved,
+ * result. Answers what LMS asks at start-up (Intel LMS): GetFWVersion (0xFF/0x02) and GetFWCaps (3/0x02)
  * for rules 0 (capable), 7 (FW update), 29 (platform type), 32 (enabled) and 39 (available).
  * Numbers are duplicated from the spec on purpose (no product imports in the simulator).
  */
@@ -18,7 +18,7 @@ const FEATURE_AMT = 1 << 2;
 const FEATURE_IPV6 = 1 << 17;
 const FEATURE_KVM = 1 << 18;
 const FEATURE_TLS = 1 << 21;
-/** Desktop (b1), image type 4 = full AMT (b8–11), brand 1 = AMT (b12–15): what LMS wants (§8). */
+/** Desktop (b1), image type 4 = full AMT (b8–11), brand 1 = AMT (b12–15): what LMS wants (Intel LMS). */
 const PLATFORM_TYPE = (1 << 1) | (4 << 8) | (1 << 12);
 
 export class MkhiFirmware implements FirmwareClient {

@@ -1,9 +1,9 @@
 /**
- * The simulated watchdog MEI client (GUID 05B79A6F-…, spec protocols.md §5.2): start/heartbeat
+ * The simulated watchdog MEI client (GUID 05B79A6F-…, Linux drivers/watchdog/mei_wdt.c): start/heartbeat
  * arms the device's OS-health watchdog (SimDevice.watchdog) with the timeout it carries, stop
  * disarms it. With protocol version > 1 every start/heartbeat is answered with the start response
  * (status, wdstate), as mei_wdt expects; version 1 firmware answers nothing (the legacy driver).
- * The same client serves the "manageability" commands of §3.8 (IsChangeToAMTEnabled,
+ * The same client serves the "manageability" commands (Intel LMS, rpc-go) (IsChangeToAMTEnabled,
  * SetAmtOperationalState). Unknown messages get no answer.
  *
  * Closing the MEI connection does not stop the timer: only the stop message does (the kernel
@@ -38,7 +38,8 @@ export class WatchdogFirmware implements FirmwareClient {
   readonly guid = WATCHDOG_GUID;
   readonly protocolVersion: number;
   readonly maxMessageLength: number;
-  // mei_wdt holds a connection while user space may talk §3.8 commands over another (spec §7 q6).
+  // mei_wdt holds a connection while user space may talk manageability commands over another
+  // (whether real firmware allows that is not documented; we allow it).
   readonly singleConnection = false;
   notRequired: boolean;
 
@@ -60,7 +61,7 @@ export class WatchdogFirmware implements FirmwareClient {
     }
     if (m.length >= 4 && m[0] === MANAGEABILITY && m[3] === MNG_VERSION) {
       if (m[2] === IS_CHANGE_TO_AMT_ENABLED) {
-        // bit0 transition allowed, bit1 AMT operational, bit7 new interface version (§3.8).
+        // bit0 transition allowed, bit1 AMT operational, bit7 new interface version (Intel LMS MNGIsChangeToAMTEnabledCommand).
         return connection.send(Buffer.of(this.notRequired ? 0x81 : 0x83));
       }
       if (m[2] === SET_AMT_OPERATIONAL_STATE && m.length >= 5) {

@@ -1,7 +1,7 @@
 /**
  * The emulated MEI device as a state machine over decoded FUSE requests: per-fd connection state,
- * whole messages, and the errno the real driver returns (spec protocols.md §1.4–1.7,
- * mei-emulation.md "Error codes"). No I/O here: replies and events go to `DeviceOutput`, so the
+ * whole messages, and the errno the real driver returns (Linux kernel
+ * Documentation/driver-api/mei/ and drivers/misc/mei/). No I/O here: replies and events go to `DeviceOutput`, so the
  * logic is unit-testable without /dev/fuse, and the worker loop stays a thin shell around it.
  */
 import { constants } from 'node:os';

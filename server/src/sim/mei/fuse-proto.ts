@@ -1,7 +1,8 @@
 /**
  * The subset of the FUSE kernel protocol (linux/fuse.h, protocol 7.31) that the emulated MEI device
- * speaks over /dev/fuse: byte layouts only, no state. Layouts and opcodes are from
- * spec/mei-emulation.md §3. No npm FUSE binding exposes ioctl or poll, hence this hand-written codec.
+ * speaks over /dev/fuse: byte layouts only, no state. Layouts and opcodes are from the Linux
+ * kernel's include/uapi/linux/fuse.h. No npm FUSE binding exposes ioctl or poll, hence this
+ * hand-written codec (docs/simulator.md "The firmware side over MEI").
  *
  * Every read of /dev/fuse yields exactly one request (`fuse_in_header` + body); every reply is one
  * write (`fuse_out_header` + body) whose `error` is a negative errno.

@@ -1,5 +1,5 @@
 /**
- * `/dev/mei0` emulated through FUSE (spec/mei-emulation.md): a regular file that behaves like the
+ * `/dev/mei0` emulated through FUSE (docs/simulator.md "The firmware side over MEI"): a regular file that behaves like the
  * MEI character device, so the product's real koffi path, and unmodified third-party programs,
  * talk to the simulated firmware clients.
  *

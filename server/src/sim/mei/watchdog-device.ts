@@ -1,5 +1,5 @@
 /**
- * An emulated Linux watchdog device as the mei_wdt driver presents it (spec protocols.md §5.3–5.4),
+ * An emulated Linux watchdog device as the mei_wdt driver presents it (Linux drivers/watchdog/mei_wdt.c, Documentation/watchdog/watchdog-api.rst),
  * over decoded FUSE requests, in front of the firmware's watchdog client. The watchdog core's
  * rules and the driver's state machine, in brief:
  *

@@ -1,10 +1,10 @@
 /**
- * The firmware side of the OS-health watchdog (spec protocols.md §5): the timer the MEI watchdog
+ * The firmware side of the OS-health watchdog (Linux drivers/watchdog/mei_wdt.c): the timer the MEI watchdog
  * client arms with each start/heartbeat message and disarms with stop. It runs on the device
  * clock, so tests advance() past a timeout instead of sleeping.
  *
  * When heartbeats stop for longer than the timeout the firmware "sends an event when the
- * heartbeats stop" (§5.5): exactly once per expiry it
+ * heartbeats stop" (docs/simulator.md "Agent presence and the OS watchdog"): exactly once per expiry it
  * - adds an AMT_MessageLog record: sensor type 0x20 (OS critical stop), offset 1 (run-time
  *   critical stop), entity 35 (operating system), severity critical — MeshCommander decodes sensor
  *   type 32 as "Operating system lockup or power interrupt";

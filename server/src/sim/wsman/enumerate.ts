@@ -1,5 +1,5 @@
 /**
- * WS-Enumeration: Enumerate, Pull, Release (spec §1.5). Beyond what AMT clients use, the service
+ * WS-Enumeration: Enumerate, Pull, Release (DMTF DSP0226; docs/simulator.md "Enumeration"). Beyond what AMT clients use, the service
  * honours DSP0226's wsman:EnumerationMode (EnumerateEPR, EnumerateObjectAndEPR),
  * wsman:OptimizeEnumeration with wsman:MaxElements (items in the EnumerateResponse) and the
  * SelectorFilter dialect. A Pull without MaxElements returns everything left (AMT clients such as
@@ -73,7 +73,7 @@ export function pull(ctx: OpContext): Reply {
   const maxElements = positiveInt(childNamed(request, NS.enumeration, 'MaxElements'), 'MaxElements');
   let count = Math.min(maxElements ?? state.pending.length, state.pending.length);
 
-  // Fit the reply into the client's MaxEnvelopeSize by returning fewer items (DSP0226 §8.4).
+  // Fit the reply into the client's MaxEnvelopeSize by returning fewer items (DMTF DSP0226, enumeration).
   const build = (n: number) => pullReply(state, n);
   let reply = build(count);
   const limit = ctx.req.maxEnvelopeSize;

@@ -2,7 +2,7 @@
  * Open enumeration contexts of one simulated device. A context holds a snapshot of the items taken
  * at Enumerate time; it lapses after `enumerationContextTtlMs` of device-clock time without a Pull,
  * is gone after its last page or a Release, and the least recently used one is dropped when too
- * many are open (real AMT's limits are unknown, spec §1.5).
+ * many are open (real AMT's limits are not documented; docs/simulator.md "Enumeration").
  */
 import type { ServedInstance, SimDevice } from '../device';
 

@@ -1,5 +1,5 @@
 /**
- * The success envelope as real AMT writes it (spec §1.3): compact, fixed prefixes a–f, the body
+ * The success envelope as real AMT writes it (recorded in test/fixtures/real-amt; docs/simulator.md "Envelopes"): compact, fixed prefixes a–f, the body
  * namespace as g (class, or enumeration for Enumerate/Pull), optional h/i and extras, then xsi.
  */
 import { ANONYMOUS, NS } from '../../wsman/namespaces';

@@ -1,7 +1,7 @@
 /**
- * WS-Management faults as real AMT writes them (spec §2.1–2.2): their own prefix layout, no
+ * WS-Management faults as real AMT writes them (recorded; docs/simulator.md "Faults"): their own prefix layout, no
  * ResourceURI header, the subcode prefixed by the namespace that owns it, AMT's reason texts.
- * The HTTP layer sends them with status 400 and `Connection: close` (spec §3.1, §3.3).
+ * The HTTP layer sends them with status 400 and `Connection: close` (docs/simulator.md "Faults").
  */
 import { ANONYMOUS, NS } from '../../wsman/namespaces';
 import { el, textEl } from '../xml/write';
@@ -54,7 +54,7 @@ const SPECS = {
     code: 'Sender', owner: 'wsman', action: WSMAN_FAULT, status: 400,
     reason: 'The specified feature is not supported.',
   },
-  // AMT used the wsman fault action for this transfer-spec subcode (spec §2.1).
+  // AMT used the wsman fault action for this transfer-spec subcode (recorded).
   InvalidRepresentation: {
     code: 'Sender', owner: 'transfer', action: WSMAN_FAULT, status: 400,
     reason: 'The XML content is not valid.',
@@ -75,7 +75,7 @@ const SPECS = {
     code: 'Sender', owner: 'enumeration', action: ENUMERATION_FAULT, status: 400,
     reason: 'The requested filter could not be processed.',
   },
-  // The transfer fault AMT recorded for a duplicate Create (spec §5.4).
+  // The transfer fault AMT recorded for a duplicate Create (recorded).
   AlreadyExists: {
     code: 'Sender', owner: 'wsman', action: WSMAN_FAULT, status: 400,
     reason: 'The sender attempted to create a resource which already exists.',

@@ -1,6 +1,6 @@
 /**
  * WS-Management Identify (no Action header, body `<wsmid:Identify/>`). No real AMT
- * IdentifyResponse was found (spec §1.6), so the fields come from SimDevice.identify and can be
+ * IdentifyResponse is published (docs/simulator.md "Identify"), so the fields come from SimDevice.identify and can be
  * changed by tests; DASHVersion is written in the DASH namespace.
  */
 import { NS } from '../../wsman/namespaces';

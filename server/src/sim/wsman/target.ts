@@ -3,7 +3,7 @@
  * - unknown resource URI → DestinationUnreachable (recorded AMT behaviour);
  * - a selector that is not a key of the class, or a repeated selector → InvalidSelectors;
  * - key selectors that match no instance → DestinationUnreachable (what AMT recorded for a
- *   missing IPS_AlarmClockOccurrence, spec §2.2);
+ *   missing IPS_AlarmClockOccurrence; docs/simulator.md "Faults");
  * - no selectors on a class with several instances, or selectors that leave several → InvalidSelectors.
  * A subset of the keys is enough when it picks exactly one instance (clients often send only InstanceID).
  */

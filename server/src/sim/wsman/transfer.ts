@@ -1,7 +1,7 @@
 /**
  * WS-Transfer Get, Put, and Create/Delete for the classes that allow them (ClassDef.create/remove,
  * e.g. AMT_AgentPresenceWatchdog; the others answer ActionNotSupported). Put replaces the writable properties it carries, keeps the others,
- * and echoes the updated instance (spec §5.5). It refuses, in this order: a body that is not the
+ * and echoes the updated instance (DMTF DSP0226 WS-Transfer). It refuses, in this order: a body that is not the
  * class element (SchemaValidationError), unknown properties or values of the wrong type
  * (SchemaValidationError), a changed key or read-only value (InvalidRepresentation/InvalidValues),
  * a missing required property (InvalidRepresentation/MissingValues, as AMT recorded it).
@@ -36,7 +36,7 @@ export function put(ctx: OpContext): Reply {
   return instanceReply(ctx, `${ACTION.put}Response`, target);
 }
 
-/** Create → `<g:ResourceCreated>` (g = transfer) holding the new instance's EPR (spec §5.5). */
+/** Create → `<g:ResourceCreated>` (g = transfer) holding the new instance's EPR (DMTF DSP0226 WS-Transfer). */
 export function create(ctx: OpContext): Reply {
   const info = resolveClass(ctx.req.resourceUri);
   if (!info.def.create) throw new WsmanFault('ActionNotSupported', `${info.def.name} instances cannot be created`);
@@ -51,7 +51,7 @@ export function create(ctx: OpContext): Reply {
   };
 }
 
-/** Delete → an empty Body (spec §5.5). */
+/** Delete → an empty Body (DMTF DSP0226 WS-Transfer). */
 export function remove(ctx: OpContext): Reply {
   const info = resolveClass(ctx.req.resourceUri);
   if (!info.def.remove) throw new WsmanFault('ActionNotSupported', `${info.def.name} instances cannot be deleted`);
