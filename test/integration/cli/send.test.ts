@@ -13,6 +13,7 @@ import { runSendCli, type SendCliIo } from '../../../server/src/cli/send';
 import { AmtError } from '../../../server/src/errors';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
 import { tcpTransport, WsmanClient } from '../../../server/src/wsman';
+import { amtwb } from './run';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/wsman');
 
@@ -70,19 +71,36 @@ describe('amtwb send (cli/send.ts) against the simulator', () => {
     return path;
   }
 
-  it('sends every request of the sample file in order, prints each status and reply, and exits 1 because one faults', async () => {
+  it('sends every request of the sample file docs/wsman-files.md points to, in order; none faults, so it exits 0', async () => {
     const h = harness();
     const code = await runSendCli([join(FIXTURES, 'requests.wsman')], h.io);
-    assert.equal(code, 1);
     const text = h.text();
+    assert.deepEqual(h.err, [], text);
+    assert.equal(code, 0, text);
     const headings = [...text.matchAll(/^### #(\d+) (.*)$/gm)].map((m) => `${m[1]} ${m[2]}`);
     assert.deepEqual(headings, ['1 Identify the device', '2 Read the general settings', '3 request 3', '4 Turn the host off', '5 Update the general settings']);
+    assert.deepEqual([...text.matchAll(/^### #\d+ .*\nHTTP (\d+) /gm)].map((m) => m[1]), ['200', '200', '200', '200', '200']);
+    assert.doesNotMatch(text, /^Fault: /m);
     assert.match(text, /### #2 Read the general settings\nHTTP 200 OK · \d+ ms · Simulator \(http:\/\/127\.0\.0\.1:\d+\)\n<\?xml version="1\.0" encoding="UTF-8"\?>\n<a:Envelope/);
     assert.match(text, /<g:DigestRealm>Digest:[0-9A-F]+<\/g:DigestRealm>/);
     assert.match(text, /<g:ReturnValue>0<\/g:ReturnValue>/, 'the power change ran ({{$target}} resolved to the simulator)');
-    assert.match(text, /### #5 Update the general settings\nHTTP 400 Bad Request · \d+ ms · .*\nFault: InvalidRepresentation — The XML content is not valid\.\nWhat it means: .*send the complete instance/);
-    assert.deepEqual(h.err, ['1 of 5 requests failed: #5 (fault InvalidRepresentation).']);
+    // The Put took effect: the device has the host name the file's @host gave.
+    assert.equal(sim.device.singleton('AMT_GeneralSettings').HostName, 'amt-lab-01');
     assert.equal(h.connects(), 1, 'one connection for the whole file');
+  });
+
+  it('a request that faults is shown with the fault and its meaning, the rest still run, and the exit status is 1', async () => {
+    const sample = await readFile(join(FIXTURES, 'requests.wsman'), 'utf8');
+    // The sample's Put without the properties AMT requires in every Put of AMT_GeneralSettings.
+    const partial = sample.replace(/\s*<h:PingResponseEnabled>true<\/h:PingResponseEnabled>\s*<h:WsmanOnlyMode>false<\/h:WsmanOnlyMode>/, '');
+    assert.notEqual(partial, sample);
+    const path = await wsmanFile('partial-put.wsman', partial);
+    const h = harness();
+    assert.equal(await runSendCli([path], h.io), 1);
+    const text = h.text();
+    assert.match(text, /### #5 Update the general settings\nHTTP 400 Bad Request · \d+ ms · .*\nFault: InvalidRepresentation — The XML content is not valid\.\nWhat it means: .*send the complete instance/);
+    assert.deepEqual([...text.matchAll(/^### #\d+ .*\nHTTP (\d+) /gm)].map((m) => m[1]), ['200', '200', '200', '200', '400']);
+    assert.deepEqual(h.err, ['1 of 5 requests failed: #5 (fault InvalidRepresentation).']);
   });
 
   it('--request picks requests by number or by title, in the order given, and exits 0 when they succeed', async () => {
@@ -114,7 +132,9 @@ describe('amtwb send (cli/send.ts) against the simulator', () => {
 
   it('--json prints one JSON array with status, fault and reply of each request', async () => {
     const h = harness();
-    assert.equal(await runSendCli([join(FIXTURES, 'requests.wsman'), '--json', '--request', '2', '--request', '5'], h.io), 1);
+    const sample = await readFile(join(FIXTURES, 'requests.wsman'), 'utf8');
+    const path = await wsmanFile('json.wsman', sample.replace(/\s*<h:WsmanOnlyMode>false<\/h:WsmanOnlyMode>/, ''));
+    assert.equal(await runSendCli([path, '--json', '--request', '2', '--request', '5'], h.io), 1);
     assert.equal(h.out.length, 1);
     const doc = JSON.parse(h.out[0]!) as { request: number; title: string; ok: boolean; status: number; fault?: { subcode: string }; xml: string }[];
     assert.deepEqual(
@@ -154,5 +174,14 @@ describe('amtwb send (cli/send.ts) against the simulator', () => {
     await assert.rejects(runSendCli([join(dir, 'missing.wsman')], h.io), usage(/Cannot read .*missing\.wsman \(ENOENT\)/));
     assert.equal(h.connects(), 0, 'no device contact for a mistake');
     assert.equal((await readFile(file, 'utf8')).includes('###'), true);
+  });
+});
+
+describe('amtwb send with the built CLI', () => {
+  it('the sample file of docs/wsman-files.md runs clean against the embedded simulator: exit 0, every reply 200', async () => {
+    const r = await amtwb(['send', join(FIXTURES, 'requests.wsman')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stderr, '');
+    assert.deepEqual([...r.stdout.matchAll(/^### #\d+ .*\nHTTP (\d+) /gm)].map((m) => m[1]), ['200', '200', '200', '200', '200']);
   });
 });

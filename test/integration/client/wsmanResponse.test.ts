@@ -13,6 +13,7 @@ import { Requests, WsmanRequests, type WsmanSendResult } from '../../../server/s
 import { startBackend, type Backend } from './backend';
 
 const REQUESTS = pathToFileURL(resolve(__dirname, '../../fixtures/wsman/requests.wsman')).toString();
+const REFUSED = pathToFileURL(resolve(__dirname, '../../fixtures/wsman/refused.wsman')).toString();
 
 describe('the response document of a .wsman Send', () => {
   let backend: Backend;
@@ -41,7 +42,7 @@ describe('the response document of a .wsman Send', () => {
   });
 
   it("shows a fault's subcode, the device's reason and what it means", async () => {
-    const r = await send(4);
+    const r = await backend.request(WsmanRequests.send, { targetId: simId, uri: REFUSED, requestIndex: 0 });
     assert.equal(succeeded(r), false);
     const lines = responseDocument(r).split('\n');
     assert.match(lines[0]!, /^<!-- 400 Bad Request · \d+ ms · Simulator/);

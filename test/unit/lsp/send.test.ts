@@ -8,6 +8,7 @@ import { DEFAULT_SIM_ID, TargetRegistry } from '../../../server/src/targets/regi
 import { fixture, startSession, type Session } from './harness';
 
 const REQUESTS = fixture('requests.wsman');
+const REFUSED = fixture('refused.wsman');
 const fixedUuid = () => 'uuid:00000000-0000-4000-8000-000000000001';
 
 describe('wsman send and render (against the embedded simulator)', () => {
@@ -58,7 +59,8 @@ describe('wsman send and render (against the embedded simulator)', () => {
   });
 
   it('returns a SOAP fault as a result with its subcode and meaning', async () => {
-    const r = await send(4);
+    const { uri: refused } = await session.open('refused.wsman', REFUSED);
+    const r = (await session.client.sendRequest(WsmanRequests.send.method, { targetId: DEFAULT_SIM_ID, uri: refused, requestIndex: 0 })) as WsmanSendResult;
     assert.equal(r.status, 400);
     assert.equal(r.fault?.subcode, 'InvalidRepresentation');
     assert.equal(r.fault?.reason, 'The XML content is not valid.');
