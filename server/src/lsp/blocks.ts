@@ -154,29 +154,13 @@ export function readBlocks(text: string): BlockList & { parsed: number } {
  * boundary survives when the `\n###` around it lies wholly in the unchanged prefix or suffix, so
  * an edit that makes or breaks a `###` line re-reads the blocks on both sides of it.
  */
-export function diffBlocks(oldText: string, old: BlockList, text: string): BlockList & { parsed: number } {
+export function diffBlocks(oldText: string, old: BlockList, text: string): BlockList & { parsed: number; variablesChanged: boolean } {
   const n = old.starts.length;
-  const endOf = (i: number) => (i + 1 < n ? old.starts[i + 1]! : oldText.length);
   const limit = Math.min(oldText.length, text.length);
-  // Common prefix, a block at a time (native comparison), then a character at a time.
-  let prefix = 0;
-  let i = 0;
-  while (i < n && endOf(i) <= limit && text.startsWith(oldText.slice(old.starts[i]!, endOf(i)), old.starts[i]!)) prefix = endOf(i++);
-  while (prefix < limit && oldText.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  if (prefix === oldText.length && prefix === text.length) return { starts: old.starts, cores: old.cores, parsed: 0 };
-  // Common suffix, not overlapping the prefix.
+  const prefix = commonPrefix(oldText, text, limit);
+  if (prefix === oldText.length && prefix === text.length) return { starts: old.starts, cores: old.cores, parsed: 0, variablesChanged: false };
   const delta = text.length - oldText.length;
-  const maxSuffix = limit - prefix;
-  let suffix = 0;
-  let j = n - 1;
-  while (j >= 0) {
-    const s = old.starts[j]!;
-    const len = endOf(j) - s;
-    if (suffix + len > maxSuffix || !text.startsWith(oldText.slice(s, s + len), s + delta)) break;
-    suffix += len;
-    j--;
-  }
-  while (suffix < maxSuffix && oldText.charCodeAt(oldText.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const suffix = commonSuffix(oldText, text, limit - prefix);
   const oldChangeEnd = oldText.length - suffix;
   // First re-read block: the last whose `###` lies in the prefix; first kept block after: the first starting past the change.
   let first = 0;
@@ -205,5 +189,42 @@ export function diffBlocks(oldText: string, old: BlockList, text: string): Block
     starts.push(old.starts[k]! + delta);
     cores.push(old.cores[k]!);
   }
-  return { starts, cores, parsed: freshCores.length };
+  const variablesChanged = !sameVariables(old.cores.slice(first, after), freshCores);
+  return { starts, cores, parsed: freshCores.length, variablesChanged };
+}
+
+/** True when two runs of blocks define the same variables with the same values, in the same order. */
+function sameVariables(a: readonly BlockCore[], b: readonly BlockCore[]): boolean {
+  const flat = (cores: readonly BlockCore[]) => cores.flatMap((c) => c.variables.map((v) => [v.name, v.value]));
+  const x = flat(a);
+  const y = flat(b);
+  return x.length === y.length && x.every((v, i) => v[0] === y[i]![0] && v[1] === y[i]![1]);
+}
+
+/**
+ * Length of the common prefix of `a` and `b` (at most `limit`): string equality of large slices
+ * (a native memory comparison, about ten times faster than `startsWith`), halved around the
+ * first difference, then characters. Linear, but well under a millisecond per MB.
+ */
+function commonPrefix(a: string, b: string, limit: number): number {
+  let p = 0;
+  for (let step = 1 << 20; step >= 32 && p < limit; ) {
+    const n = Math.min(step, limit - p);
+    if (a.slice(p, p + n) === b.slice(p, p + n)) p += n;
+    else step >>= 1;
+  }
+  while (p < limit && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return p;
+}
+
+/** Length of the common suffix of `a` and `b`, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let s = 0;
+  for (let step = 1 << 20; step >= 32 && s < limit; ) {
+    const n = Math.min(step, limit - s);
+    if (a.slice(a.length - s - n, a.length - s) === b.slice(b.length - s - n, b.length - s)) s += n;
+    else step >>= 1;
+  }
+  while (s < limit && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return s;
 }

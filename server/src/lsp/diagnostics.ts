@@ -74,6 +74,8 @@ export interface RequestAnalysis {
   /** `Get AMT_GeneralSettings`, `Identify`, … (the outline's name or detail). */
   label: string;
   resourceUri?: string;
+  /** The file's `variableGeneration` in which `used` was last found current. */
+  generation: object;
 }
 
 export function diagnose(doc: TextDocument, file: WsmanFile, catalog: Catalog): Diagnostic[] {
@@ -86,10 +88,14 @@ export function diagnose(doc: TextDocument, file: WsmanFile, catalog: Catalog): 
 
 /** The request's analysis: taken from its block when its inputs are unchanged, computed otherwise. */
 export function analyse(file: WsmanFile, block: RequestBlock, catalog: Catalog): RequestAnalysis {
+  const cached = block.core.analysis;
+  if (cached && cached.catalog === catalog && cached.generation === file.variableGeneration) return cached;
   const vars = file.scopeAt(block.xmlStart);
   const used = usedVariables(block.core.refs, vars);
-  const cached = block.core.analysis;
-  if (cached && cached.catalog === catalog && sameList(cached.used, used)) return cached;
+  if (cached && cached.catalog === catalog && sameList(cached.used, used)) {
+    cached.generation = file.variableGeneration;
+    return cached;
+  }
   file.requestsDiagnosed++;
   const analysis = analyseRequest(file, block, catalog, vars, used);
   block.core.analysis = analysis;
@@ -154,7 +160,7 @@ function analyseRequest(file: WsmanFile, block: RequestBlock, catalog: Catalog, 
         : {}),
     });
   const model = checkRequest(file, block, catalog, vars, add);
-  return { catalog, used, diagnostics, label: own(describeRequest(model)), ...(model.resourceUri !== undefined ? { resourceUri: own(model.resourceUri) } : {}) };
+  return { catalog, used, generation: file.variableGeneration, diagnostics, label: own(describeRequest(model)), ...(model.resourceUri !== undefined ? { resourceUri: own(model.resourceUri) } : {}) };
 }
 
 function checkRequest(file: WsmanFile, block: RequestBlock, catalog: Catalog, vars: VariableLookup, add: Add): RequestModel {

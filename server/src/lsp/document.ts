@@ -106,6 +106,11 @@ export class WsmanFile {
     /** Block starts and cores, in file order (blocks without XML included). */
     readonly blocks: BlockList,
     parsed: number,
+    /**
+     * Shared by consecutive versions whose variable lines are all the same: within it, every
+     * unchanged request sees the same variable values, so its cached analysis holds as it is.
+     */
+    readonly variableGeneration: object = {},
   ) {
     this.blocksParsed = parsed;
     blocks.cores.forEach((core, i) => {
@@ -193,8 +198,8 @@ export function parseWsmanFile(text: string): WsmanFile {
 
 /** The next version of `previous`: only the blocks the change touched are read again. */
 export function updateWsmanFile(previous: WsmanFile, text: string): WsmanFile {
-  const { parsed, ...blocks } = diffBlocks(previous.text, previous.blocks, text);
-  return new WsmanFile(text, blocks, parsed);
+  const { parsed, variablesChanged, ...blocks } = diffBlocks(previous.text, previous.blocks, text);
+  return new WsmanFile(text, blocks, parsed, variablesChanged ? {} : previous.variableGeneration);
 }
 
 /** The request whose block contains the offset (binary search over the request starts). */
