@@ -1,7 +1,7 @@
 /**
  * An in-memory MEI device for unit tests: the product's `MeiConnection` on one side, simulated
  * `FirmwareClient`s on the other. It keeps the driver's rules that matter to protocol code
- * (spec §1.4–§1.6): whole messages both ways, EFBIG above maxMessageLength, ENOTTY for an unknown
+ * (Linux kernel Documentation/driver-api/mei): whole messages both ways, EFBIG above maxMessageLength, ENOTTY for an unknown
  * client, EBUSY for a second connection to a single-connection client, delivery on a later tick
  * (never re-entrant), and `reset()` — the ME resets: queued messages are lost, every pending and
  * later read/write fails with ENODEV, and each firmware session gets onClose().

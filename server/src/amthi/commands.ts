@@ -1,5 +1,5 @@
 /**
- * AMTHI (PTHI) commands — spec §3.1–§3.6. Each command is a small descriptor: its code, how to
+ * AMTHI (PTHI) commands, as Intel LMS and rpc-go send them. Each command is a small descriptor: its code, how to
  * build the request data, and how to decode the response data (bytes after header + status).
  * All integers are little-endian; every decoder checks lengths before reading.
  */
@@ -177,7 +177,7 @@ export const GetLocalSystemAccount: AmthiCommand<[], LocalSystemAccount> = {
   code: 0x04000067,
   request: () => Buffer.alloc(40), // 40 reserved zero bytes
   decode(data) {
-    // 33 + 33 bytes; some firmware adds 2 trailing bytes (spec §7 item 2), which we ignore.
+    // 33 + 33 bytes; some firmware adds 2 trailing bytes (docs/wire-notes.md), which we ignore.
     const d = new Data(data, 'GetLocalSystemAccount');
     return { username: d.cstring(33), password: d.cstring(33) };
   },

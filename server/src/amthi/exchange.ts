@@ -1,6 +1,6 @@
 /**
  * One request, one answer over a MEI connection — the way LMS and the kernel sample talk to AMTHI
- * and MKHI (spec §3.1): one command at a time per connection, a write, then a read with a limit.
+ * and MKHI (as Intel LMS does it): one command at a time per connection, a write, then a read with a limit.
  */
 import { AmtError } from '../errors';
 import type { MeiConnection } from '../mei/types';

@@ -1,5 +1,5 @@
 /**
- * MKHI GetFWCaps (spec §3.9) — how LMS decides whether AMT is present and enabled (§3.10).
+ * MKHI GetFWCaps — how Intel LMS decides whether AMT is present and enabled.
  * Header: group, command (bit 7 = response), reserved, result; GetFWCaps is group 3, command 2,
  * followed by a u32 rule id; the answer echoes the rule, then u8 length (4) and u32 data.
  */

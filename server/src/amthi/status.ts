@@ -1,5 +1,5 @@
 /**
- * AMTHI status codes (spec §3.3) and the sentences a user sees for them. Names drop the
+ * AMTHI status codes (the AMT_STATUS values of Intel LMS and the Intel AMT SDK) and the sentences a user sees for them. Names drop the
  * `AMT_STATUS_` prefix; `PT_STATUS_*` and SDK codes keep theirs.
  */
 import { AmtError, type ErrorCode } from '../errors';

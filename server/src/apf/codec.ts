@@ -137,7 +137,7 @@ export function decode(buf: Buffer, options: { maxLength?: number } = {}): ApfMe
     case T.USERAUTH_FAILURE: {
       const m = r('USERAUTH_FAILURE');
       const methods = m.string('method list');
-      // Trailer is 0–2 bytes depending on the sender (spec §7 item 4); more is malformed.
+      // Trailer is 0–2 bytes depending on the sender (docs/wire-notes.md); more is malformed.
       if (m.remaining() > 2) m.end();
       return { type: 'userauth-failure', methods };
     }
@@ -335,7 +335,7 @@ function encodeUnchecked(msg: ApfMessage): Buffer {
       return m.bytes(msg.methodData ?? Buffer.alloc(0)).done();
     }
     case 'userauth-failure':
-      // Two zero bytes after the list, as mps sends to real firmware (spec §7 item 4).
+      // Two zero bytes after the list, as mps sends to real firmware (docs/wire-notes.md).
       return w(T.USERAUTH_FAILURE).string(msg.methods, 'methods').bytes(Buffer.alloc(2)).done();
     case 'userauth-success':
       return w(T.USERAUTH_SUCCESS).done();

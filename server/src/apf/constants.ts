@@ -3,7 +3,7 @@
  * follows the SSH connection protocol; APF adds PROTOCOLVERSION (192) and the keep-alives (208–211).
  */
 
-/** The LME firmware client that speaks APF (spec §2). */
+/** The LME firmware client that speaks APF (docs/wire-notes.md). */
 export const LME_GUID = '6733a4db-0476-4e7b-b3af-bcfc29bee7a7';
 
 export const MessageType = {

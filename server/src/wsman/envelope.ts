@@ -15,7 +15,7 @@ export interface HeaderOptions {
   /** Defaults to `uuid:` + a random UUID. AMT copies it into RelatesTo. */
   messageId?: string;
   selectors?: Selectors;
-  /** AMT rejects values below 50000 (spec §1.2); omitted unless given. */
+  /** AMT rejects values below 50000 (docs/wire-notes.md); omitted unless given. */
   maxEnvelopeSize?: number;
   /** Defaults to PT60S; AMT enforces a 30 s minimum. */
   operationTimeout?: string;

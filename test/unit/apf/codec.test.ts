@@ -12,7 +12,7 @@ function bytes(spec: string): Buffer {
 const uuid = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 const PFWD = "'pfwd@amt.intel.com'";
 
-/** Each message type with its bytes written out by hand from spec §4.4. */
+/** Each message type with its bytes written out by hand from the APF message layouts Intel LMS and MPS use. */
 const vectors: { name: string; msg: ApfMessage; wire: Buffer }[] = [
   { name: 'DISCONNECT', msg: { type: 'disconnect', reason: 2 }, wire: bytes('01 00000002 0000') },
   { name: 'SERVICE_REQUEST', msg: { type: 'service-request', service: 'pfwd@amt.intel.com' }, wire: bytes(`05 00000012 ${PFWD}`) },
@@ -113,7 +113,7 @@ test('the fixed sizes match the spec table (DISCONNECT 7, PROTOCOLVERSION 93, co
 /** Prefixes that are themselves complete messages (an optional tail that may be absent). */
 const validPrefix: Record<string, number[]> = {
   'REQUEST_SUCCESS (port)': [1],
-  USERAUTH_FAILURE: [13, 14], // the 0–2 byte trailer (spec §7 item 4)
+  USERAUTH_FAILURE: [13, 14], // the 0–2 byte trailer (docs/wire-notes.md)
   'GLOBAL_REQUEST (other name)': [7, 8],
 };
 
