@@ -58,6 +58,11 @@ export class ApfChannel extends Duplex {
     this.rxRemaining = rxWindowSize;
   }
 
+  /** Both CHANNEL_CLOSEs went through, or the session ended: nothing more flows on APF. */
+  get apfClosed(): boolean {
+    return this.state === 'done';
+  }
+
   /** Still waiting for CHANNEL_OPEN_CONFIRMATION (or its failure). */
   get opening(): boolean {
     return this.state === 'opening';
