@@ -1,5 +1,5 @@
 /**
- * The LMS role of APF over one MEI connection to the LME client (docs/apf.md; the Intel AMT
+ * The LMS role of APF over one MEI connection to the LME client (docs/wire-notes.md; the Intel AMT
  * SDK's "Intel AMT Port Forwarding (APF) Protocol" and the open-source Intel LMS).
  *
  * Start-up: we send PROTOCOLVERSION 1.0 (trigger LME_REQUEST) as soon as we start, as LMS does;
