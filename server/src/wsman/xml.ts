@@ -12,8 +12,8 @@
  * markup character and one regular-expression test for characters XML forbids, both native and
  * linear, and never looks back. It measures faster than fast-xml-parser's bare parse of the same
  * reply (`npm run bench`, "XML reader"). It keeps an explicit stack instead of recursing, so it
- * can stop after any token: `parseXmlAsync` parses a large reply in slices of a few milliseconds
- * and yields to the event loop between them. A worker thread was rejected: the tree would come
+ * can stop after any token: `parseXmlAsync` decodes and parses a large reply in 1 MiB windows
+ * (xmlScan.ts) and slices of a few milliseconds, yielding to the event loop between them. A worker thread was rejected: the tree would come
  * back by structured clone, whose deserialisation on the main thread costs about as much as the
  * parse it was meant to move.
  *
@@ -22,8 +22,12 @@
  * (`&#0;`, `&#xD800;` are refused), characters XML forbids, bytes that are not UTF-8, more than
  * `maxDepth` levels, more than `maxElements` elements, more than `maxBytes` bytes.
  */
+import { isUtf8 } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { XmlError } from './errors';
+import { DONE, INPUT, Scanner, XML_LIMITS } from './xmlScan';
+
+export { XML_LIMITS };
 
 export interface XmlAttr {
   /** The name as written, e.g. `xsi:nil`. */
@@ -69,17 +73,12 @@ export interface AsyncParseOptions extends XmlLimits {
   sliceMs?: number;
 }
 
-export const XML_LIMITS = Object.freeze({ maxBytes: 64 * 1024 * 1024, maxElements: 1_000_000, maxDepth: 100 });
-
 /** Below this many bytes `parseXmlAsync` parses in one go: slicing would only add overhead. */
 const SYNC_BELOW = 256 * 1024;
 /** Characters scanned between checks of the clock (≈1 ms of work). */
 const STEP = 128 * 1024;
-
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
-const NO_ATTRS: XmlAttr[] = Object.freeze([]) as unknown as XmlAttr[];
+/** Bytes validated and decoded per window of a large reply. */
+const WINDOW = 1024 * 1024;
 
 /** Parses one XML document (text, or bytes that must be UTF-8). Throws `XmlError`. */
 export function parseXml(input: string | Uint8Array, limits: XmlLimits = {}): XmlElement {
@@ -106,23 +105,34 @@ export async function parseXmlAsync(input: string | Uint8Array, opts: AsyncParse
     if (opts.deadline !== undefined && performance.now() > opts.deadline) throw opts.onDeadline?.() ?? new Error('deadline passed');
     sliceStart = performance.now();
   };
-  let text: string;
   if (typeof input === 'string') {
-    text = input;
-  } else {
-    checkSize(input.byteLength, opts);
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    const parts: string[] = [];
-    for (let i = 0; i < input.byteLength; i += 4 * STEP) {
-      const end = Math.min(input.byteLength, i + 4 * STEP);
-      parts.push(decodeChunk(decoder, input, i, end, end < input.byteLength));
-      await pause();
-    }
-    text = parts.join('');
+    checkSize(input.length, opts);
+    const scanner = new Scanner(input, false, opts);
+    while (scanner.run(STEP) !== DONE) await pause();
+    return scanner.result();
   }
-  const scanner = new Scanner(text, typeof input !== 'string', opts);
-  while (!scanner.run(STEP)) await pause();
-  return scanner.result();
+  checkSize(input.byteLength, opts);
+  // Validated and decoded a window at a time, each window cut at a character boundary: the
+  // reply never exists as one string (decoding 60 MB in one call stalls the loop by itself).
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  let scanner: Scanner | undefined;
+  for (let i = 0; i < bytes.length; ) {
+    let end = Math.min(bytes.length, i + WINDOW);
+    while (end < bytes.length && end > i && (bytes[end]! & 0xc0) === 0x80) end--;
+    if (!isUtf8(bytes.subarray(i, end))) throw notUtf8(bytes, i);
+    const text = bytes.toString('utf8', i, end);
+    const final = end === bytes.length;
+    if (!scanner) scanner = new Scanner(text, true, opts, final);
+    else scanner.feed(text, final);
+    for (;;) {
+      const state = scanner.run(STEP);
+      if (state === DONE) return scanner.result();
+      await pause();
+      if (state === INPUT) break;
+    }
+    i = end;
+  }
+  throw new Error('unreachable: the last window ends the scan');
 }
 
 /** Escapes text for use in element content or a double-quoted attribute. */
@@ -168,20 +178,17 @@ function decode(input: string | Uint8Array, limits: XmlLimits): string {
     return input;
   }
   checkSize(input.byteLength, limits);
-  return decodeChunk(new TextDecoder('utf-8', { fatal: true }), input, 0, input.byteLength, false);
+  if (!isUtf8(input)) throw notUtf8(input, 0);
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
 }
 
-function decodeChunk(decoder: { decode(b: Uint8Array, o?: { stream?: boolean }): string }, bytes: Uint8Array, start: number, end: number, more: boolean): string {
-  try {
-    return decoder.decode(bytes.subarray(start, end), { stream: more });
-  } catch {
-    let from = start;
-    for (let k = 0; k < 3 && from > 0 && (bytes[from]! & 0xc0) === 0x80; k++) from--;
-    throw new XmlError(
-      'xml.encoding',
-      `The reply is not valid UTF-8 (byte offset ${firstBadUtf8(bytes, from)}); AMT always answers in UTF-8, so the reply is damaged or comes from another kind of device.`,
-    );
-  }
+function notUtf8(bytes: Uint8Array, start: number): XmlError {
+  let from = start;
+  for (let k = 0; k < 3 && from > 0 && (bytes[from]! & 0xc0) === 0x80; k++) from--;
+  return new XmlError(
+    'xml.encoding',
+    `The reply is not valid UTF-8 (byte offset ${firstBadUtf8(bytes, from)}); AMT always answers in UTF-8, so the reply is damaged or comes from another kind of device.`,
+  );
 }
 
 /** Offset of the first byte at or after `from` that breaks UTF-8 (RFC 3629); only run to word an error. */
@@ -209,302 +216,4 @@ function firstBadUtf8(b: Uint8Array, from: number): number {
 
 function megabytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
-}
-
-// ---- the scanner -------------------------------------------------------------------------
-
-/** Characters XML 1.0 forbids; a string (not bytes) may also carry unpaired surrogates. */
-const BAD_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
-const BAD_CHAR_OR_SURROGATE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-class Scanner {
-  readonly #src: string;
-  readonly #badChar: RegExp;
-  readonly #maxElements: number;
-  readonly #maxDepth: number;
-  #pos = 0;
-  #checked = 0;
-  #elements = 0;
-  #root: XmlElement | undefined;
-  readonly #stack: XmlElement[] = [];
-  #done = false;
-
-  constructor(src: string, fromBytes: boolean, limits: XmlLimits) {
-    this.#src = src;
-    this.#badChar = fromBytes ? BAD_CHAR : BAD_CHAR_OR_SURROGATE;
-    this.#maxElements = limits.maxElements ?? XML_LIMITS.maxElements;
-    this.#maxDepth = limits.maxDepth ?? XML_LIMITS.maxDepth;
-    let p = src.charCodeAt(0) === 0xfeff ? 1 : 0;
-    // Some recorded replies have blank lines before `<?xml …?>`, which XML forbids; they are skipped.
-    const lead = /^\s+(?=<\?xml[\s?])/.exec(src.slice(p, p + 4096));
-    if (lead) p += lead[0].length;
-    this.#pos = p;
-    this.#checked = p;
-    if (src.slice(p).trim() === '') throw malformed(src, -1, 'the document is empty');
-    if (src.startsWith('<?xml', p) && /[\s?]/.test(src[p + 5] ?? '')) this.#declaration(fromBytes);
-  }
-
-  /** Scans at least `budget` characters (or to the end). True when the document is complete. */
-  run(budget: number): boolean {
-    const src = this.#src;
-    const stop = Math.min(src.length, this.#pos + budget);
-    while (this.#pos < stop) {
-      const lt = src.indexOf('<', this.#pos);
-      if (lt !== this.#pos) {
-        this.#text(this.#pos, lt < 0 ? src.length : lt);
-        if (lt < 0) break;
-      }
-      this.#markup(lt);
-    }
-    this.#checkChars();
-    if (this.#pos < src.length) return false;
-    if (this.#stack.length > 0) {
-      const open = this.#stack[this.#stack.length - 1]!;
-      throw malformed(src, src.length, `the document ends before <${open.name}> is closed (the reply is cut short)`);
-    }
-    if (!this.#root) throw malformed(src, -1, 'the document has no root element');
-    this.#done = true;
-    return true;
-  }
-
-  result(): XmlElement {
-    if (!this.#done || !this.#root) throw new Error('parse not finished');
-    return this.#root;
-  }
-
-  #checkChars(): void {
-    if (this.#pos <= this.#checked) return;
-    const region = this.#src.slice(this.#checked, this.#pos);
-    const bad = this.#badChar.exec(region);
-    if (bad) {
-      const code = bad[0].charCodeAt(0);
-      throw malformed(this.#src, this.#checked + bad.index, `the character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`);
-    }
-    this.#checked = this.#pos;
-  }
-
-  #declaration(fromBytes: boolean): void {
-    const src = this.#src;
-    const end = src.indexOf('?>', this.#pos);
-    if (end < 0) throw malformed(src, this.#pos, 'the XML declaration is not closed with ?>');
-    const decl = src.slice(this.#pos, end);
-    const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(decl)?.[1];
-    if (fromBytes && enc !== undefined && !/^utf-?8$/i.test(enc)) {
-      throw new XmlError('xml.encoding', `The reply declares the encoding "${enc}"; AMT always answers in UTF-8, so the reply comes from another kind of device or is damaged.`);
-    }
-    this.#pos = end + 2;
-  }
-
-  #text(from: number, to: number): void {
-    const src = this.#src;
-    const top = this.#stack[this.#stack.length - 1];
-    let raw = src.slice(from, to);
-    if (!top) {
-      if (raw.trim() !== '') throw malformed(src, from, 'the document must have exactly one root element and no text outside it');
-      this.#pos = to;
-      return;
-    }
-    if (raw.includes('&')) raw = decodeRefs(src, raw, from);
-    top.text = top.text === '' ? raw : top.text + raw;
-    this.#pos = to;
-  }
-
-  #markup(lt: number): void {
-    const src = this.#src;
-    const next = src.charCodeAt(lt + 1);
-    if (next === 0x2f /* / */) return this.#closeTag(lt);
-    if (next === 0x3f /* ? */) {
-      if (src.startsWith('<?xml', lt) && /[\s?]/.test(src[lt + 5] ?? '')) throw malformed(src, lt, 'an XML declaration is only allowed at the very start');
-      const end = src.indexOf('?>', lt + 2);
-      if (end < 0) throw malformed(src, lt, 'a processing instruction is not closed with ?>');
-      this.#pos = end + 2;
-      return;
-    }
-    if (next === 0x21 /* ! */) {
-      if (src.startsWith('<!--', lt)) {
-        const end = src.indexOf('-->', lt + 4);
-        if (end < 0) throw malformed(src, lt, 'a comment is not closed with -->');
-        this.#pos = end + 3;
-        return;
-      }
-      if (src.startsWith('<![CDATA[', lt)) {
-        const top = this.#stack[this.#stack.length - 1];
-        if (!top) throw malformed(src, lt, 'a CDATA section is only allowed inside the root element');
-        const end = src.indexOf(']]>', lt + 9);
-        if (end < 0) throw malformed(src, lt, 'a CDATA section is not closed with ]]>');
-        top.text += src.slice(lt + 9, end);
-        this.#pos = end + 3;
-        return;
-      }
-      if (/^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i.test(src.slice(lt, lt + 10))) {
-        const { line, col } = position(src, lt);
-        throw new XmlError(
-          'xml.doctype',
-          `The XML contains a DOCTYPE or entity declaration (line ${line}, column ${col}); WS-Man messages never need one and it is refused to prevent entity-expansion attacks, so remove it.`,
-          line,
-          col,
-        );
-      }
-      throw malformed(src, lt, 'markup starting with "<!" must be a comment or a CDATA section');
-    }
-    this.#openTag(lt);
-  }
-
-  #openTag(lt: number): void {
-    const src = this.#src;
-    const parent = this.#stack[this.#stack.length - 1];
-    if (!parent && this.#root) throw malformed(src, lt, 'the document must have exactly one root element and no text outside it');
-    let p = lt + 1;
-    const nameEnd = scanName(src, p);
-    if (nameEnd === p) throw malformed(src, lt, 'a "<" must start a tag; write a literal < as &lt;');
-    const name = src.slice(p, nameEnd);
-    p = nameEnd;
-    let raw: { name: string; value: string }[] | undefined;
-    let scope = parent ? parent.scope : ROOT_SCOPE;
-    let selfClosing = false;
-    for (;;) {
-      const ws = skipSpace(src, p);
-      const c = src.charCodeAt(ws);
-      if (c === 0x3e /* > */) {
-        p = ws + 1;
-        break;
-      }
-      if (c === 0x2f /* / */ && src.charCodeAt(ws + 1) === 0x3e) {
-        p = ws + 2;
-        selfClosing = true;
-        break;
-      }
-      if (ws === p) throw malformed(src, ws, ws >= src.length ? `the tag <${name}> is not closed (the reply is cut short)` : `unexpected "${src[ws]}" in the tag <${name}>`);
-      const attrEnd = scanName(src, ws);
-      if (attrEnd === ws) throw malformed(src, ws, `unexpected "${src[ws]}" in the tag <${name}>`);
-      const attrName = src.slice(ws, attrEnd);
-      let q = skipSpace(src, attrEnd);
-      if (src.charCodeAt(q) !== 0x3d /* = */) throw malformed(src, q, `the attribute ${attrName} of <${name}> has no ="value"`);
-      q = skipSpace(src, q + 1);
-      const quote = src[q];
-      if (quote !== '"' && quote !== "'") throw malformed(src, q, `the value of the attribute ${attrName} of <${name}> must be in quotes`);
-      const close = src.indexOf(quote, q + 1);
-      if (close < 0) throw malformed(src, q, `the value of the attribute ${attrName} of <${name}> is not closed`);
-      let value = src.slice(q + 1, close);
-      if (value.includes('<')) throw malformed(src, q, `the value of the attribute ${attrName} of <${name}> contains "<"; write it as &lt;`);
-      if (value.includes('&')) value = decodeRefs(src, value, q + 1);
-      raw ??= [];
-      for (const a of raw) if (a.name === attrName) throw malformed(src, ws, `the attribute ${attrName} appears twice in <${name}>`);
-      raw.push({ name: attrName, value });
-      if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
-        if (scope === (parent ? parent.scope : ROOT_SCOPE)) scope = new Map(scope);
-        (scope as Map<string, string>).set(attrName === 'xmlns' ? '' : attrName.slice(6), value);
-      }
-      p = close + 1;
-    }
-    if (++this.#elements > this.#maxElements) {
-      throw new XmlError('xml.limit', `The reply has more than ${this.#maxElements.toLocaleString('en-US')} elements, over what this client accepts in one reply; ask for fewer items per Pull (MaxElements).`);
-    }
-    if (this.#stack.length >= this.#maxDepth) {
-      const { line, col } = position(src, lt);
-      throw new XmlError('xml.limit', `The XML nests elements more than ${this.#maxDepth} levels deep (line ${line}, column ${col}); WS-Man replies never nest that deep, so the reply is refused.`, line, col);
-    }
-    const { ns, local } = resolveName(src, lt, name, scope, true);
-    const attrs: XmlAttr[] = raw
-      ? raw.map((a) => {
-          const isDecl = a.name === 'xmlns' || a.name.startsWith('xmlns:');
-          const r = isDecl ? { ns: XMLNS_NS, local: a.name.slice(6) || 'xmlns' } : resolveName(src, lt, a.name, scope, false);
-          return { name: a.name, local: r.local, ns: r.ns, value: a.value };
-        })
-      : NO_ATTRS;
-    const el: XmlElement = { name, local, ns, attrs, children: [], text: '', scope };
-    if (parent) parent.children.push(el);
-    else this.#root = el;
-    if (!selfClosing) this.#stack.push(el);
-    this.#pos = p;
-  }
-
-  #closeTag(lt: number): void {
-    const src = this.#src;
-    const nameEnd = scanName(src, lt + 2);
-    const name = src.slice(lt + 2, nameEnd);
-    const gt = skipSpace(src, nameEnd);
-    if (src.charCodeAt(gt) !== 0x3e) throw malformed(src, lt, gt >= src.length ? `the closing tag </${name}> is not finished (the reply is cut short)` : `the closing tag </${name}> is not closed with >`);
-    const open = this.#stack.pop();
-    if (!open) throw malformed(src, lt, `the closing tag </${name}> has no opening tag`);
-    if (open.name !== name) throw malformed(src, lt, `the closing tag </${name}> does not match <${open.name}>`);
-    this.#pos = gt + 1;
-  }
-}
-
-function isNameChar(c: number): boolean {
-  return (
-    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x3a || c === 0x2d || c === 0x2e || (c >= 0xb7 && c !== 0xd7 && c !== 0xf7 && c < 0xfffe)
-  );
-}
-
-/** End of the XML name starting at `p` (== p when there is none: names cannot start with a digit, - or .). */
-function scanName(src: string, p: number): number {
-  const first = src.charCodeAt(p);
-  if (!isNameChar(first) || (first >= 0x30 && first <= 0x39) || first === 0x2d || first === 0x2e) return p;
-  let i = p + 1;
-  while (i < src.length && isNameChar(src.charCodeAt(i))) i++;
-  return i;
-}
-
-function skipSpace(src: string, p: number): number {
-  let c = src.charCodeAt(p);
-  while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = src.charCodeAt(++p);
-  return p;
-}
-
-function resolveName(src: string, at: number, qname: string, scope: ReadonlyMap<string, string>, isElement: boolean): { ns: string; local: string } {
-  const colon = qname.indexOf(':');
-  if (colon < 0) return { ns: isElement ? (scope.get('') ?? '') : '', local: qname };
-  const prefix = qname.slice(0, colon);
-  const local = qname.slice(colon + 1);
-  if (prefix === '' || local === '' || local.includes(':')) throw malformed(src, at, `"${qname}" is not a valid qualified name`);
-  const ns = scope.get(prefix);
-  if (ns === undefined) throw malformed(src, at, `the namespace prefix "${prefix}" of <${qname}> is not declared (add xmlns:${prefix}="…")`);
-  return { ns, local };
-}
-
-/** Decodes the five XML entities and character references in `raw` (found at `at` in `src`); anything else is refused. */
-function decodeRefs(src: string, raw: string, at: number): string {
-  let out = '';
-  let last = 0;
-  for (let amp = raw.indexOf('&'); amp >= 0; amp = raw.indexOf('&', last)) {
-    const semi = raw.indexOf(';', amp);
-    const ref = semi > amp && semi - amp <= 12 ? raw.slice(amp + 1, semi) : '';
-    let value = NAMED[ref];
-    if (value === undefined && ref[0] === '#') {
-      const digits = ref[1] === 'x' ? ref.slice(2) : ref.slice(1);
-      const valid = ref[1] === 'x' ? /^[0-9a-fA-F]{1,6}$/.test(digits) : /^[0-9]{1,7}$/.test(digits);
-      const code = valid ? parseInt(digits, ref[1] === 'x' ? 16 : 10) : NaN;
-      if (!isXmlChar(code)) {
-        throw malformed(src, at + amp, `"&${ref};" does not name a character XML allows (U+0000, surrogates, U+FFFE and U+FFFF and most control characters are refused)`);
-      }
-      value = String.fromCodePoint(code);
-    }
-    if (value === undefined) {
-      const name = /^&([^;\s<&]{0,32})/.exec(raw.slice(amp, amp + 40))?.[1] ?? '';
-      throw malformed(src, at + amp, `"&${name}" is not a known entity reference; only &lt; &gt; &amp; &quot; &apos; and &#…; are allowed, write a literal & as &amp;`);
-    }
-    out += raw.slice(last, amp) + value;
-    last = semi + 1;
-  }
-  return out + raw.slice(last);
-}
-
-function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
-
-function position(src: string, index: number): { line: number; col: number } {
-  let line = 1;
-  for (let i = src.indexOf('\n'); i >= 0 && i < index; i = src.indexOf('\n', i + 1)) line++;
-  return { line, col: index - src.lastIndexOf('\n', index - 1) };
-}
-
-/** `at` < 0: no position. */
-function malformed(src: string, at: number, what: string): XmlError {
-  if (at < 0) return new XmlError('xml.malformed', `The XML is malformed: ${what}.`);
-  const { line, col } = position(src, at);
-  return new XmlError('xml.malformed', `The XML is malformed at line ${line}, column ${col}: ${what}.`, line, col);
 }

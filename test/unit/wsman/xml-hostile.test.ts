@@ -148,12 +148,38 @@ test('a large reply parses in slices: the event loop turns while it is parsed, a
   assert.equal(sliced.children.length, 100_000);
 });
 
-test('a multi-byte character split across the slices of the decoder decodes whole', async () => {
-  // 512 KiB is the decoder's slice; put a 4-byte character across that boundary.
-  const pad = 512 * 1024 - '<a>'.length - 2;
+test('a multi-byte character split across the decoding windows decodes whole', async () => {
+  // 1 MiB is the decoding window; put a 4-byte character across that boundary.
+  const pad = 1024 * 1024 - '<a>'.length - 2;
   const xml = Buffer.from('<a>' + 'x'.repeat(pad) + '😀' + 'y'.repeat(1000) + '</a>');
   const el = await parseXmlAsync(xml, { sliceMs: 1 });
   assert.equal(el.text.slice(pad - 1, pad + 3), 'x😀y');
+});
+
+test('tags, references, comments and CDATA cut by a window boundary parse as in one piece', async () => {
+  const tricky = '<p:v k="a &amp; b">x&#x1F600;y&lt;<!-- c<o>mm -->z<![CDATA[<d>&]]></p:v>';
+  for (let shift = 0; shift < tricky.length + 2; shift++) {
+    const head = '<r xmlns:p="urn:p">\n';
+    const unit = '<p:f>1</p:f>\n';
+    const filler = unit.repeat(Math.floor((1024 * 1024 - head.length - shift) / unit.length));
+    const gap = ' '.repeat(1024 * 1024 - head.length - filler.length - shift);
+    const xml = head + filler + gap + tricky + '</r>';
+    const sliced = await parseXmlAsync(Buffer.from(xml), { sliceMs: 1000 });
+    assert.deepEqual(shape(sliced.children.at(-1)!), shape(parseXml(xml).children.at(-1)!), `shift ${shift}`);
+  }
+});
+
+test('an error past the first window names the same line and column as a whole-document parse', async () => {
+  const xml = '<r>\n' + '<e>1</e>\n'.repeat(400_000) + '<e>&bad;</e>\n</r>';
+  const whole = refusal(() => parseXml(xml));
+  const sliced = await asyncRefusal(parseXmlAsync(Buffer.from(xml), { sliceMs: 1 }));
+  assert.equal(sliced.message, whole.message);
+  assert.match(whole.message, /line 400002, column 4/);
+});
+
+test('a single tag longer than 4 MiB is refused rather than carried from window to window', async () => {
+  const xml = Buffer.from('<r><e a="' + 'x'.repeat(5 * 1024 * 1024) + '"/></r>');
+  assert.equal((await asyncRefusal(parseXmlAsync(xml, { sliceMs: 1 }))).code, 'xml.limit');
 });
 
 test('cancel and timeout stop a large parse with the caller\'s typed errors', async () => {
