@@ -21,6 +21,7 @@ import { decode, encode, type ApfMessage } from '../../server/src/apf/codec';
 import { LME_GUID } from '../../server/src/apf/constants';
 import type { FirmwareClient, FirmwareConnection } from '../../server/src/sim/mei/firmware';
 import { memoryMei } from '../helpers/mei-pair';
+import { seededRandom } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
@@ -28,16 +29,9 @@ const MAX = 4155;
 /** A case that has not finished by then counts as a hang. */
 const CASE_LIMIT_MS = 10_000;
 
-/** mulberry32: small and seedable. */
+/** The seeded PRNG with the picks the cases use. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

@@ -21,6 +21,7 @@ import { after, before, test } from 'node:test';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../server/src/sim';
 import { MAX_BODY, MAX_IDENTIFY_BODY } from '../../server/src/sim/http-server';
 import { ACTION, build, envelope, NS, parseChallenge, resourceUriFor, socketExchange, type Challenge, type Target } from '../integration/sim/helpers';
+import { seededRandom } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261210) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 8000);
@@ -29,17 +30,7 @@ const BATCH = 25;
 /** A case not answered or closed within this is a hang (the largest authenticated parse takes ~1 s). */
 const IDLE_MS = 20_000;
 
-/** mulberry32: small and seedable. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const random = rng(SEED);
 const int = (n: number) => Math.floor(random() * n);

@@ -16,21 +16,12 @@ import { ConnectionError, ProtocolError, TimeoutError } from '../../server/src/w
 import { HttpConnection } from '../../server/src/wsman/http';
 import { tcpTransport } from '../../server/src/wsman/transport';
 import { startFakeDevice } from '../unit/wsman/fakeDevice';
+import { seededRandom } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 400);
 
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** A raw server that, once a request arrives, lets `answer` do anything to the socket. */
 async function hostileServer(answer: (socket: Socket) => void) {

@@ -22,22 +22,13 @@ import { faultFromEnvelope } from '../../server/src/wsman/faults';
 import { ACTION } from '../../server/src/wsman/namespaces';
 import { bodyElement, parseEnumeration, parseEnvelope, parseEnvelopeAsync, parseInstance, parseMethodOutput, parseResourceCreated } from '../../server/src/wsman/parse';
 import { SUBCLASSES, expectationOf, validateReply, type ReplyExpectation } from '../../server/src/wsman/validate';
+import { seededRandom } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'real-amt');
 
-/** mulberry32: small and seedable. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function listXml(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -14,6 +14,7 @@ import { foldingRanges } from '../../../server/src/lsp/folding';
 import { hover } from '../../../server/src/lsp/hover';
 import { documentSymbols } from '../../../server/src/lsp/symbols';
 import { FIXTURES, fixture } from './harness';
+import { seededRandom } from '../../helpers/seeded';
 
 const catalog = Catalog.default();
 const doc = (text: string, version = 1) => TextDocument.create('file:///t.wsman', 'wsman', version, text);
@@ -83,17 +84,7 @@ function assertMatchesOracle(file: WsmanFile, what: string): void {
   assert.deepEqual(file.commentLines.map((c) => c.start), o.comments, `comment lines of ${what}`);
 }
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 /** Pieces an edit inserts: the characters that change the file's structure, and ordinary ones. */
 const PIECES = ['###', '### t\n', '\n', '\r\n', '@amt = x\n', '@cim = {{amt}}\n', '@v = 1\n', '# c\n', '{{amt}}', '{{v}}', '<', '>', '</', '"', '=', ' ', 'x', '<a:To>/wsman</a:To>', '&bad;', 'AMT_', '</s:Envelope>', ''];
