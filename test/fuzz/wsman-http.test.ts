@@ -8,14 +8,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { AmtError } from '../../server/src/errors';
 import { WsmanClient } from '../../server/src/wsman/client';
 import { ConnectionError, ProtocolError, TimeoutError } from '../../server/src/wsman/errors';
 import { HttpConnection } from '../../server/src/wsman/http';
 import { tcpTransport } from '../../server/src/wsman/transport';
-import { startFakeDevice } from '../unit/wsman/fakeDevice';
+import { startFakeDevice, startRawServer } from '../unit/wsman/fakeDevice';
 import { seededRandom } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202) >>> 0;
@@ -23,31 +23,11 @@ const CASES = Number(process.env.FUZZ_CASES ?? 400);
 
 const rng = seededRandom;
 
-/** A raw server that, once a request arrives, lets `answer` do anything to the socket. */
-async function hostileServer(answer: (socket: Socket) => void) {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-    socket.once('data', () => answer(socket));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 const post = { method: 'POST', path: '/wsman', headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8' }, body: Buffer.from('<x/>') };
 
 async function outcome(answer: (socket: Socket) => void, opts: { timeoutMs: number; maxBody?: number }): Promise<unknown> {
-  const srv = await hostileServer(answer);
+  const srv = await startRawServer(answer);
   const http = new HttpConnection(tcpTransport('127.0.0.1', srv.port), `127.0.0.1:${srv.port}`);
   try {
     await http.request(post, { operation: 'Get', ...opts });

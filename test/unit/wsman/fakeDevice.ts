@@ -233,3 +233,24 @@ function relatedTo(reply: FakeReply, requestBody: string): FakeReply {
   if (id === undefined || !reply.body.includes('<b:RelatesTo>')) return reply;
   return { ...reply, body: reply.body.replace(/<b:RelatesTo>[^<]*<\/b:RelatesTo>/, `<b:RelatesTo>${id}</b:RelatesTo>`) };
 }
+
+/** A raw TCP server on loopback that, once a request arrives, lets `answer` do anything to the socket. */
+export async function startRawServer(answer: (socket: Socket) => void) {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket: Socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', () => answer(socket));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}

@@ -7,6 +7,7 @@ import { HttpConnection } from '../../../server/src/wsman/http';
 import { HttpResponseParser } from '../../../server/src/wsman/httpParser';
 import { tcpTransport, tlsTransport } from '../../../server/src/wsman/transport';
 import { TEST_CERT, TEST_CERT_SHA256, TEST_KEY } from './tlsTestCert';
+import { startRawServer } from './fakeDevice';
 
 function parseAll(pieces: (string | Buffer)[]) {
   const p = new HttpResponseParser();
@@ -268,29 +269,9 @@ test('plain HTTP to a real TLS port fails with a hint to use https', async () =>
   }
 });
 
-/** A raw server that answers every request with `answer(socket)`. */
-async function rawServer(answer: (socket: Socket) => void) {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket: Socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-    socket.once('data', () => answer(socket));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 test('a reply trickling in byte by byte ends with TimeoutError at the limit counted from the write', async () => {
-  const srv = await rawServer((socket) => {
+  const srv = await startRawServer((socket) => {
     socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n');
     const t = setInterval(() => (socket.destroyed ? clearInterval(t) : socket.write('x')), 20);
   });
@@ -304,7 +285,7 @@ test('a reply trickling in byte by byte ends with TimeoutError at the limit coun
 });
 
 test('a timed-out Put says it may have been applied', async () => {
-  const srv = await rawServer(() => undefined);
+  const srv = await startRawServer(() => undefined);
   const http = new HttpConnection(tcpTransport('127.0.0.1', srv.port), 'h');
   try {
     await assert.rejects(http.request(post('x'), { operation: 'Put', timeoutMs: 200 }), (err: unknown) => err instanceof TimeoutError && /the Put may have been applied/.test(err.message));
@@ -315,7 +296,7 @@ test('a timed-out Put says it may have been applied', async () => {
 });
 
 test('an endless chunked body ends with the body-cap error', async () => {
-  const srv = await rawServer((socket) => {
+  const srv = await startRawServer((socket) => {
     socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
     const chunk = Buffer.from(`4000\r\n${'z'.repeat(0x4000)}\r\n`);
     const pump = () => {
