@@ -25,6 +25,7 @@
  * every request, after advance(), and from one real timer armed for the earliest deadline.
  */
 import { EventEmitter } from 'node:events';
+import { AccountTable } from './accounts/acl';
 import { AgentPresence } from './agent-presence';
 import { allClasses, classByName } from './classes/registry';
 import { EventSubscriptions } from './eventing/subscriptions';
@@ -93,9 +94,8 @@ export class SimDevice extends EventEmitter {
   readonly identity: DeviceIdentity;
   readonly settings: DeviceSettings;
   readonly identify: IdentifyFields;
-  /** Digest accounts: user name → password. The admin account is the one given at construction. */
-  readonly accounts = new Map<string, string>();
-  readonly adminUser: string;
+  /** The ACL: the admin account given at construction plus user entries (accounts/acl.ts). */
+  readonly accounts: AccountTable;
   /** Generated CIM_SoftwareIdentity entries beyond the real ones (SimDeviceOptions). */
   readonly extraSoftwareIdentities: number;
   /** Digest responses that named a known nonce format but a wrong user or password. */
@@ -147,8 +147,7 @@ export class SimDevice extends EventEmitter {
     this.watchdog = new OsWatchdog(this);
     this.eventing = new EventSubscriptions(this);
     this.agentPresence = new AgentPresence(this);
-    this.adminUser = options.user ?? 'admin';
-    this.accounts.set(this.adminUser, options.password ?? 'P@ssw0rd');
+    this.accounts = new AccountTable(this.identity.realm, options.user ?? 'admin', options.password ?? 'P@ssw0rd');
     this.extraSoftwareIdentities = Math.max(0, Math.floor(options.extraSoftwareIdentities ?? 0));
     this.records = bootRecords(Math.floor(this.now() / 1000));
     for (const def of allClasses()) {
@@ -345,8 +344,12 @@ export class SimDevice extends EventEmitter {
 
   // ---- accounts ------------------------------------------------------------------------------
 
-  recordFailedLogin(user: string): void {
+  get adminUser(): string {
+    return this.accounts.adminUser;
+  }
+
+  recordFailedLogin(user: string, address?: string): void {
     this.failedLogins += 1;
-    this.emit('login-failed', { user });
+    this.emit('login-failed', { user, address });
   }
 }

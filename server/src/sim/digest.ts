@@ -56,9 +56,10 @@ export class DigestGuard {
     const ncValue = parseNc(nc);
     if (ncValue === undefined) return fail('malformed nc', { user: username });
 
-    const password = this.device.accounts.get(username);
+    // The ACL keeps A1 = MD5(user:realm:password) only; a disabled entry has none (accounts/acl.ts).
+    const a1 = this.device.accounts.a1For(username);
     const ha2 = md5(qop === 'auth-int' ? `${method}:${uri}:${md5(body)}` : `${method}:${uri}`);
-    const expected = password === undefined ? undefined : md5(`${md5(`${username}:${realm}:${password}`)}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
+    const expected = a1 === undefined ? undefined : md5(`${a1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
     if (expected === undefined || !sameHex(expected, response)) {
       return fail('wrong user name or password', { user: username, wrongPassword: true });
     }

@@ -67,14 +67,17 @@ export function createHttpFront(
         // a cheap size and text test decides whether parsing it before authentication is allowed.
         const small = !device.settings.identifyRequiresAuth && body.length <= MAX_IDENTIFY_BODY && body.includes('Identify');
         const identify = small ? service.identifyRequest(body.toString('utf8')) : undefined;
+        let user: string | undefined;
         if (!identify) {
           const verdict = guard.verify('POST', req.url ?? '/wsman', req.headers.authorization, body);
           if (!verdict.ok) {
-            if (verdict.wrongPassword) device.recordFailedLogin(verdict.user ?? '');
+            if (verdict.wrongPassword) device.recordFailedLogin(verdict.user ?? '', req.socket.remoteAddress);
             return sendUnauthorized(res, guard.challenge(verdict.stale));
           }
+          user = verdict.user;
         }
-        const reply = service.handle(body.toString('utf8'), identify);
+        const caller = user === undefined ? undefined : { user, address: req.socket.remoteAddress };
+        const reply = service.handle(body.toString('utf8'), identify, caller);
         sendSoap(res, reply.status, reply.xml, reply.fault);
       })
       .catch(() => res.destroy());

@@ -16,6 +16,8 @@ import { invoke } from './wsman/invoke';
 import { peekMessageId, readRequest, type WsmanRequest } from './wsman/request';
 import { create, get, put, remove } from './wsman/transfer';
 import { renew, subscribe, unsubscribe } from './eventing/handlers';
+import { withCaller, type Caller } from './accounts/caller';
+import { authorize } from './accounts/realms';
 
 export interface WsmanReply {
   readonly status: number;
@@ -68,15 +70,20 @@ export class WsmanService {
     }
   }
 
-  /** Answers one request; `parsed` is the same body already read (by identifyRequest). */
-  handle(xml: string, parsed?: WsmanRequest): WsmanReply {
+  /**
+   * Answers one request; `parsed` is the same body already read (by identifyRequest); `caller` is
+   * the Digest user, whose realms the request must be within (accounts/realms.ts).
+   */
+  handle(xml: string, parsed?: WsmanRequest, caller?: Caller): WsmanReply {
     let req: WsmanRequest | undefined;
     try {
       req = parsed ?? this.read(xml);
       // Before dispatch, so an observer can count (or disturb) a request before it is applied.
       this.device.emit('request', { action: req.action, resourceUri: req.resourceUri });
       this.device.refresh();
-      const reply = this.dispatch(req);
+      const request = req;
+      if (caller) authorize(this.device, caller.user, request.action, request.resourceUri);
+      const reply = withCaller(this.device, caller, () => this.dispatch(request));
       return { status: 200, fault: false, xml: replyEnvelope(reply, req.messageId, this.device.nextMessageId()) };
     } catch (e) {
       const fault = e instanceof WsmanFault ? e : new WsmanFault('InternalError', (e as Error)?.message ?? String(e));

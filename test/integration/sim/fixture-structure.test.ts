@@ -12,6 +12,7 @@
  * Fixtures with only hand-edited values (`test…`, `baduuid`) still have AMT's structure, so it is compared.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -76,7 +77,19 @@ const METHOD_INPUTS: Record<string, string> = {
   SendOptInCode: '<h:OptInCode>123456</h:OptInCode>',
   RequestOSPowerSavingStateChange: '<h:OSPowerSavingState>2</h:OSPowerSavingState>',
   EnumerateUserAclEntries: '<h:StartIndex>1</h:StartIndex>',
+  ReadRecords: '<h:StartIndex>1</h:StartIndex>',
+  GetAclEnabledState: '<h:Handle>1</h:Handle>',
+  GetUserAclEntryEx: '<h:Handle>1</h:Handle>',
+  RemoveUserAclEntry: '<h:Handle>2</h:Handle>',
+  SetAclEnabledState: '<h:Handle>1</h:Handle><h:Enabled>true</h:Enabled>',
 };
+
+/** Inputs that depend on the device: SetAdminAclEntryEx keeps the admin's current password (its A1). */
+function dynamicInputs(method: string, realm: string): string | undefined {
+  if (method !== 'SetAdminAclEntryEx') return undefined;
+  const a1 = createHash('md5').update(`${DEFAULT_ACCOUNT.user}:${realm}:${DEFAULT_ACCOUNT.password}`).digest('base64');
+  return `<h:Username>${DEFAULT_ACCOUNT.user}</h:Username><h:DigestPassword>${a1}</h:DigestPassword>`;
+}
 
 /**
  * Differences that come from the recorded device, not from the shape of AMT's answers: elements
@@ -207,7 +220,8 @@ describe('replies have the element structure of recorded AMT responses', () => {
       case 'put':
         return ok(await client.post(build.put(p.className, await putBody(p, selectors), selectors)));
       case 'method': {
-        const inputs = METHOD_INPUTS[`${p.className}.${p.op.method}`] ?? METHOD_INPUTS[p.op.method] ?? '';
+        const inputs = dynamicInputs(p.op.method, sim.device.identity.realm) ??
+          METHOD_INPUTS[`${p.className}.${p.op.method}`] ?? METHOD_INPUTS[p.op.method] ?? '';
         return ok(await client.post(build.invoke(p.className, p.op.method, inputs, selectors)));
       }
       default:

@@ -34,6 +34,11 @@ const SPECS = {
     code: 'Sender', owner: 'addressing', action: ADDRESSING_FAULT, status: 400,
     reason: 'A required header is missing.',
   },
+  // DSP0226 AccessDenied, sent with AMT's usual 400 (a user without the realm a request needs).
+  AccessDenied: {
+    code: 'Sender', owner: 'wsman', action: WSMAN_FAULT, status: 400,
+    reason: 'The sender was not authorized to access the resource.',
+  },
   InvalidSelectors: {
     code: 'Sender', owner: 'wsman', action: WSMAN_FAULT, status: 400,
     reason: 'The Selectors for the resource are not valid.',

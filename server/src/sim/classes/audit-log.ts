@@ -1,0 +1,146 @@
+/**
+ * AMT_AuditLog (Intel AMT SDK class page; recorded instance and ReadRecords reply in
+ * test/fixtures/real-amt/amt/auditlog) and AMT_AuditPolicyRule.SetAuditPolicy. Records come from
+ * audit/log.ts; ReadRecords pages them from the 1-based StartIndex, at most 10 per call (MC and mps
+ * page until TotalRecordCount is read; the page size is a choice).
+ */
+import { audit, auditLog, AUDIT, encodeRecord, MAX_AUDIT_RECORDS } from '../audit/log';
+import type { SimDevice } from '../device';
+import { datetime } from '../values';
+import { AMT_SYSTEM, PT_STATUS } from './common';
+import type { ClassDef } from './types';
+
+const PAGE = 10;
+/** AuditState bits as MC decodes them: 16 = "no lock", 1 = disabled (MC `index.html` audit page). */
+const AUDIT_STATE_ENABLED = 16;
+
+function syncInstance(device: SimDevice): void {
+  const inst = device.instances('AMT_AuditLog')[0];
+  if (!inst) return;
+  const { records, enabled } = auditLog(device);
+  const last = records[records.length - 1];
+  inst.CurrentNumberOfRecords = records.length;
+  inst.PercentageFree = Math.floor(100 - (records.length * 100) / MAX_AUDIT_RECORDS);
+  inst.AuditState = enabled ? AUDIT_STATE_ENABLED : AUDIT_STATE_ENABLED | 1;
+  if (last) inst.TimeOfLastRecord = datetime(new Date(last.time * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+}
+
+const AUDIT_LOG: ClassDef = {
+  name: 'AMT_AuditLog',
+  commonNs: true,
+  props: {
+    AuditState: 'uint32',
+    CurrentNumberOfRecords: 'uint64',
+    ElementName: 'string',
+    EnabledState: 'uint16',
+    MaxAllowedAuditors: 'uint16',
+    MaxNumberOfRecords: 'uint64',
+    MinDaysToKeep: 'uint8',
+    Name: 'string key',
+    OverwritePolicy: 'uint16',
+    PercentageFree: 'uint32',
+    RequestedState: 'uint16',
+    StoragePolicy: 'uint8',
+    TimeOfLastRecord: 'datetime',
+  },
+  initial: (device) => {
+    // Starts listening to the device's events. A fresh device comes provisioned (setup-service.ts),
+    // so its log starts with the provisioning it went through, by a local initiator.
+    const log = auditLog(device);
+    if (log.records.length === 0) {
+      audit(device, AUDIT.ProvisioningStarted, '', {});
+      audit(device, AUDIT.ProvisioningCompleted, '', {});
+    }
+    return [
+      {
+        AuditState: AUDIT_STATE_ENABLED,
+        CurrentNumberOfRecords: log.records.length,
+        ElementName: 'Intel(r) AMT Audit Log',
+        EnabledState: 2,
+        MaxAllowedAuditors: 1,
+        MaxNumberOfRecords: 0,
+        Name: 'Intel(r) AMT:Audit Log',
+        OverwritePolicy: 2,
+        PercentageFree: 100,
+        RequestedState: 2,
+        StoragePolicy: 1,
+        TimeOfLastRecord: datetime(new Date(device.now()).toISOString().replace(/\.\d{3}Z$/, 'Z')),
+      },
+    ];
+  },
+  refresh: syncInstance,
+  methods: {
+    ReadRecords: {
+      inputs: { StartIndex: 'uint32 req' },
+      run: ({ device }, input) => {
+        const { records } = auditLog(device);
+        const start = Math.max(1, Number(input.StartIndex));
+        const page = records.slice(start - 1, start - 1 + PAGE).map(encodeRecord);
+        return {
+          returnValue: PT_STATUS.Success,
+          outputs: [['TotalRecordCount', records.length], ['RecordsReturned', page.length], ['EventRecords', page]],
+        };
+      },
+    },
+    ClearLog: {
+      run: ({ device }) => {
+        auditLog(device).records.length = 0;
+        audit(device, AUDIT.AuditLogCleared);
+        syncInstance(device);
+        return { returnValue: PT_STATUS.Success };
+      },
+    },
+    RequestStateChange: {
+      inputs: { RequestedState: 'uint16 req', TimeoutPeriod: 'datetime' },
+      run: ({ device, instance }, input) => {
+        const s = Number(input.RequestedState);
+        if (s !== 2 && s !== 3) return { returnValue: 5 }; // CIM Invalid Parameter
+        const log = auditLog(device);
+        if (s === 3) audit(device, [20, 2]); // 2002 Security Audit Log Disabled, written before it stops
+        log.enabled = s === 2;
+        if (s === 2) audit(device, [20, 3]); // 2003 Enabled
+        if (instance) Object.assign(instance, { EnabledState: s, RequestedState: s });
+        syncInstance(device);
+        return { returnValue: 0 };
+      },
+    },
+  },
+};
+
+const AUDIT_POLICY_RULE: ClassDef = {
+  name: 'AMT_AuditPolicyRule',
+  commonNs: true,
+  props: {
+    AuditApplicationEventID: 'uint32[]',
+    CreationClassName: 'string key',
+    ElementName: 'string',
+    PolicyRuleName: 'string key',
+    PolicyType: 'uint32[]',
+    SystemCreationClassName: 'string key',
+    SystemName: 'string key',
+  },
+  initial: () => [
+    {
+      CreationClassName: 'AMT_AuditPolicyRule',
+      ElementName: 'Intel(r) AMT Audit Policy Rule',
+      PolicyRuleName: 'Audit Policy Rule',
+      SystemCreationClassName: 'CIM_ComputerSystem',
+      SystemName: AMT_SYSTEM,
+    },
+  ],
+  methods: {
+    SetAuditPolicy: {
+      inputs: { Enable: 'boolean req', AuditedAppID: 'uint16 req', EventID: 'uint16 req', PolicyType: 'uint32' },
+      run: ({ device }, input) => {
+        const id = Number(input.AuditedAppID) * 100 + Number(input.EventID);
+        const log = auditLog(device);
+        log.disabled = log.disabled.filter((d) => d !== id);
+        if (input.Enable !== true) log.disabled.push(id);
+        audit(device, AUDIT.AuditPolicyEvent);
+        return { returnValue: PT_STATUS.Success };
+      },
+    },
+  },
+};
+
+export const AUDIT_LOG_CLASSES: readonly ClassDef[] = [AUDIT_LOG, AUDIT_POLICY_RULE];

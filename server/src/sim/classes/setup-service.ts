@@ -1,0 +1,274 @@
+/**
+ * Provisioning: AMT_SetupAndConfigurationService, IPS_HostBasedSetupService and
+ * IPS_ProvisioningRecordLog (Intel AMT SDK class pages; the state table in rpc-go's local
+ * activation: pre-provisioning = ProvisioningState 0 / CurrentControlMode 0, host-based setup =
+ * state 2, ProvisioningMode 4, control mode 1 (CCM), admin setup or upgrade = ProvisioningMode 1,
+ * control mode 2 (ACM)). Setup and AdminSetup take the admin password as the Digest A1 in hex
+ * (NetAdminPassEncryptionType 2, HTTP Digest MD5(A1)). In CCM user consent is always required
+ * (SDK "User Consent"): IPS_OptInService.OptInRequired becomes 0xFFFFFFFF and cannot be changed.
+ * Unprovision returns to pre-provisioning and resets the accounts to the factory admin.
+ * Audited: 1600/1601 provisioning started/completed, 1618 upgrade to ACM, 1619 unprovisioning.
+ */
+import { audit, AUDIT } from '../audit/log';
+import type { SimDevice } from '../device';
+import { amtService, PT_STATUS, SERVICE_PROPS } from './common';
+import type { ClassDef, MethodResult } from './types';
+
+const SETUP = 'AMT_SetupAndConfigurationService';
+const HBS = 'IPS_HostBasedSetupService';
+
+export const PROVISIONING = { Pre: 0, In: 1, Post: 2 } as const;
+export const CONTROL_MODE = { None: 0, Client: 1, Admin: 2 } as const;
+
+/** PT_STATUS codes used here (Intel AMT SDK PT_STATUS table). */
+const STATUS = { InvalidPtMode: 3, NotPermitted: 16, InvalidProvisioningState: 32, InvalidPassword: 2054 } as const;
+/** IPS_HostBasedSetupService return values (go-wsman-messages `ips/hostbasedsetup/decoder.go`). */
+const HBS_STATUS = { InvalidState: 2, InvalidParam: 3 } as const;
+/** AddNextCertInChain return values (same decoder). */
+const CHAIN_STATUS = { InvalidParam: 1, InvalidState: 3, ChainLengthExceeded: 5 } as const;
+/** Certificates a chain may hold at most (a choice; the SDK leaves it open). */
+const MAX_CHAIN = 4;
+
+const ALL_CONSENT = 0xffffffff;
+
+function setupInstance(device: SimDevice) {
+  return device.singleton(SETUP);
+}
+
+function hbsInstance(device: SimDevice) {
+  return device.singleton(HBS);
+}
+
+export function controlMode(device: SimDevice): number {
+  return Number(hbsInstance(device).CurrentControlMode ?? 0);
+}
+
+/** The MEBx password state and the uploaded certificate chain (JSON-able; not instances). */
+const EXTRA = new WeakMap<SimDevice, { mebxPasswordSet: boolean; chain: string[] }>();
+export function provisioningExtra(device: SimDevice) {
+  let x = EXTRA.get(device);
+  if (!x) EXTRA.set(device, (x = { mebxPasswordSet: false, chain: [] }));
+  return x;
+}
+
+function enterMode(device: SimDevice, mode: number): void {
+  const setup = setupInstance(device);
+  setup.ProvisioningState = PROVISIONING.Post;
+  setup.ProvisioningMode = mode === CONTROL_MODE.Client ? 4 : 1;
+  const hbs = hbsInstance(device);
+  hbs.CurrentControlMode = mode;
+  hbs.CertChainStatus = 0;
+  provisioningExtra(device).chain = [];
+  const optIn = device.instances('IPS_OptInService')[0];
+  if (optIn && mode === CONTROL_MODE.Client) Object.assign(optIn, { OptInRequired: ALL_CONSENT, CanModifyOptInPolicy: 0 });
+  if (optIn && mode === CONTROL_MODE.Admin) optIn.CanModifyOptInPolicy = 1;
+}
+
+function unprovision(device: SimDevice): void {
+  audit(device, AUDIT.UnprovisioningStarted, '04'); // initiator 4 = Remote WSMAN (MC decoder)
+  const setup = setupInstance(device);
+  setup.ProvisioningState = PROVISIONING.Pre;
+  const hbs = hbsInstance(device);
+  Object.assign(hbs, { CurrentControlMode: CONTROL_MODE.None, CertChainStatus: 0 });
+  provisioningExtra(device).chain = [];
+  device.accounts.reset();
+}
+
+/** Admin password from Setup/AdminSetup: 32 hex digits of MD5(admin:realm:password). */
+function setAdminFromHex(device: SimDevice, type: unknown, hex: unknown): boolean {
+  if (Number(type) !== 2 || !/^[0-9a-fA-F]{32}$/.test(String(hex))) return false;
+  device.accounts.setAdmin('admin', String(hex));
+  return true;
+}
+
+const strongPassword = (p: string) =>
+  p.length >= 8 && p.length <= 32 && /[a-z]/.test(p) && /[A-Z]/.test(p) && /\d/.test(p) && /[^A-Za-z0-9]/.test(p);
+
+const done = (): MethodResult => ({ returnValue: PT_STATUS.Success });
+
+const SETUP_SERVICE: ClassDef = {
+  name: SETUP,
+  commonNs: true,
+  props: {
+    ...SERVICE_PROPS,
+    ConfigurationServerFQDN: 'string w',
+    DhcpDNSSuffix: 'string',
+    PasswordModel: 'uint8',
+    ProvisioningMode: 'uint8',
+    ProvisioningServerOTP: 'base64',
+    ProvisioningState: 'uint8',
+    TrustedDNSSuffix: 'string',
+    ZeroTouchConfigurationEnabled: 'boolean w',
+  },
+  initial: (device) => {
+    return [
+      amtService(SETUP, 'Intel(r) AMT Setup and Configuration Service', {
+        EnabledState: 5,
+        PasswordModel: 1,
+        ProvisioningMode: 1, // Admin Control Mode
+        ProvisioningServerOTP: Buffer.alloc(32).toString('base64'),
+        ProvisioningState: PROVISIONING.Post,
+        RequestedState: 12,
+        ZeroTouchConfigurationEnabled: true,
+      }),
+    ];
+  },
+  methods: {
+    GetUuid: {
+      outputs: { UUID: 'base64' },
+      run: ({ device }) => ({ returnValue: PT_STATUS.Success, outputs: [['UUID', device.identity.uuidBytes.toString('base64')]] }),
+    },
+    CommitChanges: { run: done },
+    Unprovision: {
+      inputs: { ProvisioningMode: 'uint32' },
+      run: ({ device }, input) => {
+        if (input.ProvisioningMode !== undefined && Number(input.ProvisioningMode) > 3) return { returnValue: PT_STATUS.InvalidParameter };
+        if (setupInstance(device).ProvisioningState === PROVISIONING.Pre) return { returnValue: STATUS.InvalidProvisioningState };
+        unprovision(device);
+        return done();
+      },
+    },
+    PartialUnprovision: {
+      // ACM only (rpc-go `deactivate --partial`).
+      run: ({ device }) => {
+        if (setupInstance(device).ProvisioningState === PROVISIONING.Pre) return { returnValue: STATUS.InvalidProvisioningState };
+        if (controlMode(device) !== CONTROL_MODE.Admin) return { returnValue: STATUS.NotPermitted };
+        unprovision(device);
+        return done();
+      },
+    },
+    SetMEBxPassword: {
+      inputs: { Password: 'string' },
+      // ACM only; AMT's strong-password rule: 8-32 characters with upper, lower, digit and symbol.
+      run: ({ device }, input) => {
+        if (controlMode(device) !== CONTROL_MODE.Admin) return { returnValue: STATUS.InvalidPtMode };
+        if (!strongPassword(String(input.Password ?? ''))) return { returnValue: STATUS.InvalidPassword };
+        provisioningExtra(device).mebxPasswordSet = true;
+        return done();
+      },
+    },
+    GetUnprovisionBlockingComponents: {
+      run: () => ({ returnValue: PT_STATUS.Success, outputs: [['Component', []]] }),
+    },
+  },
+};
+
+const HOST_BASED_SETUP: ClassDef = {
+  name: HBS,
+  commonNs: true,
+  props: {
+    AllowedControlModes: 'uint8[]',
+    CertChainStatus: 'uint8',
+    ConfigurationNonce: 'base64',
+    CreationClassName: 'string key',
+    CurrentControlMode: 'uint8',
+    ElementName: 'string',
+    Name: 'string key',
+    SystemCreationClassName: 'string key',
+    SystemName: 'string key',
+  },
+  initial: () => [
+    amtService(HBS, 'Intel(r) AMT Host Based Setup Service', {
+      AllowedControlModes: [2, 1],
+      CertChainStatus: 0,
+      ConfigurationNonce: Buffer.alloc(20, 0x5a).toString('base64'),
+      CurrentControlMode: CONTROL_MODE.Admin,
+    }),
+  ],
+  methods: {
+    Setup: {
+      inputs: {
+        NetAdminPassEncryptionType: 'uint16 req', NetworkAdminPassword: 'hexBinary req', McNonce: 'base64',
+        Certificate: 'base64', SigningAlgorithm: 'uint16', DigitalSignature: 'base64',
+      },
+      run: ({ device }, input) => {
+        if (setupInstance(device).ProvisioningState !== PROVISIONING.Pre) return { returnValue: HBS_STATUS.InvalidState };
+        audit(device, AUDIT.ProvisioningStarted);
+        if (!setAdminFromHex(device, input.NetAdminPassEncryptionType, input.NetworkAdminPassword)) return { returnValue: HBS_STATUS.InvalidParam };
+        enterMode(device, CONTROL_MODE.Client);
+        audit(device, AUDIT.ProvisioningCompleted);
+        return done();
+      },
+    },
+    AddNextCertInChain: {
+      inputs: { NextCertificate: 'base64 req', IsLeafCertificate: 'boolean', IsRootCertificate: 'boolean' },
+      run: ({ device }, input) => {
+        const hbs = hbsInstance(device);
+        if (setupInstance(device).ProvisioningState === PROVISIONING.Post && controlMode(device) !== CONTROL_MODE.Client) {
+          return { returnValue: CHAIN_STATUS.InvalidState };
+        }
+        const cert = String(input.NextCertificate).replace(/\s/g, '');
+        if (cert === '') return { returnValue: CHAIN_STATUS.InvalidParam };
+        const extra = provisioningExtra(device);
+        if (input.IsLeafCertificate === true) extra.chain = [];
+        else if (extra.chain.length === 0) return { returnValue: CHAIN_STATUS.InvalidParam }; // the leaf comes first
+        if (extra.chain.length >= MAX_CHAIN) return { returnValue: CHAIN_STATUS.ChainLengthExceeded };
+        extra.chain.push(cert);
+        hbs.CertChainStatus = input.IsRootCertificate === true ? 2 : 1;
+        return done();
+      },
+    },
+    AdminSetup: {
+      inputs: {
+        NetAdminPassEncryptionType: 'uint16 req', NetworkAdminPassword: 'hexBinary req', McNonce: 'base64',
+        SigningAlgorithm: 'uint16', DigitalSignature: 'base64',
+      },
+      run: ({ device }, input) => {
+        if (setupInstance(device).ProvisioningState !== PROVISIONING.Pre || hbsInstance(device).CertChainStatus !== 2) {
+          return { returnValue: HBS_STATUS.InvalidState };
+        }
+        if (input.DigitalSignature === undefined || input.McNonce === undefined) return { returnValue: HBS_STATUS.InvalidParam };
+        audit(device, AUDIT.ProvisioningStarted);
+        if (!setAdminFromHex(device, input.NetAdminPassEncryptionType, input.NetworkAdminPassword)) return { returnValue: HBS_STATUS.InvalidParam };
+        enterMode(device, CONTROL_MODE.Admin);
+        audit(device, AUDIT.ProvisioningCompleted);
+        return done();
+      },
+    },
+    UpgradeClientToAdmin: {
+      inputs: { McNonce: 'base64', SigningAlgorithm: 'uint16', DigitalSignature: 'base64' },
+      run: ({ device }, input) => {
+        if (controlMode(device) !== CONTROL_MODE.Client || hbsInstance(device).CertChainStatus !== 2) {
+          return { returnValue: HBS_STATUS.InvalidState };
+        }
+        if (input.DigitalSignature === undefined || input.McNonce === undefined) return { returnValue: HBS_STATUS.InvalidParam };
+        enterMode(device, CONTROL_MODE.Admin);
+        audit(device, AUDIT.UpgradeToAdmin);
+        return done();
+      },
+    },
+  },
+};
+
+const PROVISIONING_RECORD_LOG: ClassDef = {
+  name: 'IPS_ProvisioningRecordLog',
+  commonNs: true,
+  props: {
+    CurrentNumberOfRecords: 'uint64',
+    ElementName: 'string',
+    EnabledState: 'uint16',
+    HealthState: 'uint16',
+    InstanceID: 'string key',
+    LogState: 'uint16',
+    MaxNumberOfRecords: 'uint64',
+    Name: 'string',
+    OverwritePolicy: 'uint16',
+    RequestedState: 'uint16',
+  },
+  initial: () => [
+    {
+      CurrentNumberOfRecords: 1,
+      ElementName: 'Intel(r) AMT Provisioning Record Log',
+      EnabledState: 2,
+      HealthState: 0,
+      InstanceID: 'Intel(r) AMT: RecordLog 1',
+      LogState: 4,
+      MaxNumberOfRecords: 1,
+      Name: 'Intel(r) AMT Provisioning Record Log',
+      OverwritePolicy: 2,
+      RequestedState: 12,
+    },
+  ],
+};
+
+export const SETUP_SERVICE_CLASSES: readonly ClassDef[] = [SETUP_SERVICE, HOST_BASED_SETUP, PROVISIONING_RECORD_LOG];
