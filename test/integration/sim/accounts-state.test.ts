@@ -166,6 +166,11 @@ describe('accounts, provisioning and audit state', () => {
     assert.ok(records.indexOf(failed) < records.indexOf(added), 'oldest first');
     assert.ok(Math.abs(added.time - sim.device.rtcSeconds()) <= 5, 'stamped with the device clock');
 
+    assert.equal((await powerOff(admin)).status, 200);
+    const later = await call(admin, 'AMT_AuditLog', 'ReadRecords', `<h:StartIndex>${records.length + 1}</h:StartIndex>`);
+    const power = ([] as string[]).concat(later.EventRecords).map(decodeAudit);
+    assert.deepEqual(power.map((r) => [r.app * 100 + r.event, r.initiator]), [[1701, 'admin']], 'the soft-off is audited as 1701 Power Down, and paging starts at StartIndex');
+
     const auditor = new DigestClient(target(), 'auditor1', 'Audit#Pass1');
     assert.equal((await auditor.post(build.invoke('AMT_AuditLog', 'ReadRecords', '<h:StartIndex>1</h:StartIndex>'))).status, 200, 'the Audit Log realm reads it');
     assert.equal(faultSubcode((await powerOff(auditor)).body), `{${NS.wsman}}AccessDenied`);
