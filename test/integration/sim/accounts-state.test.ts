@@ -142,6 +142,18 @@ describe('accounts, provisioning and audit state', () => {
     const after = props(payload((await ccm.post(build.get('AMT_SetupAndConfigurationService'))).body));
     assert.deepEqual([after.ProvisioningState, after.ProvisioningMode], ['2', '4']);
     assert.equal(props(payload((await ccm.post(build.get('IPS_OptInService'))).body)).OptInRequired, '4294967295', 'CCM requires consent for everything');
+    // In CCM a boot-option change needs the user's consent code first (SDK "User Consent").
+    const bootXml = (await ccm.post(build.get('AMT_BootSettingData'))).body;
+    const instance = payload(bootXml);
+    const inner = instance.children.map((c) => `<h:${c.local}>${c.text}</h:${c.local}>`).join('');
+    const putBoot = () => ccm.post(build.put('AMT_BootSettingData', `<h:AMT_BootSettingData xmlns:h="${instance.ns}">${inner}</h:AMT_BootSettingData>`));
+    const denied = await putBoot();
+    assert.equal(faultSubcode(denied.body), `{${NS.wsman}}AccessDenied`, 'no consent yet');
+    assert.equal((await call(ccm, 'IPS_OptInService', 'StartOptIn')).ReturnValue, '0');
+    const code = sim.device.optIn.code!; // what the host screen shows the user
+    assert.equal((await call(ccm, 'IPS_OptInService', 'SendOptInCode', `<h:OptInCode>${code}</h:OptInCode>`)).ReturnValue, '0');
+    assert.equal((await putBoot()).status, 200, 'with consent the boot settings change');
+
     const boot = await ccm.post(build.invoke('AMT_SetupAndConfigurationService', 'SetMEBxPassword', '<h:Password>Mebx#Pass1</h:Password>'));
     assert.equal(props(payload(boot.body)).ReturnValue, '3', 'SetMEBxPassword is for ACM only (INVALID_PT_MODE)');
   });
