@@ -74,6 +74,8 @@ export function createHttpFront(
             if (verdict.wrongPassword) device.recordFailedLogin(verdict.user ?? '', req.socket.remoteAddress);
             return sendUnauthorized(res, guard.challenge(verdict.stale));
           }
+          // An entry limited to local (or network) access cannot log in over the other interface.
+          if (!device.accounts.permits(verdict.user, fed.has(req.socket))) return sendUnauthorized(res, guard.challenge(false));
           user = verdict.user;
         }
         const caller = user === undefined ? undefined : { user, address: req.socket.remoteAddress };

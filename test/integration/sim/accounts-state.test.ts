@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { Duplex, PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
 import { build, DigestClient, faultSubcode, HOST_EPR_INPUT, NS, payload, props } from './helpers';
@@ -96,6 +97,26 @@ describe('accounts, provisioning and audit state', () => {
     const after = new DigestClient(target(), 'helpdesk', 'Help#Desk1');
     assert.equal((await after.post(build.get('CIM_Chassis'))).status, 401, 'a removed user cannot log in');
     assert.equal((await call(admin, AUTH, 'GetUserAclEntryEx', `<h:Handle>${handle}</h:Handle>`)).ReturnValue, '2053', 'INVALID_HANDLE');
+  });
+
+  test('AccessPermission: a local-only user logs in over a connection fed in by the host side, not over the network', async () => {
+    const realm = sim.device.identity.realm;
+    const added = await call(admin, AUTH, 'AddUserAclEntryEx',
+      `<h:DigestUsername>localops</h:DigestUsername><h:DigestPassword>${a1('localops', realm, 'Local#Ops1').toString('base64')}</h:DigestPassword>` +
+      `<h:AccessPermission>0</h:AccessPermission><h:Realms>${HARDWARE_ASSET}</h:Realms>`);
+    assert.equal(added.ReturnValue, '0');
+    assert.equal((await new DigestClient(target(), 'localops', 'Local#Ops1').post(build.get('CIM_Chassis'))).status, 401, 'refused over TCP');
+    const local = {
+      host: 'in-memory',
+      port: 16992,
+      connect: () => {
+        const toServer = new PassThrough();
+        const toClient = new PassThrough();
+        sim.handleConnection(Duplex.from({ readable: toServer, writable: toClient }));
+        return Duplex.from({ readable: toClient, writable: toServer });
+      },
+    };
+    assert.equal((await new DigestClient(local, 'localops', 'Local#Ops1').post(build.get('CIM_Chassis'))).status, 200, 'accepted locally');
   });
 
   test('AMT refuses a duplicate name, a bad realm and a disabled user; the admin password changes with SetAdminAclEntryEx', async () => {

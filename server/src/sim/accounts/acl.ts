@@ -123,6 +123,16 @@ export class AccountTable {
     return e.realms.includes(REALM.PTAdministration) ? ALL_REALMS : e.realms;
   }
 
+  /**
+   * Whether the user may log in over this interface: AccessPermission 0 local only, 1 network only,
+   * 2 any. "Local" is a connection fed in by the host side (APF channels from LMS); the admin may use both.
+   */
+  permits(user: string, local: boolean): boolean {
+    const e = user === this.state.admin.user ? undefined : this.byUser(user);
+    if (!e) return true;
+    return e.permission === 2 || (e.permission === 0) === local;
+  }
+
   isValidRealm(r: number): boolean {
     return VALID_REALMS.has(r);
   }
