@@ -10,7 +10,7 @@
  * - `power`  {previous, requested, state, steps}   after RequestPowerStateChange changed the state
  * - `put`    {className, instance, changed}        after a Put changed an instance
  * - `log`    {record}                              after a message-log record was added
- * - `login-failed` {user}                          after a Digest response with a wrong password
+ * - `login-failed` {user, address?}                after a Digest response with a wrong password
  * - `opt-in` {state, code?}                        after a user-consent step (IPS_OptInService)
  * - `fault`  {fault, why}                          after a request was answered with a fault
  * - `clock`  {now}                                 after advance() moved the clock
