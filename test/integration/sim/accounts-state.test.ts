@@ -205,6 +205,12 @@ describe('accounts, provisioning and audit state', () => {
     assert.deepEqual(power.map((r) => [r.app * 100 + r.event, r.initiator]), [[1701, 'admin']], 'the soft-off is audited as 1701 Power Down, and paging starts at StartIndex');
 
     const auditor = new DigestClient(target(), 'auditor1', 'Audit#Pass1');
+    const locked = await call(auditor, 'AMT_AuditLog', 'SetAuditLock', '<h:LockTimeoutInSeconds>60</h:LockTimeoutInSeconds><h:Flag>0</h:Flag>');
+    assert.equal(locked.ReturnValue, '0');
+    assert.equal(Number(props(payload((await auditor.post(build.get('AMT_AuditLog'))).body)).AuditState) & 2, 2, 'locked');
+    sim.device.advance(61_000);
+    assert.equal(Number(props(payload((await auditor.post(build.get('AMT_AuditLog'))).body)).AuditState) & 2, 0, 'the lock lapsed on the device clock');
+    assert.equal((await call(auditor, 'AMT_AuditLog', 'SetAuditLock', '<h:Flag>1</h:Flag>')).ReturnValue, '16', 'no unprovisioning lock (AMT 12+)');
     assert.equal((await auditor.post(build.invoke('AMT_AuditLog', 'ReadRecords', '<h:StartIndex>1</h:StartIndex>'))).status, 200, 'the Audit Log realm reads it');
     assert.equal(faultSubcode((await powerOff(auditor)).body), `{${NS.wsman}}AccessDenied`);
   });

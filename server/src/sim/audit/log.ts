@@ -27,6 +27,8 @@ export interface AuditState {
   /** "appId*100+eventId" numbers the policy has switched off (AMT_AuditPolicyRule.SetAuditPolicy). */
   disabled: number[];
   enabled: boolean;
+  /** SetAuditLock: the lock's handle and when it lapses (device-clock ms). */
+  lock?: { handle: number; until: number };
 }
 
 /** Records kept at most; older ones are overwritten (AMT_AuditLog OverwritePolicy 2; a choice of size). */

@@ -21,7 +21,10 @@ function syncInstance(device: SimDevice): void {
   const last = records[records.length - 1];
   inst.CurrentNumberOfRecords = records.length;
   inst.PercentageFree = Math.floor(100 - (records.length * 100) / MAX_AUDIT_RECORDS);
-  inst.AuditState = enabled ? AUDIT_STATE_ENABLED : AUDIT_STATE_ENABLED | 1;
+  const log = auditLog(device);
+  if (log.lock && device.now() >= log.lock.until) delete log.lock;
+  // Bit 1 = locked (MC's AuditState decoder); 16 = no lock requested.
+  inst.AuditState = (enabled ? 0 : 1) | (log.lock ? 2 : AUDIT_STATE_ENABLED);
   if (last) inst.TimeOfLastRecord = datetime(new Date(last.time * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 }
 
@@ -88,6 +91,30 @@ const AUDIT_LOG: ClassDef = {
         audit(device, AUDIT.AuditLogCleared);
         syncInstance(device);
         return { returnValue: PT_STATUS.Success };
+      },
+    },
+    SetAuditLock: {
+      inputs: { LockTimeoutInSeconds: 'uint32', Flag: 'uint32 req', Handle: 'uint32' },
+      // 0 lock (returns a handle), 2 unlock with that handle; 1 (unprovisioning lock) is refused:
+      // from AMT 12.0 the auditor cannot block unprovisioning (SDK "Returning to an unconfigured state").
+      run: ({ device }, input) => {
+        const log = auditLog(device);
+        syncInstance(device);
+        const flag = Number(input.Flag);
+        if (flag === 0) {
+          if (log.lock) return { returnValue: 18 }; // BLOCK_LOCKED_BY_OTHER
+          const handle = (Math.floor(device.now()) % 0x7fffffff) + 1;
+          log.lock = { handle, until: device.now() + Number(input.LockTimeoutInSeconds ?? 0) * 1000 };
+          syncInstance(device);
+          return { returnValue: PT_STATUS.Success, outputs: [['Handle', handle]] };
+        }
+        if (flag === 2) {
+          if (!log.lock || Number(input.Handle) !== log.lock.handle) return { returnValue: 2053 }; // INVALID_HANDLE
+          delete log.lock;
+          syncInstance(device);
+          return { returnValue: PT_STATUS.Success, outputs: [['Handle', Number(input.Handle)]] };
+        }
+        return { returnValue: flag === 1 ? 16 : PT_STATUS.InvalidParameter }; // NOT_PERMITTED
       },
     },
     RequestStateChange: {
