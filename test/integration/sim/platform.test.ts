@@ -4,6 +4,7 @@
  * AMT's one-time boot sequence; Open AMT's AddWiFiSettings).
  */
 import assert from 'node:assert/strict';
+import { AMT, CIM } from '@device-management-toolkit/wsman-messages';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../../../server/src/sim';
 import type { SimulatorOptions } from '../../../server/src/sim';
@@ -112,6 +113,25 @@ describe('one-time boot: the host boots from the source the console chose, once'
     assert.equal(await power(d, 10), 0); // the next reset follows the BIOS order again
     assert.deepEqual([d.sim.device.host.lastBoot?.medium, d.sim.device.host.lastBoot?.forcedSource], ['hard-drive', undefined]);
     assert.equal(d.sim.device.host.lastBoot?.reason, 'Reset');
+  });
+
+  test("Open AMT's requests (its message library, as its console sends them) force a PXE boot on the next reset", async () => {
+    const amt = new AMT.Messages();
+    const cim = new CIM.Messages();
+    const ok = async (xml: string) => {
+      const r = await d.post(xml);
+      assert.equal(r.status, 200, r.body);
+      return r.body;
+    };
+    const current = props(payload(await ok(amt.BootSettingData.Get())));
+    delete current.BIOSLastStatus; // Open AMT's console nulls it, and the library leaves it out
+    await ok(amt.BootSettingData.Put({ ...current, UseSOL: true } as unknown as Parameters<typeof amt.BootSettingData.Put>[0]));
+    await ok(cim.BootConfigSetting.ChangeBootOrder());
+    await ok(cim.BootService.SetBootConfigRole('Intel(r) AMT: Boot Configuration 0', 1));
+    await ok(cim.BootConfigSetting.ChangeBootOrder('Intel(r) AMT: Force PXE Boot'));
+    await ok(cim.PowerManagementService.RequestPowerStateChange(10 as Parameters<typeof cim.PowerManagementService.RequestPowerStateChange>[0]));
+    const boot = d.sim.device.host.lastBoot;
+    assert.deepEqual([boot?.medium, boot?.reason, boot?.options], ['pxe', 'Reset', { UseSOL: true }]);
   });
 
   test('a forced source without SetBootConfigRole is not used; BIOS setup wins when asked for', async () => {
