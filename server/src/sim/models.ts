@@ -90,15 +90,6 @@ export function resolveModel(opts: ModelOptions = {}): DeviceModel {
   return { kind, family, firmwareVersion, firmwareBuild, hasBattery: laptop, hasWiFi: laptop, hasOcr: family >= 16, absent };
 }
 
-/** Parses `--amt`'s text (11, 12, 16 or 18). */
-export function parseFamily(text: string): FirmwareFamily {
-  const n = Number(text);
-  if (!FIRMWARE_FAMILIES.includes(n as FirmwareFamily)) {
-    throw new Error(`--amt ${text} is not a firmware family the simulator knows: use one of ${FIRMWARE_FAMILIES.join(', ')}.`);
-  }
-  return n as FirmwareFamily;
-}
-
 /** Refuses a request for a class this device's model does not have, as AMT does (DestinationUnreachable). */
 export function checkModelServes(device: SimDevice, resourceUri: string | undefined): void {
   const info = resourceUri ? classByUri(resourceUri) : undefined;
