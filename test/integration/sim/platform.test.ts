@@ -260,6 +260,14 @@ describe('enumerating a parent class returns the subclass instances', () => {
     ]);
   });
 
+  test('a Get of the parent needs selectors that pick one instance, and answers with the subclass element', async () => {
+    const bare = await d.post(build.get('CIM_NetworkPort'));
+    assert.equal(faultSubcode(bare.body), `{${NS.wsman}}InvalidSelectors`);
+    const r = await d.post(build.get('CIM_NetworkPort', { DeviceID: 'WiFi Port 0' }));
+    assert.equal(r.status, 200, r.body);
+    assert.deepEqual([payload(r.body).local, props(payload(r.body)).LinkTechnology], ['CIM_WiFiPort', '11']);
+  });
+
   test('CIM_ListenerDestination → the CIM_ListenerDestinationWSManagement of a subscription', async () => {
     assert.deepEqual(await d.items('CIM_ListenerDestination'), []);
     const sub = await d.post(envelope({
