@@ -35,6 +35,7 @@ import { applyModel, resolveModel, type DeviceModel, type ModelOptions } from '.
 import { availableRequestedPowerStates, planPowerChange, POWER } from './power-states';
 import type { PropMap } from './values';
 import { OsWatchdog } from './watchdog/state';
+import { watchWriteOnly } from './write-only';
 
 export interface SimDeviceOptions extends ModelOptions {
   name?: string;
@@ -167,6 +168,7 @@ export class SimDevice extends EventEmitter {
     }
     applyModel(this);
     this.host = new SimHost(this);
+    watchWriteOnly(this);
     this.setPowerState(POWER.On);
     this.syncLogCount();
   }

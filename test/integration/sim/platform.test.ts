@@ -69,24 +69,32 @@ async function bootLinkIsNext(d: Device): Promise<string | string[] | undefined>
   return link && props(link).IsNext;
 }
 
-/** Puts AMT_BootSettingData back with `changes` applied, as MeshCommander does after a Get. */
-async function putBootSettings(d: Device, changes: Record<string, string>): Promise<{ status: number; body: string }> {
-  const current = { ...(await getProps(d, 'AMT_BootSettingData')), ...changes };
+/** Puts an instance back with `changes` applied, as consoles do after a Get. */
+async function putWith(d: Device, cls: string, changes: Record<string, string>): Promise<{ status: number; body: string }> {
+  const current = { ...(await getProps(d, cls)), ...changes };
   const inner = Object.entries(current)
     .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `<h:${k}>${escapeXml(x)}</h:${k}>`))
     .join('');
-  const uri = resourceUriFor('AMT_BootSettingData');
-  return d.post(build.put('AMT_BootSettingData', `<h:AMT_BootSettingData xmlns:h="${uri}">${inner}</h:AMT_BootSettingData>`));
+  return d.post(build.put(cls, `<h:${cls} xmlns:h="${resourceUriFor(cls)}">${inner}</h:${cls}>`));
+}
+
+const putBootSettings = (d: Device, changes: Record<string, string>) => putWith(d, 'AMT_BootSettingData', changes);
+
+/** One simulator for the tests of a describe block (started before them, closed after). */
+function deviceForBlock(opts: SimulatorOptions = {}): () => Device {
+  let d: Device | undefined;
+  before(async () => {
+    d = await device(opts);
+  });
+  after(() => d?.close());
+  return () => d!;
 }
 
 describe('one-time boot: the host boots from the source the console chose, once', () => {
-  let d: Device;
-  before(async () => {
-    d = await device();
-  });
-  after(() => d.close());
+  const dev = deviceForBlock();
 
   test('ChangeBootOrder + SetBootConfigRole + power on → the host records the forced PXE boot and the settings clear', async () => {
+    const d = dev();
     assert.equal(await power(d, 8), 0); // soft off
     assert.equal(await d.call('CIM_BootConfigSetting', 'ChangeBootOrder'), 0); // clear, as consoles do first
     const put = await putBootSettings(d, { UseSOL: 'true' });
@@ -116,6 +124,7 @@ describe('one-time boot: the host boots from the source the console chose, once'
   });
 
   test("Open AMT's requests (its message library, as its console sends them) force a PXE boot on the next reset", async () => {
+    const d = dev();
     const amt = new AMT.Messages();
     const cim = new CIM.Messages();
     const ok = async (xml: string) => {
@@ -135,6 +144,7 @@ describe('one-time boot: the host boots from the source the console chose, once'
   });
 
   test('a forced source without SetBootConfigRole is not used; BIOS setup wins when asked for', async () => {
+    const d = dev();
     assert.equal(await forceSource(d, 'Intel(r) AMT: Force CD/DVD Boot'), 0);
     assert.equal(await power(d, 10), 0);
     assert.equal(d.sim.device.host.lastBoot?.medium, 'hard-drive');
@@ -147,6 +157,7 @@ describe('one-time boot: the host boots from the source the console chose, once'
   });
 
   test('wrong references and roles AMT does not support are refused by ReturnValue', async () => {
+    const d = dev();
     assert.equal(await forceSource(d, 'Intel(r) AMT: Force Floppy Boot'), 4, 'Invalid Reference');
     assert.equal(
       await d.call('CIM_BootService', 'SetBootConfigRole', eprInput('BootConfigSetting', 'CIM_BootConfigSetting', { InstanceID: 'other' }) + '<h:Role>1</h:Role>'),
@@ -157,6 +168,7 @@ describe('one-time boot: the host boots from the source the console chose, once'
   });
 
   test('Put of AMT_BootSettingData refuses changed read-only fields and hides the RSE password', async () => {
+    const d = dev();
     for (const field of ['UEFIHTTPSBootEnabled', 'RPEEnabled', 'OptionsCleared', 'BootguardStatus']) {
       const current = (await getProps(d, 'AMT_BootSettingData'))[field] as string;
       const changed = field === 'BootguardStatus' ? String(Number(current) + 1) : current === 'true' ? 'false' : 'true';
@@ -171,11 +183,31 @@ describe('one-time boot: the host boots from the source the console chose, once'
   });
 
   test('Get without selectors on a class with several instances is InvalidSelectors; with its key it works', async () => {
+    const d = dev();
     const r = await d.post(build.get('CIM_BootSourceSetting'));
     assert.equal(r.status, 400);
     assert.equal(faultSubcode(r.body), `{${NS.wsman}}InvalidSelectors`);
     const one = await getProps(d, 'CIM_BootSourceSetting', { InstanceID: 'Intel(r) AMT: Force CD/DVD Boot' });
     assert.equal(one.StructuredBootString, 'CIM:CD/DVD:1');
+  });
+});
+
+describe('write-only secrets never come back', () => {
+  const dev = deviceForBlock();
+
+  test('the KVM RFB password reads back empty and an 802.1x password not at all, in the Put reply and in a Get', async () => {
+    const d = dev();
+    for (const [cls, prop, secret] of [
+      ['IPS_KVMRedirectionSettingData', 'RFBPassword', 'Rfb#Pass1'],
+      ['IPS_IEEE8021xSettings', 'Password', 'Eap#Pass1'],
+      ['AMT_8021XProfile', 'Password', 'Eap#Pass2'],
+    ] as const) {
+      const r = await putWith(d, cls, { [prop]: secret });
+      assert.equal(r.status, 200, r.body);
+      assert.ok(!r.body.includes(secret), `${cls} Put reply`);
+      const after = await getProps(d, cls);
+      assert.equal(after[prop], prop === 'RFBPassword' ? '' : undefined, cls);
+    }
   });
 });
 
@@ -242,13 +274,10 @@ describe('device models: a laptop has a battery and Wi-Fi, a desktop neither', (
 });
 
 describe('enumerating a parent class returns the subclass instances', () => {
-  let d: Device;
-  before(async () => {
-    d = await device();
-  });
-  after(() => d.close());
+  const dev = deviceForBlock();
 
   test('CIM_NetworkPort → CIM_EthernetPort and CIM_WiFiPort items, each named and namespaced by its own class', async () => {
+    const d = dev();
     const e = await d.post(build.enumerate('CIM_NetworkPort'));
     const ctx = at(payload(e.body), 'EnumerationContext')!.text;
     const pull = await d.post(build.pull('CIM_NetworkPort', ctx));
@@ -261,6 +290,7 @@ describe('enumerating a parent class returns the subclass instances', () => {
   });
 
   test('a Get of the parent needs selectors that pick one instance, and answers with the subclass element', async () => {
+    const d = dev();
     const bare = await d.post(build.get('CIM_NetworkPort'));
     assert.equal(faultSubcode(bare.body), `{${NS.wsman}}InvalidSelectors`);
     const r = await d.post(build.get('CIM_NetworkPort', { DeviceID: 'WiFi Port 0' }));
@@ -269,6 +299,7 @@ describe('enumerating a parent class returns the subclass instances', () => {
   });
 
   test('CIM_ListenerDestination → the CIM_ListenerDestinationWSManagement of a subscription', async () => {
+    const d = dev();
     assert.deepEqual(await d.items('CIM_ListenerDestination'), []);
     const sub = await d.post(envelope({
       action: ACTION.subscribe,
