@@ -47,6 +47,8 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     password: inv.command.password ?? (process.env.AMT_PASSWORD || DEFAULT_ACCOUNT.password),
     ...(inv.command.softwareIdentities !== undefined ? { extraSoftwareIdentities: inv.command.softwareIdentities } : {}),
     ...(mei ? { mei: { path: mei } } : {}),
+    model: inv.command.model,
+    amt: inv.command.amt,
   }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
     if (err?.code === 'EACCES') throw new AmtError('sim.start', `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port.`);

@@ -11,12 +11,15 @@ import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/powe
 export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
             [--watchdog WPATH] [--time-scale N] [--software-identities N]
+            [--model laptop|desktop] [--amt 11|12|16|18]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
       The account is admin / P@ssw0rd unless --user/--password say otherwise; the password
       may come from the AMT_PASSWORD environment variable instead, which other users
       cannot read in the process list.
       --software-identities N adds N generated CIM_SoftwareIdentity instances (bulk tests).
+      --model laptop (default: battery and Wi-Fi) or desktop (neither); --amt the firmware
+      family (default 16), which changes which classes and boot features exist.
       --mei PATH also exposes it through an emulated MEI device file at PATH (needs root
       and /dev/fuse; created and mounted, removed on exit), for --target local.
       --watchdog WPATH emulates the kernel's iAMT watchdog device (mei_wdt) at WPATH;
@@ -103,6 +106,8 @@ const OPTIONS = {
   watchdog: { type: 'string' },
   'time-scale': { type: 'string' },
   'software-identities': { type: 'string' },
+  model: { type: 'string' },
+  amt: { type: 'string' },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -116,7 +121,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18 }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -180,7 +185,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       }
     }
   };
-  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'] });
+  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -206,6 +211,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
         ...(softwareIdentities !== undefined ? { softwareIdentities } : {}),
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
+        ...simModel(v.model, v.amt),
       };
       break;
     }
@@ -291,6 +297,13 @@ function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] || m[2] || '127.0.0.1', port };
 }
 
+/** `--model` and `--amt` of `amtwb sim` (the simulator's device models, server/src/sim/README.md). */
+function simModel(model: string | undefined, amt: string | undefined): { model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18 } {
+  if (model !== undefined && model !== 'laptop' && model !== 'desktop') throw usageError(`--model "${model}" is not a device model; give laptop or desktop.`);
+  if (amt !== undefined && !['11', '12', '16', '18'].includes(amt)) throw usageError(`--amt "${amt}" is not a firmware family the simulator has; give 11, 12, 16 or 18.`);
+  return { ...(model !== undefined ? { model } : {}), ...(amt !== undefined ? { amt: Number(amt) as 11 | 12 | 16 | 18 } : {}) };
+}
+
 function allowedFor(opt: string): string {
   switch (opt) {
     case 'file':
@@ -302,6 +315,8 @@ function allowedFor(opt: string): string {
     case 'watchdog':
     case 'time-scale':
     case 'software-identities':
+    case 'model':
+    case 'amt':
       return 'amtwb sim';
     default:
       return 'another command';

@@ -29,13 +29,16 @@ import { AccountTable } from './accounts/acl';
 import { AgentPresence } from './agent-presence';
 import { allClasses, classByName } from './classes/registry';
 import { EventSubscriptions } from './eventing/subscriptions';
+import { SimHost } from './host/host';
 import { makeIdentity, type DeviceIdentity } from './identity';
 import { bootRecords, RECORD_DEFAULTS, type LogRecord } from './message-log';
+import { applyModel, resolveModel, type DeviceModel, type ModelOptions } from './models';
 import { availableRequestedPowerStates, planPowerChange, POWER } from './power-states';
 import type { PropMap } from './values';
 import { OsWatchdog } from './watchdog/state';
+import { watchWriteOnly } from './write-only';
 
-export interface SimDeviceOptions {
+export interface SimDeviceOptions extends ModelOptions {
   name?: string;
   uuid?: string;
   user?: string;
@@ -110,6 +113,10 @@ export class SimDevice extends EventEmitter {
   readonly eventing: EventSubscriptions;
   /** Agent-presence watchdog timers and their actions (Intel AMT SDK agent-watchdog pages). */
   readonly agentPresence: AgentPresence;
+  /** Hardware kind and firmware family, and what they change in what is served (models.ts). */
+  readonly model: DeviceModel;
+  /** The simulated host behind the firmware: which boot source each power-on used (host/host.ts). */
+  readonly host: SimHost;
 
   private clockOffsetMs = 0;
   /** Device-clock ms per wall-clock ms, and the instants (wall, device) it applies from. */
@@ -124,7 +131,12 @@ export class SimDevice extends EventEmitter {
 
   constructor(options: SimDeviceOptions = {}) {
     super();
-    this.identity = makeIdentity(options);
+    this.model = resolveModel(options);
+    this.identity = makeIdentity({
+      ...options,
+      firmwareVersion: options.firmwareVersion ?? this.model.firmwareVersion,
+      firmwareBuild: options.firmwareBuild ?? this.model.firmwareBuild,
+    });
     this.settings = {
       enumerationContextTtlMs: options.enumerationContextTtlMs ?? 60_000,
       nonceLifetimeMs: 5 * 60_000,
@@ -153,6 +165,9 @@ export class SimDevice extends EventEmitter {
     for (const def of allClasses()) {
       if (def.initial) this.store.set(def.name, def.initial(this));
     }
+    applyModel(this);
+    this.host = new SimHost(this);
+    watchWriteOnly(this);
     this.setPowerState(POWER.On);
     this.syncLogCount();
   }

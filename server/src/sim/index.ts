@@ -7,12 +7,13 @@ import type { Duplex } from 'node:stream';
 import { SimDevice } from './device';
 import { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
 import { createHttpFront } from './http-server';
+import type { ModelOptions } from './models';
 import { WsmanService } from './wsman-service';
 
 /** The documented default admin account of a simulated device (README.md). */
 export const DEFAULT_ACCOUNT = { user: 'admin', password: 'P@ssw0rd' } as const;
 
-export interface SimulatorOptions {
+export interface SimulatorOptions extends ModelOptions {
   /** Address to listen on; default 127.0.0.1. */
   host?: string;
   /** TCP port; default 16992 (AMT's HTTP port); 0 picks any free port. */
@@ -52,6 +53,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     password: options.password ?? DEFAULT_ACCOUNT.password,
     enumerationContextTtlMs: options.enumerationContextTtlMs,
     extraSoftwareIdentities: options.extraSoftwareIdentities,
+    model: options.model,
+    amt: options.amt,
   });
   const front = createHttpFront(device, new WsmanService(device), options.tls);
   await new Promise<void>((resolve, reject) => {

@@ -18,6 +18,7 @@ import { create, get, put, remove } from './wsman/transfer';
 import { renew, subscribe, unsubscribe } from './eventing/handlers';
 import { withCaller, type Caller } from './accounts/caller';
 import { authorize } from './accounts/realms';
+import { checkModelServes } from './models';
 
 export interface WsmanReply {
   readonly status: number;
@@ -108,6 +109,7 @@ export class WsmanService {
       if (isIdentify(req)) return identify(ctx);
       throw new WsmanFault('MessageInformationHeaderRequired', 'the request has no Action');
     }
+    checkModelServes(this.device, req.resourceUri);
     const handler = HANDLERS.get(req.action);
     if (handler) return handler(ctx);
     // Anything else is a method call, `{resourceURI}/{Method}`, when it names a resource at all.

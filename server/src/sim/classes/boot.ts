@@ -1,7 +1,14 @@
 /** Boot options for the next boot and what the platform can do (AMT_BootSettingData, AMT_BootCapabilities). */
 import type { ClassDef } from './types';
 
-/** `put`: required properties per the class metadata, so a Put must carry them (Intel LMS CIM framework class metadata). */
+/**
+ * `put`: required properties per the class metadata, so a Put must carry them (Intel LMS CIM framework class metadata).
+ * Read-only (a Put that changes them is refused with InvalidRepresentation): BIOSLastStatus, BootguardStatus,
+ * OptionsCleared and the BIOS-owned switches RPEEnabled, SecureBootControlEnabled, UEFIHTTPSBootEnabled,
+ * UEFILocalPBABootEnabled, WinREBootEnabled (Intel AMT SDK AMT_BootSettingData; MeshCommander strips exactly these
+ * before its Put; Open AMT's Remote Platform Erase notes: "RPEEnabled … read-only … only changed via the BIOS menu").
+ * RSEPassword is write-only: it reads back empty (host/host.ts keeps the value for the next boot).
+ */
 const BOOT_SETTING_DATA: ClassDef = {
   name: 'AMT_BootSettingData',
   props: {
@@ -24,20 +31,20 @@ const BOOT_SETTING_DATA: ClassDef = {
     OptionsCleared: 'boolean',
     OwningEntity: 'string',
     PlatformErase: 'boolean w',
-    RPEEnabled: 'boolean w',
+    RPEEnabled: 'boolean',
     RSEPassword: 'string w',
     ReflashBIOS: 'boolean w put',
-    SecureBootControlEnabled: 'boolean w',
+    SecureBootControlEnabled: 'boolean',
     SecureErase: 'boolean w put',
-    UEFIHTTPSBootEnabled: 'boolean w',
-    UEFILocalPBABootEnabled: 'boolean w',
+    UEFIHTTPSBootEnabled: 'boolean',
+    UEFILocalPBABootEnabled: 'boolean',
     UefiBootNumberOfParams: 'uint32 w',
     UefiBootParametersArray: 'base64 w',
     UseIDER: 'boolean w put',
     UseSOL: 'boolean w put',
     UseSafeMode: 'boolean w put',
     UserPasswordBypass: 'boolean w put',
-    WinREBootEnabled: 'boolean w',
+    WinREBootEnabled: 'boolean',
   },
   initial: () => [
     {

@@ -4,16 +4,20 @@
  */
 import { AGENT_PRESENCE_CLASSES } from './agent-presence';
 import { BOOT_CLASSES } from './boot';
+import { BOOT_CONTROL_CLASSES } from './boot-control';
 import { EVENT_CLASSES } from './events';
 import { cimUri } from './common';
 import { GENERAL_CLASSES } from './general';
 import { HARDWARE_CLASSES } from './hardware';
 import { LOG_CLASSES } from './log';
 import { NETWORK_CLASSES } from './network';
+import { PARENT_CLASSES } from './parents';
+import { PLATFORM_CLASSES } from './platform';
 import { POWER_CLASSES } from './power';
 import { REDIRECTION_CLASSES } from './redirection';
 import { SETUP_CLASSES } from './setup';
 import { SOFTWARE_CLASSES } from './software';
+import { WIFI_CLASSES_DEFS } from './wifi';
 import { parseSpec, type ClassDef, type PropDef } from './types';
 
 export interface ClassInfo {
@@ -28,6 +32,7 @@ const DEFS: readonly ClassDef[] = [
   ...GENERAL_CLASSES, ...SETUP_CLASSES, ...NETWORK_CLASSES, ...BOOT_CLASSES, ...POWER_CLASSES,
   ...HARDWARE_CLASSES, ...SOFTWARE_CLASSES, ...REDIRECTION_CLASSES, ...LOG_CLASSES, ...EVENT_CLASSES,
   ...AGENT_PRESENCE_CLASSES,
+  ...BOOT_CONTROL_CLASSES, ...PLATFORM_CLASSES, ...WIFI_CLASSES_DEFS, ...PARENT_CLASSES,
 ];
 
 function compile(def: ClassDef): ClassInfo {

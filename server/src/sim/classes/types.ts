@@ -7,7 +7,9 @@ import type { PropMap, PropValue } from '../values';
 
 export type CimType =
   | 'string' | 'boolean' | 'datetime' | 'base64' | 'hexBinary' | 'epr' | 'real'
-  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'sint8' | 'sint16' | 'sint32' | 'sint64';
+  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'sint8' | 'sint16' | 'sint32' | 'sint64'
+  /** An embedded instance (a method input such as AddWiFiSettings' WiFiEndpointSettingsInput), read as embedded.ts describes. */
+  | 'instance';
 
 /**
  * A property or parameter written as a short spec string: `"<type>[[]] [key] [w] [put] [req]"`.
@@ -74,7 +76,7 @@ export interface ClassDef {
 
 const TYPES = new Set<string>([
   'string', 'boolean', 'datetime', 'base64', 'hexBinary', 'epr', 'real',
-  'uint8', 'uint16', 'uint32', 'uint64', 'sint8', 'sint16', 'sint32', 'sint64',
+  'uint8', 'uint16', 'uint32', 'uint64', 'sint8', 'sint16', 'sint32', 'sint64', 'instance',
 ]);
 
 export function parseSpec(spec: Spec): PropDef {

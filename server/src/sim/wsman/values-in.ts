@@ -7,6 +7,7 @@ import { NS } from '../../wsman/namespaces';
 import type { PropDef } from '../classes/types';
 import type { DatetimeValue, EprValue, PropValue, Scalar, Selector } from '../values';
 import { attrValue, childNamed, type XmlElement } from '../xml/parse';
+import { embeddedText } from './embedded';
 import { WsmanFault } from './faults';
 
 const RANGES: Record<string, readonly [bigint, bigint]> = {
@@ -48,6 +49,8 @@ function readScalar(e: XmlElement, def: PropDef, name: string): Scalar {
       return readDatetime(e) ?? bad();
     case 'epr':
       return readEpr(e);
+    case 'instance':
+      return embeddedText(e);
     case 'string':
     case 'base64':
     case 'hexBinary':

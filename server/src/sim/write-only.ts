@@ -1,0 +1,28 @@
+/**
+ * Write-only properties: AMT accepts them in a Put but never returns them — the KVM RFB password
+ * reads back as an empty string (Intel AMT SDK IPS_KVMRedirectionSettingData: "a write-only field,
+ * an empty string is returned when instance is read"), 802.1x passwords are not returned at all
+ * (Intel AMT SDK AMT_8021XProfile / IPS_IEEE8021xSettings). So no Get, Enumerate or trace shows a
+ * secret. (AMT_BootSettingData.RSEPassword is kept for the next boot by host/host.ts.)
+ */
+import type { SimDevice } from './device';
+import type { PropMap } from './values';
+
+/** Class → property → what a read shows afterwards ('' or nothing). */
+const WRITE_ONLY: Readonly<Record<string, Readonly<Record<string, '' | undefined>>>> = {
+  IPS_KVMRedirectionSettingData: { RFBPassword: '' },
+  AMT_8021XProfile: { Password: undefined, PACPassword: undefined },
+  IPS_IEEE8021xSettings: { Password: undefined },
+};
+
+export function watchWriteOnly(device: SimDevice): void {
+  device.on('put', ({ className, instance }: { className: string; instance: PropMap }) => {
+    const rules = WRITE_ONLY[className];
+    if (!rules) return;
+    for (const [prop, shown] of Object.entries(rules)) {
+      if (!(prop in instance)) continue;
+      if (shown === undefined) delete instance[prop];
+      else instance[prop] = shown;
+    }
+  });
+}
