@@ -12,12 +12,14 @@
  * Fixtures with only hand-edited values (`test…`, `baduuid`) still have AMT's structure, so it is compared.
  */
 import assert from 'node:assert/strict';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { classByUri } from '../../../server/src/sim/classes/registry';
+import * as der from '../../../server/src/sim/security/der';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
-import { classNameFromUri } from '../../../server/src/wsman/namespaces';
+import { classNameFromUri, NS, resourceUriFor } from '../../../server/src/wsman/namespaces';
 import { at, build, DigestClient, escapeXml, HOST_EPR_INPUT, parseTree, payload, type Node } from './helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -77,6 +79,39 @@ const METHOD_INPUTS: Record<string, string> = {
   RequestOSPowerSavingStateChange: '<h:OSPowerSavingState>2</h:OSPowerSavingState>',
   EnumerateUserAclEntries: '<h:StartIndex>1</h:StartIndex>',
 };
+
+/** An element's content as XML: its text, or its children with their own namespaces (EPR-valued properties). */
+function contentXml(n: Node): string {
+  if (n.children.length === 0) return escapeXml(n.text);
+  return n.children
+    .map((c) => {
+      const attrs = Object.entries(c.attrs).map(([k, v]) => ` ${k.includes(':') ? k.slice(k.indexOf(':') + 1) : k}="${escapeXml(v)}"`).join('');
+      return `<x:${c.local} xmlns:x="${c.ns}"${attrs}>${contentXml(c)}</x:${c.local}>`;
+    })
+    .join('');
+}
+
+/** Real key and certificate blobs for the certificate store's methods, and a CSR for the device's own key. */
+function certificateInputs(sim: Simulator): Record<string, string> {
+  const cert = () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return { privateKey, der: der.selfSignedCertificate(privateKey, 'console.example', new Date(), ['console.example'], []) };
+  };
+  const [a, b] = [cert(), cert()];
+  const deviceKey = createPublicKey({ key: Buffer.from(String(sim.device.instances('AMT_PublicPrivateKeyPair')[0].DERKey), 'base64'), format: 'der', type: 'pkcs1' });
+  const info = der.seq(der.int(0), der.name({ CN: 'amt' }), deviceKey.export({ type: 'spki', format: 'der' }), der.ctx(0, Buffer.alloc(0)));
+  const nullSigned = der.seq(info, der.seq(der.oid('1.2.840.113549.1.1.11'), der.nul()), der.bits(Buffer.alloc(256)));
+  const keyPair =
+    `<h:KeyPair><a:Address>${NS.addressing}/role/anonymous</a:Address><a:ReferenceParameters><w:ResourceURI>${resourceUriFor('AMT_PublicPrivateKeyPair')}</w:ResourceURI>` +
+    `<w:SelectorSet><w:Selector Name="InstanceID">${sim.device.instances('AMT_PublicPrivateKeyPair')[0].InstanceID}</w:Selector></w:SelectorSet></a:ReferenceParameters></h:KeyPair>`;
+  return {
+    AddCertificate: `<h:CertificateBlob>${a.der.toString('base64')}</h:CertificateBlob>`,
+    AddTrustedRootCertificate: `<h:CertificateBlob>${b.der.toString('base64')}</h:CertificateBlob>`,
+    AddKey: `<h:KeyBlob>${a.privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64')}</h:KeyBlob>`,
+    GenerateKeyPair: '<h:KeyAlgorithm>0</h:KeyAlgorithm><h:KeyLength>2048</h:KeyLength>',
+    GeneratePKCS10RequestEx: `${keyPair}<h:SigningAlgorithm>1</h:SigningAlgorithm><h:NullSignedCertificateRequest>${nullSigned.toString('base64')}</h:NullSignedCertificateRequest>`,
+  };
+}
 
 /**
  * Differences that come from the recorded device, not from the shape of AMT's answers: elements
@@ -153,6 +188,7 @@ describe('replies have the element structure of recorded AMT responses', () => {
     sim.device.accounts.set('operator', 'Operator#1');
     sim.device.accounts.set('viewer', 'Viewer#1');
     client = new DigestClient({ host: sim.host, port: sim.port }, DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password);
+    Object.assign(METHOD_INPUTS, certificateInputs(sim));
   });
   after(() => sim.close());
 
@@ -226,7 +262,7 @@ describe('replies have the element structure of recorded AMT responses', () => {
     const have = new Set(current.children.map((c) => c.local));
     const added = recorded.children.filter((c) => !have.has(c.local) && info.props.get(c.local)?.writable);
     const all = [...current.children, ...added];
-    const inner = all.map((c) => `<h:${c.local}>${escapeXml(c.text)}</h:${c.local}>`).join('');
+    const inner = all.map((c) => `<h:${c.local}>${contentXml(c)}</h:${c.local}>`).join('');
     return `<h:${p.className} xmlns:h="${info.uri}">${inner}</h:${p.className}>`;
   }
 });
