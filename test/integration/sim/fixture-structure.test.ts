@@ -78,7 +78,13 @@ const METHOD_INPUTS: Record<string, string> = {
   SendOptInCode: '<h:OptInCode>123456</h:OptInCode>',
   RequestOSPowerSavingStateChange: '<h:OSPowerSavingState>2</h:OSPowerSavingState>',
   EnumerateUserAclEntries: '<h:StartIndex>1</h:StartIndex>',
+  AddRemoteAccessPolicyRule: '<h:Trigger>0</h:Trigger><h:TunnelLifeTime>300</h:TunnelLifeTime>',
 };
+
+const MPS_INPUT =
+  '<h:AccessInfo>192.168.0.208</h:AccessInfo><h:InfoFormat>3</h:InfoFormat><h:Port>4433</h:Port><h:AuthMethod>2</h:AuthMethod>' +
+  '<h:Username>mpsuser</h:Username><h:Password>Mps#Pass1</h:Password><h:CN>192.168.0.208</h:CN>';
+METHOD_INPUTS.AddMpServer = MPS_INPUT.replace(/192\.168\.0\.208/g, '192.168.0.209');
 
 /** An element's content as XML: its text, or its children with their own namespaces (EPR-valued properties). */
 function contentXml(n: Node): string {
@@ -189,6 +195,11 @@ describe('replies have the element structure of recorded AMT responses', () => {
     sim.device.accounts.set('viewer', 'Viewer#1');
     client = new DigestClient({ host: sim.host, port: sim.port }, DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password);
     Object.assign(METHOD_INPUTS, certificateInputs(sim));
+    // The recorded device had an MPS and a periodic CIRA policy; give this one the same.
+    const mps = await client.post(build.invoke('AMT_RemoteAccessService', 'AddMpServer', MPS_INPUT));
+    assert.match(mps.body, /<g:ReturnValue>0</);
+    const rule = await client.post(build.invoke('AMT_RemoteAccessService', 'AddRemoteAccessPolicyRule', '<h:Trigger>2</h:Trigger><h:TunnelLifeTime>0</h:TunnelLifeTime><h:ExtendedData>AAAAAAAAABk=</h:ExtendedData>'));
+    assert.match(rule.body, /<g:ReturnValue>0</);
   });
   after(() => sim.close());
 
@@ -260,7 +271,8 @@ describe('replies have the element structure of recorded AMT responses', () => {
     const current = payload(await client.post(build.get(p.className, selectors)).then((r) => r.body));
     const recorded = at(p.fixture, 'Body')!.children[0];
     const have = new Set(current.children.map((c) => c.local));
-    const added = recorded.children.filter((c) => !have.has(c.local) && info.props.get(c.local)?.writable);
+    // An empty recorded PutResponse (AMT answers some classes so) adds nothing.
+    const added = (recorded?.children ?? []).filter((c) => !have.has(c.local) && info.props.get(c.local)?.writable);
     const all = [...current.children, ...added];
     const inner = all.map((c) => `<h:${c.local}>${contentXml(c)}</h:${c.local}>`).join('');
     return `<h:${p.className} xmlns:h="${info.uri}">${inner}</h:${p.className}>`;
