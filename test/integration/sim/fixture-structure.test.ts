@@ -79,6 +79,9 @@ const METHOD_INPUTS: Record<string, string> = {
   RequestOSPowerSavingStateChange: '<h:OSPowerSavingState>2</h:OSPowerSavingState>',
   EnumerateUserAclEntries: '<h:StartIndex>1</h:StartIndex>',
   AddRemoteAccessPolicyRule: '<h:Trigger>0</h:Trigger><h:TunnelLifeTime>300</h:TunnelLifeTime>',
+  AddAlarm:
+    `<h:AlarmTemplate><q:InstanceID xmlns:q="${resourceUriFor('IPS_AlarmClockOccurrence')}">fixture-alarm</q:InstanceID>` +
+    `<q:StartTime xmlns:q="${resourceUriFor('IPS_AlarmClockOccurrence')}"><p:Datetime xmlns:p="${NS.common}">2099-01-01T00:00:00Z</p:Datetime></q:StartTime></h:AlarmTemplate>`,
 };
 
 const MPS_INPUT =
@@ -131,6 +134,18 @@ const RECORDING_DIFFERENCES: Record<string, { readonly ignore: readonly string[]
   'amt/userinitiatedconnection/get.xml': {
     ignore: ['LastConnectionReason'],
     why: 'that device did not report LastConnectionReason; pull.xml of the same folder reports it (empty)',
+  },
+  'amt/alarmclock/addalarm.xml': {
+    ignore: ['Selector'],
+    why: 'the recorded AlarmClock EPR has its values blanked (empty ResourceURI and SelectorSet); AMT names the new IPS_AlarmClockOccurrence by InstanceID',
+  },
+  'ips/alarmclock/get.xml': {
+    ignore: ['Datetime', 'Interval'],
+    why: 'hand-edited: StartTime is plain text ("testdatetime") and Interval "0"; AMT wraps both in the CIM common Datetime/Interval elements',
+  },
+  'ips/alarmclock/pull.xml': {
+    ignore: ['ElementName', 'InstanceID', 'StartTime', 'Interval', 'DeleteOnCompletion'],
+    why: 'hand-edited: the properties carry the enumeration namespace prefix instead of the IPS class namespace',
   },
   'amt/ethernetport/pull.xml': {
     ignore: ['SecondaryDNS'],

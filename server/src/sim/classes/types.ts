@@ -6,7 +6,7 @@ import type { SimDevice } from '../device';
 import type { PropMap, PropValue } from '../values';
 
 export type CimType =
-  | 'string' | 'boolean' | 'datetime' | 'base64' | 'hexBinary' | 'epr' | 'real'
+  | 'string' | 'boolean' | 'datetime' | 'base64' | 'hexBinary' | 'epr' | 'real' | 'instance'
   | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'sint8' | 'sint16' | 'sint32' | 'sint64';
 
 /**
@@ -75,7 +75,7 @@ export interface ClassDef {
 }
 
 const TYPES = new Set<string>([
-  'string', 'boolean', 'datetime', 'base64', 'hexBinary', 'epr', 'real',
+  'string', 'boolean', 'datetime', 'base64', 'hexBinary', 'epr', 'real', 'instance',
   'uint8', 'uint16', 'uint32', 'uint64', 'sint8', 'sint16', 'sint32', 'sint64',
 ]);
 

@@ -48,6 +48,10 @@ function readScalar(e: XmlElement, def: PropDef, name: string): Scalar {
       return readDatetime(e) ?? bad();
     case 'epr':
       return readEpr(e);
+    case 'instance':
+      // An embedded instance (e.g. AddAlarm's AlarmTemplate), as JSON text of its properties:
+      // name → text, datetimes and intervals unwrapped.
+      return JSON.stringify(Object.fromEntries(e.children.map((c) => [c.local, (readDatetime(c)?.value ?? c.text).trim()])));
     case 'string':
     case 'base64':
     case 'hexBinary':
