@@ -79,6 +79,8 @@ const METHOD_INPUTS: Record<string, string> = {
   RequestOSPowerSavingStateChange: '<h:OSPowerSavingState>2</h:OSPowerSavingState>',
   EnumerateUserAclEntries: '<h:StartIndex>1</h:StartIndex>',
   AddRemoteAccessPolicyRule: '<h:Trigger>0</h:Trigger><h:TunnelLifeTime>300</h:TunnelLifeTime>',
+  AddProxyAccessPoint:
+    '<h:AccessInfo>proxy.example.com</h:AccessInfo><h:InfoFormat>201</h:InfoFormat><h:Port>911</h:Port><h:NetworkDnsSuffix>example.com</h:NetworkDnsSuffix>',
   AddAlarm:
     `<h:AlarmTemplate><q:InstanceID xmlns:q="${resourceUriFor('IPS_AlarmClockOccurrence')}">fixture-alarm</q:InstanceID>` +
     `<q:StartTime xmlns:q="${resourceUriFor('IPS_AlarmClockOccurrence')}"><p:Datetime xmlns:p="${NS.common}">2099-01-01T00:00:00Z</p:Datetime></q:StartTime></h:AlarmTemplate>`,

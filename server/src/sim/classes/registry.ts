@@ -8,6 +8,7 @@ import { CERTIFICATE_CLASSES } from './certificates';
 import { TLS_CLASSES } from './tls';
 import { REMOTE_ACCESS_CLASSES } from './remote-access';
 import { ALARM_CLOCK_CLASSES } from './alarm-clock';
+import { SECURITY_SETTING_CLASSES } from './security-settings';
 import { EVENT_CLASSES } from './events';
 import { cimUri } from './common';
 import { GENERAL_CLASSES } from './general';
@@ -32,7 +33,7 @@ const DEFS: readonly ClassDef[] = [
   ...GENERAL_CLASSES, ...SETUP_CLASSES, ...NETWORK_CLASSES, ...BOOT_CLASSES, ...POWER_CLASSES,
   ...HARDWARE_CLASSES, ...SOFTWARE_CLASSES, ...REDIRECTION_CLASSES, ...LOG_CLASSES, ...EVENT_CLASSES,
   ...AGENT_PRESENCE_CLASSES,
-  ...CERTIFICATE_CLASSES, ...TLS_CLASSES, ...REMOTE_ACCESS_CLASSES, ...ALARM_CLOCK_CLASSES,
+  ...CERTIFICATE_CLASSES, ...TLS_CLASSES, ...REMOTE_ACCESS_CLASSES, ...ALARM_CLOCK_CLASSES, ...SECURITY_SETTING_CLASSES,
 ];
 
 function compile(def: ClassDef): ClassInfo {
