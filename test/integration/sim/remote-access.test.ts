@@ -1,26 +1,20 @@
 /** CIRA configuration as RPS does it (AddMpServer, then policy rules naming the MPS), read back by enumeration. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
-import { at, build, DigestClient, findAll, payload, props } from './helpers';
+import { describe, test } from 'node:test';
+import { at, build, findAll, payload, props } from './helpers';
+import { withSimulator } from './with-simulator';
 
 describe('remote access (CIRA) configuration', () => {
-  let sim: Simulator;
-  let client: DigestClient;
-  before(async () => {
-    sim = await startSimulator({ port: 0 });
-    client = new DigestClient({ host: sim.host, port: sim.port }, DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password);
-  });
-  after(() => sim.close());
+  const t = withSimulator();
 
   async function items(cls: string) {
-    const e = await client.post(build.enumerate(cls));
+    const e = await t.client.post(build.enumerate(cls));
     const ctx = at(payload(e.body), 'EnumerationContext')!.text;
-    const p = await client.post(build.pull(cls, ctx, 50));
+    const p = await t.client.post(build.pull(cls, ctx, 50));
     return findAll(payload(p.body), cls).map(props);
   }
   const addMps = async (host: string) => {
-    const r = await client.post(
+    const r = await t.client.post(
       build.invoke(
         'AMT_RemoteAccessService',
         'AddMpServer',
@@ -40,13 +34,13 @@ describe('remote access (CIRA) configuration', () => {
     assert.equal(saps[0].Port, '4433');
     assert.equal(saps[0].InfoFormat, '201');
     assert.equal((await addMps('mps.example.com')).ReturnValue, '2058');
-    const account = props(payload((await client.post(build.get('AMT_MPSUsernamePassword'))).body));
+    const account = props(payload((await t.client.post(build.get('AMT_MPSUsernamePassword'))).body));
     assert.equal(account.RemoteID, 'cirauser');
     assert.equal(account.Password, undefined, 'the MPS password is never read back');
   });
 
   test('AddRemoteAccessPolicyRule: a periodic rule, tied to the MPS by AMT_RemoteAccessPolicyAppliesToMPS', async () => {
-    const r = await client.post(
+    const r = await t.client.post(
       build.invoke('AMT_RemoteAccessService', 'AddRemoteAccessPolicyRule', '<h:Trigger>2</h:Trigger><h:TunnelLifeTime>0</h:TunnelLifeTime><h:ExtendedData>AAAAAAAAABk=</h:ExtendedData>'),
     );
     assert.equal(props(payload(r.body)).ReturnValue, '0', r.body);
@@ -54,7 +48,7 @@ describe('remote access (CIRA) configuration', () => {
     assert.deepEqual(rules.map((x) => [x.PolicyRuleName, x.Trigger]), [['Periodic', '2']]);
     const applies = await items('AMT_RemoteAccessPolicyAppliesToMPS');
     assert.equal(applies.length, 1);
-    const again = await client.post(build.invoke('AMT_RemoteAccessService', 'AddRemoteAccessPolicyRule', '<h:Trigger>2</h:Trigger><h:TunnelLifeTime>0</h:TunnelLifeTime>'));
+    const again = await t.client.post(build.invoke('AMT_RemoteAccessService', 'AddRemoteAccessPolicyRule', '<h:Trigger>2</h:Trigger><h:TunnelLifeTime>0</h:TunnelLifeTime>'));
     assert.equal(props(payload(again.body)).ReturnValue, '2058');
   });
 });

@@ -12,8 +12,8 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
-import { ACTION, build, DigestClient, envelope, findAll, NS, payload, props, rawRequest, resourceUriFor } from './helpers';
+import { ACTION, build, envelope, findAll, NS, payload, props, rawRequest, resourceUriFor } from './helpers';
+import { withSimulator } from './with-simulator';
 
 const PKM = 'AMT_PublicKeyManagementService';
 const REMOTE = 'Intel(r) AMT 802.3 TLS Settings';
@@ -40,21 +40,15 @@ function eprXml(name: string, cls: string, selectors: Record<string, string>): s
 }
 
 describe('certificates and TLS', () => {
-  let sim: Simulator;
-  let client: DigestClient;
+  const t = withSimulator({ tlsPort: 0 });
   let dir: string;
-  before(async () => {
-    sim = await startSimulator({ port: 0, tlsPort: 0 });
-    client = new DigestClient({ host: sim.host, port: sim.port }, DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password);
+  before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'amtwb-tls-'));
   });
-  after(async () => {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   async function call(method: string, inputs: string): Promise<{ out: Record<string, string | string[]>; body: string }> {
-    const r = await client.post(build.invoke(PKM, method, inputs));
+    const r = await t.client.post(build.invoke(PKM, method, inputs));
     assert.equal(r.status, 200, r.body);
     const out = props(payload(r.body));
     assert.equal(out.ReturnValue, '0', r.body);
@@ -62,16 +56,16 @@ describe('certificates and TLS', () => {
   }
 
   test('port 16993 speaks TLS from the start, with a self-signed certificate the default CA set rejects', async () => {
-    assert.ok(sim.tlsPort);
-    await assert.rejects(httpsGet(sim.tlsPort), /self.signed|unable to verify|certificate/i);
-    const plain = await rawRequest({ host: sim.host, port: sim.tlsPort }, { body: '' }).then(() => 'answered', (e: Error) => e.message);
+    assert.ok(t.sim.tlsPort);
+    await assert.rejects(httpsGet(t.sim.tlsPort), /self.signed|unable to verify|certificate/i);
+    const plain = await rawRequest({ host: t.sim.host, port: t.sim.tlsPort }, { body: '' }).then(() => 'answered', (e: Error) => e.message);
     assert.notEqual(plain, 'answered', 'a plain HTTP request to the TLS port is not answered');
   });
 
   test('GenerateKeyPair + GeneratePKCS10RequestEx: the signed CSR verifies (openssl req -verify) and carries the key', async () => {
     const gen = await call('GenerateKeyPair', '<h:KeyAlgorithm>0</h:KeyAlgorithm><h:KeyLength>2048</h:KeyLength>');
     const keyId = findAll(payload(gen.body), 'Selector')[0].text;
-    const pairs = await client.post(build.get('AMT_PublicPrivateKeyPair', { InstanceID: keyId }));
+    const pairs = await t.client.post(build.get('AMT_PublicPrivateKeyPair', { InstanceID: keyId }));
     const derKey = String(props(payload(pairs.body)).DERKey);
     const pub = createPublicKey({ key: Buffer.from(derKey, 'base64'), format: 'der', type: 'pkcs1' });
     // The client's null-signed request: openssl makes one with a throwaway key, then the public key
@@ -112,9 +106,9 @@ describe('certificates and TLS', () => {
       `<w:ResourceURI>${resourceUriFor(cls)}</w:ResourceURI><w:SelectorSet><w:Selector Name="${sel}">${value}</w:Selector></w:SelectorSet></a:ReferenceParameters></a:EndpointReference>`;
     const existing = `<w:SelectorSet><w:Selector Name="ElementInContext">${epr('AMT_PublicKeyCertificate', 'InstanceID', 'Intel(r) AMT Certificate: Handle: 0')}</w:Selector>` +
       `<w:Selector Name="ElementProvidingContext">${epr('AMT_TLSProtocolEndpointCollection', 'ElementName', 'TLSProtocolEndpoint Instances Collection')}</w:Selector></w:SelectorSet>`;
-    const deleted = await client.post(envelope({ action: ACTION.delete, resourceUri: ctx, headers: existing }));
+    const deleted = await t.client.post(envelope({ action: ACTION.delete, resourceUri: ctx, headers: existing }));
     assert.equal(deleted.status, 200, deleted.body);
-    const created = await client.post(
+    const created = await t.client.post(
       envelope({
         action: ACTION.create,
         resourceUri: ctx,
@@ -128,7 +122,7 @@ describe('certificates and TLS', () => {
     assert.equal(created.status, 200, created.body);
 
     const tlsUri = resourceUriFor('AMT_TLSSettingData');
-    const put = await client.post(
+    const put = await t.client.post(
       build.put(
         'AMT_TLSSettingData',
         `<h:AMT_TLSSettingData xmlns:h="${tlsUri}"><h:AcceptNonSecureConnections>false</h:AcceptNonSecureConnections>` +
@@ -139,17 +133,17 @@ describe('certificates and TLS', () => {
     );
     assert.equal(put.status, 200, put.body);
     // Before CommitChanges nothing changes: the TLS port still shows the device's own certificate.
-    await assert.rejects(httpsGet(sim.tlsPort!, certPem));
+    await assert.rejects(httpsGet(t.sim.tlsPort!, certPem));
 
     const whys: string[] = [];
-    sim.device.on('fault', (f: { why: string }) => whys.push(f.why));
-    const commit = await client.post(build.invoke('AMT_SetupAndConfigurationService', 'CommitChanges'));
+    t.sim.device.on('fault', (f: { why: string }) => whys.push(f.why));
+    const commit = await t.client.post(build.invoke('AMT_SetupAndConfigurationService', 'CommitChanges'));
     assert.deepEqual(whys, []);
     assert.equal(props(payload(commit.body)).ReturnValue, '0', commit.body);
 
-    const presented = await httpsGet(sim.tlsPort!, certPem);
+    const presented = await httpsGet(t.sim.tlsPort!, certPem);
     assert.equal(presented.fingerprint256, new X509Certificate(certPem).fingerprint256);
-    await assert.rejects(httpsGet(sim.tlsPort!), /self.signed|unable to verify|certificate/i, 'the default CA set does not trust it');
-    await assert.rejects(rawRequest({ host: sim.host, port: sim.port }, { body: build.identify() }), /ECONNRESET|socket hang up|ECONNREFUSED/);
+    await assert.rejects(httpsGet(t.sim.tlsPort!), /self.signed|unable to verify|certificate/i, 'the default CA set does not trust it');
+    await assert.rejects(rawRequest({ host: t.sim.host, port: t.sim.port }, { body: build.identify() }), /ECONNRESET|socket hang up|ECONNREFUSED/);
   });
 });
