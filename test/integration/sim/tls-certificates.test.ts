@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -60,6 +61,21 @@ describe('certificates and TLS', () => {
     await assert.rejects(httpsGet(t.sim.tlsPort), /self.signed|unable to verify|certificate/i);
     const plain = await rawRequest({ host: t.sim.host, port: t.sim.tlsPort }, { body: '' }).then(() => 'answered', (e: Error) => e.message);
     assert.notEqual(plain, 'answered', 'a plain HTTP request to the TLS port is not answered');
+  });
+
+  test('a channel the host opens to AMT port 16993 (as LMS forwards it) gets TLS with the certificate AMT lists as handle 0', async () => {
+    const got = await t.client.post(build.get('AMT_PublicKeyCertificate', { InstanceID: 'Intel(r) AMT Certificate: Handle: 0' }));
+    const own = new X509Certificate(Buffer.from(String(props(payload(got.body)).X509Certificate), 'base64'));
+    // Stand-in for an APF channel: every TCP connection to this relay is fed into the device as a stream to 16993.
+    const relay = net.createServer((socket) => t.sim.handleConnection(socket, 16993));
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (relay.address() as net.AddressInfo).port;
+      const presented = await httpsGet(port, own.toString());
+      assert.equal(presented.fingerprint256, own.fingerprint256);
+    } finally {
+      await new Promise((resolve) => relay.close(resolve));
+    }
   });
 
   test('GenerateKeyPair + GeneratePKCS10RequestEx: the signed CSR verifies (openssl req -verify) and carries the key', async () => {
