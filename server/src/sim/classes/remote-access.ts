@@ -44,8 +44,6 @@ function dropApplies(device: SimDevice, match: (a: PropMap) => boolean): void {
   for (let i = list.length - 1; i >= 0; i--) if (match(list[i])) list.splice(i, 1);
 }
 
-const sapCounter = new WeakMap<SimDevice, number>();
-
 const SERVICE: ClassDef = {
   name: 'AMT_RemoteAccessService',
   commonNs: true,
@@ -72,8 +70,10 @@ const SERVICE: ClassDef = {
         }
         if (saps.some((s) => s.AccessInfo === access && s.Port === input.Port)) return { returnValue: DUPLICATE };
         if (saps.length >= CAPS.MaxTotalMpServers) return { returnValue: MAX_LIMIT_REACHED };
-        const n = sapCounter.get(device) ?? 0;
-        sapCounter.set(device, n + 1);
+        // Handles count up from 0; a freed handle is reused, as for other AMT tables.
+        const used = new Set(saps.map((s) => s.Name));
+        let n = 0;
+        while (used.has(`Intel(r) AMT:Management Presence Server ${n}`)) n++;
         const name = `Intel(r) AMT:Management Presence Server ${n}`;
         saps.push({
           AccessInfo: access,

@@ -3,6 +3,7 @@
  * (Get/SetCredentialCacheState), IPS_HTTPProxyService.AddProxyAccessPoint and the
  * IPS_HTTPProxyAccessPoint instances it makes (proxies AMT uses to reach an MPS).
  */
+import { securityState } from '../security/state';
 import { epr, type PropMap } from '../values';
 import { AMT_SYSTEM, amtService, cimUri, PT_STATUS, SERVICE_PROPS } from './common';
 import type { ClassDef } from './types';
@@ -12,7 +13,6 @@ const PROXY_AP = 'IPS_HTTPProxyAccessPoint';
 const MAX_PROXIES = 15;
 const DUPLICATE = 2058;
 const MAX_LIMIT_REACHED = 23;
-const credentialCache = new WeakMap<object, boolean>();
 
 const CRYPTO: ClassDef = {
   name: 'AMT_CryptographicCapabilities',
@@ -32,12 +32,12 @@ const KERBEROS: ClassDef = {
   ],
   methods: {
     GetCredentialCacheState: {
-      run: ({ device }) => ({ returnValue: PT_STATUS.Success, outputs: [['Enabled', credentialCache.get(device) ?? false]] }),
+      run: ({ device }) => ({ returnValue: PT_STATUS.Success, outputs: [['Enabled', securityState(device).kerberosCredentialCache ?? false]] }),
     },
     SetCredentialCacheState: {
       inputs: { Enable: 'boolean req' },
       run: ({ device }, input) => {
-        credentialCache.set(device, input.Enable === true);
+        securityState(device).kerberosCredentialCache = input.Enable === true;
         return { returnValue: PT_STATUS.Success };
       },
     },

@@ -26,6 +26,8 @@ export interface SecurityState {
   nextCertHandle: number;
   defaultTls?: { keyPem: string; certPem: string };
   tls: TlsInForce;
+  /** AMT_KerberosSettingData.SetCredentialCacheState. */
+  kerberosCredentialCache?: boolean;
 }
 
 const STATES = new WeakMap<SimDevice, SecurityState>();
@@ -44,6 +46,15 @@ export function securityState(device: SimDevice): SecurityState {
     STATES.set(device, s);
   }
   return s;
+}
+
+/**
+ * Replaces the device's security state with a saved one (`amtwb sim --state`), e.g.
+ * `JSON.parse(JSON.stringify(securityState(device)))` from an earlier run, together with the
+ * instances. A TLS port already serving presents the restored certificate from the next CommitChanges.
+ */
+export function restoreSecurityState(device: SimDevice, saved: SecurityState): void {
+  STATES.set(device, structuredClone(saved));
 }
 
 /** The device's own self-signed TLS identity, made on first use (AMT ships one until a certificate is configured). */
