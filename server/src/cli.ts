@@ -47,6 +47,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     password: inv.command.password ?? (process.env.AMT_PASSWORD || DEFAULT_ACCOUNT.password),
     ...(inv.command.softwareIdentities !== undefined ? { extraSoftwareIdentities: inv.command.softwareIdentities } : {}),
     ...(mei ? { mei: { path: mei } } : {}),
+    ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
   }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
     if (err?.code === 'EACCES') throw new AmtError('sim.start', `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port.`);
@@ -57,6 +58,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   });
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
   await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
+  if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
   if (sim.mei) await write(process.stdout, `MEI device at ${sim.mei.path}`);
   const watchdog = await attachSimWatchdog(sim, { watchdog: inv.command.watchdog, timeScale: inv.command.timeScale }, (t) => write(process.stdout, t)).catch(async (err) => {
     await sim.close();
