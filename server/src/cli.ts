@@ -49,6 +49,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     ...(mei ? { mei: { path: mei } } : {}),
     model: inv.command.model,
     amt: inv.command.amt,
+    ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
   }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
     if (err?.code === 'EACCES') throw new AmtError('sim.start', `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port.`);
@@ -59,6 +60,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   });
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
   await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
+  if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
   if (sim.mei) await write(process.stdout, `MEI device at ${sim.mei.path}`);
   const watchdog = await attachSimWatchdog(sim, { watchdog: inv.command.watchdog, timeScale: inv.command.timeScale }, (t) => write(process.stdout, t)).catch(async (err) => {
     await sim.close();

@@ -24,6 +24,8 @@ export const USAGE = `Usage:
       and /dev/fuse; created and mounted, removed on exit), for --target local.
       --watchdog WPATH emulates the kernel's iAMT watchdog device (mei_wdt) at WPATH;
       --time-scale N runs the simulated firmware clock N times faster.
+      --tls-port N also serves WS-Man over TLS on N (AMT uses 16993), with the device's
+      self-signed certificate until a TLS set-up (AMT_TLSSettingData + CommitChanges) names another.
 
   amtwb lms [--listen 127.0.0.1:16992] [--mei PATH]
       Stand in for Intel LMS: forward each TCP connection to AMT over its own APF channel
@@ -108,6 +110,7 @@ const OPTIONS = {
   'software-identities': { type: 'string' },
   model: { type: 'string' },
   amt: { type: 'string' },
+  'tls-port': { type: 'string' },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -121,7 +124,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18 }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -185,7 +188,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       }
     }
   };
-  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt });
+  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt, 'tls-port': v['tls-port'] });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -206,8 +209,11 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       const ids = v['software-identities'];
       const softwareIdentities = ids === undefined ? undefined : /^\d{1,7}$/.test(ids) && Number(ids) <= 1_000_000 ? Number(ids) : NaN;
       if (Number.isNaN(softwareIdentities)) throw usageError(`--software-identities "${ids}" is not a count; give a whole number from 0 to 1000000.`);
+      const tlsPort = v['tls-port'] === undefined ? undefined : Number(v['tls-port']);
+      if (tlsPort !== undefined && (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535)) throw usageError(`--tls-port "${v['tls-port']}" is not a port number; give 0 to 65535 (AMT uses 16993).`);
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
+        ...(tlsPort !== undefined ? { tlsPort } : {}),
         ...(softwareIdentities !== undefined ? { softwareIdentities } : {}),
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
@@ -317,6 +323,7 @@ function allowedFor(opt: string): string {
     case 'software-identities':
     case 'model':
     case 'amt':
+    case 'tls-port':
       return 'amtwb sim';
     default:
       return 'another command';

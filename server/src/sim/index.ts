@@ -6,8 +6,9 @@
 import type { Duplex } from 'node:stream';
 import { SimDevice } from './device';
 import { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
-import { createHttpFront } from './http-server';
+import { createHttpFront, type HttpFront } from './http-server';
 import type { ModelOptions } from './models';
+import { attachTls } from './security/front';
 import { WsmanService } from './wsman-service';
 
 /** The documented default admin account of a simulated device (README.md). */
@@ -30,6 +31,8 @@ export interface SimulatorOptions extends ModelOptions {
   extraSoftwareIdentities?: number;
   /** Also expose the device through an emulated MEI device file (needs root and /dev/fuse). */
   mei?: AttachMeiOptions;
+  /** Also serve WS-Man over TLS on this port, as AMT does on 16993 (0 = any free port). */
+  tlsPort?: number;
 }
 
 export interface Simulator {
@@ -40,8 +43,10 @@ export interface Simulator {
   readonly device: SimDevice;
   /** The emulated MEI device, when started with `mei`. */
   readonly mei?: AttachedMei;
-  /** Feeds any Duplex (e.g. an APF channel) into the same HTTP service. */
-  handleConnection(stream: Duplex): void;
+  /** The TLS port, when started with `tlsPort`. */
+  readonly tlsPort?: number;
+  /** Feeds any Duplex (e.g. an APF channel) into the same service; AMT port 16993 gets the TLS front. */
+  handleConnection(stream: Duplex, amtPort?: number): void;
   close(): Promise<void>;
 }
 
@@ -56,18 +61,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     model: options.model,
     amt: options.amt,
   });
-  const front = createHttpFront(device, new WsmanService(device), options.tls);
-  await new Promise<void>((resolve, reject) => {
-    front.server.once('error', reject);
-    front.server.listen(options.port ?? 16992, host, () => {
-      front.server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = front.server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 16992);
+  const service = new WsmanService(device);
+  const front = createHttpFront(device, service, options.tls);
+  const tls = attachTls(device, front, (identity) => createHttpFront(device, service, identity));
+  const port = await listen(front, options.port ?? 16992, host);
+  const tlsPort = options.tlsPort === undefined ? undefined : await listen(tls.front(), options.tlsPort, host);
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  const handleConnection = (stream: Duplex) => front.feed(stream);
+  const handleConnection = (stream: Duplex, amtPort?: number) => (amtPort === 16993 && !options.tls ? tls.front() : front).feed(stream);
   let mei: AttachedMei | undefined;
   if (options.mei) {
     try {
@@ -82,12 +82,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}/wsman`,
     host,
     port,
+    ...(tlsPort !== undefined ? { tlsPort } : {}),
     device,
     ...(mei ? { mei } : {}),
     handleConnection,
     // dispose() stops the device's firmware timer and event-delivery retries.
-    close: () => (closed ??= Promise.all([mei?.close(), front.close()]).then(() => device.dispose())),
+    close: () => (closed ??= Promise.all([mei?.close(), front.close(), tls.close()]).then(() => device.dispose())),
   };
+}
+
+async function listen(front: HttpFront, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    front.server.once('error', reject);
+    front.server.listen(port, host, () => {
+      front.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = front.server.address();
+  return typeof address === 'object' && address ? address.port : port;
 }
 
 export { SimDevice } from './device';

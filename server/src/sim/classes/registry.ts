@@ -5,6 +5,11 @@
 import { AGENT_PRESENCE_CLASSES } from './agent-presence';
 import { BOOT_CLASSES } from './boot';
 import { BOOT_CONTROL_CLASSES } from './boot-control';
+import { CERTIFICATE_CLASSES } from './certificates';
+import { TLS_CLASSES } from './tls';
+import { REMOTE_ACCESS_CLASSES } from './remote-access';
+import { ALARM_CLOCK_CLASSES } from './alarm-clock';
+import { SECURITY_SETTING_CLASSES } from './security-settings';
 import { EVENT_CLASSES } from './events';
 import { cimUri } from './common';
 import { GENERAL_CLASSES } from './general';
@@ -33,6 +38,7 @@ const DEFS: readonly ClassDef[] = [
   ...HARDWARE_CLASSES, ...SOFTWARE_CLASSES, ...REDIRECTION_CLASSES, ...LOG_CLASSES, ...EVENT_CLASSES,
   ...AGENT_PRESENCE_CLASSES,
   ...BOOT_CONTROL_CLASSES, ...PLATFORM_CLASSES, ...WIFI_CLASSES_DEFS, ...PARENT_CLASSES,
+  ...CERTIFICATE_CLASSES, ...TLS_CLASSES, ...REMOTE_ACCESS_CLASSES, ...ALARM_CLOCK_CLASSES, ...SECURITY_SETTING_CLASSES,
 ];
 
 function compile(def: ClassDef): ClassInfo {

@@ -70,6 +70,8 @@ export interface ClassDef {
    * of the body, stores and returns the new instance, or throws a WsmanFault.
    */
   readonly create?: (device: SimDevice, props: PropMap) => PropMap;
+  /** AMT answers a Put of this class with an empty Body (recorded for the CIRA classes). */
+  readonly emptyPutResponse?: boolean;
   /** WS-Transfer Delete of one stored instance (classes without it answer ActionNotSupported). */
   readonly remove?: (device: SimDevice, instance: PropMap) => void;
 }

@@ -48,7 +48,7 @@ export interface AttachedMei {
 /** What of a simulator the firmware side needs (startSimulator's result fits). */
 export interface SimulatorLike {
   readonly device: SimDevice;
-  handleConnection(stream: Duplex): void;
+  handleConnection(stream: Duplex, amtPort?: number): void;
 }
 
 export async function attachMei(sim: SimulatorLike, options: AttachMeiOptions): Promise<AttachedMei> {
@@ -60,8 +60,8 @@ export async function attachMei(sim: SimulatorLike, options: AttachMeiOptions): 
   const clients: FirmwareClient[] = [];
   let lme: LmeFirmware | undefined;
   if (wanted.has('lme')) {
-    // 16992 and 16993 both reach the simulator's one service (HTTP or HTTPS, whichever it runs).
-    lme = new LmeFirmware({ ...options.lme, systemUuid: sim.device.identity.uuid, handleConnection: (stream) => sim.handleConnection(stream) });
+    // 16992 reaches the plain service, 16993 the TLS one, as on AMT.
+    lme = new LmeFirmware({ ...options.lme, systemUuid: sim.device.identity.uuid, handleConnection: (stream, port) => sim.handleConnection(stream, port) });
     clients.push(lme);
   }
   if (wanted.has('amthi')) clients.push(new AmthiFirmware(facts));

@@ -25,8 +25,10 @@ export function embeddedText(e: XmlElement): string {
   for (const c of e.children) {
     ns ||= c.ns;
     if (c.ns !== ns) throw new WsmanFault('SchemaValidationError', `${e.local} mixes namespaces`);
+    // A datetime arrives in its common-namespace wrapper (<q:StartTime><cim:Datetime>…): its text.
+    const text = c.children.length === 1 ? c.children[0].text : c.text;
     const prev = props[c.local];
-    props[c.local] = prev === undefined ? c.text : [...(Array.isArray(prev) ? prev : [prev]), c.text];
+    props[c.local] = prev === undefined ? text : [...(Array.isArray(prev) ? prev : [prev]), text];
   }
   return JSON.stringify({ ns, props } satisfies EmbeddedText);
 }

@@ -33,7 +33,8 @@ export function put(ctx: OpContext): Reply {
   const changes = readPutBody(ctx.req.body, cls);
   const changed = applyPut(cls, target.props, changes);
   ctx.device.notePut(target.className, target.props, changed);
-  return instanceReply(ctx, `${ACTION.put}Response`, target);
+  const reply = instanceReply(ctx, `${ACTION.put}Response`, target);
+  return infoFor(target.className).def.emptyPutResponse ? { ...reply, body: '' } : reply;
 }
 
 /** Create → `<g:ResourceCreated>` (g = transfer) holding the new instance's EPR (DMTF DSP0226 WS-Transfer). */
