@@ -14,6 +14,9 @@ import { POWER_CLASSES } from './power';
 import { REDIRECTION_CLASSES } from './redirection';
 import { SETUP_CLASSES } from './setup';
 import { SOFTWARE_CLASSES } from './software';
+import { STORAGE_CLASSES } from './storage';
+import { SYSTEM_DEFENSE_CLASSES } from './system-defense';
+import { ASSET_CLASSES } from './assets';
 import { parseSpec, type ClassDef, type PropDef } from './types';
 
 export interface ClassInfo {
@@ -28,6 +31,7 @@ const DEFS: readonly ClassDef[] = [
   ...GENERAL_CLASSES, ...SETUP_CLASSES, ...NETWORK_CLASSES, ...BOOT_CLASSES, ...POWER_CLASSES,
   ...HARDWARE_CLASSES, ...SOFTWARE_CLASSES, ...REDIRECTION_CLASSES, ...LOG_CLASSES, ...EVENT_CLASSES,
   ...AGENT_PRESENCE_CLASSES,
+  ...STORAGE_CLASSES, ...SYSTEM_DEFENSE_CLASSES, ...ASSET_CLASSES,
 ];
 
 function compile(def: ClassDef): ClassInfo {
