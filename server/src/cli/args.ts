@@ -10,7 +10,7 @@ import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/powe
 
 export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
-            [--watchdog WPATH] [--time-scale N] [--software-identities N]
+            [--watchdog WPATH] [--time-scale N] [--software-identities N] [--state FILE]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
       The account is admin / P@ssw0rd unless --user/--password say otherwise; the password
@@ -21,6 +21,8 @@ export const USAGE = `Usage:
       and /dev/fuse; created and mounted, removed on exit), for --target local.
       --watchdog WPATH emulates the kernel's iAMT watchdog device (mei_wdt) at WPATH;
       --time-scale N runs the simulated firmware clock N times faster.
+      --state FILE keeps the device's state (accounts, certificates, storage, policies, boot
+      settings, logs) in FILE between runs: loaded at start, saved after changes and on exit.
 
   amtwb lms [--listen 127.0.0.1:16992] [--mei PATH]
       Stand in for Intel LMS: forward each TCP connection to AMT over its own APF channel
@@ -103,6 +105,7 @@ const OPTIONS = {
   watchdog: { type: 'string' },
   'time-scale': { type: 'string' },
   'software-identities': { type: 'string' },
+  state: { type: 'string' },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -116,7 +119,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; state?: string }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -180,7 +183,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       }
     }
   };
-  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'] });
+  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], state: v.state });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -203,7 +206,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       if (Number.isNaN(softwareIdentities)) throw usageError(`--software-identities "${ids}" is not a count; give a whole number from 0 to 1000000.`);
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
-        ...(softwareIdentities !== undefined ? { softwareIdentities } : {}),
+        ...(softwareIdentities !== undefined ? { softwareIdentities } : {}), ...(v.state !== undefined ? { state: v.state } : {}),
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
       };
@@ -302,6 +305,7 @@ function allowedFor(opt: string): string {
     case 'watchdog':
     case 'time-scale':
     case 'software-identities':
+    case 'state':
       return 'amtwb sim';
     default:
       return 'another command';
