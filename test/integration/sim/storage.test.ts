@@ -5,33 +5,17 @@
  * and PT_STATUS codes refuse what the firmware refuses.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
-import { build, DigestClient, findAll, payload, props } from './helpers';
+import { describe, test } from 'node:test';
+import { build, findAll, payload, props } from './helpers';
+import { simSession } from './sim-session';
 
 const SERVICE = 'AMT_ThirdPartyDataStorageService';
 const ADMIN = 'AMT_ThirdPartyDataStorageAdministrationService';
 const UUID = '0123456789ABCDEF0123456789ABCDEF';
 
 describe('third-party data storage', () => {
-  let sim: Simulator;
-  let client: DigestClient;
-
-  before(async () => {
-    sim = await startSimulator({ port: 0 });
-    client = new DigestClient({ host: sim.host, port: sim.port }, DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password);
-  });
-  after(() => sim.close());
-
-  /** Invokes a method; returns its outputs (text, arrays repeated) with ReturnValue. */
-  async function call(cls: string, method: string, inputs: Record<string, string | number | boolean> = {}): Promise<Record<string, string | string[]>> {
-    const xml = Object.entries(inputs).map(([k, v]) => `<h:${k}>${String(v)}</h:${k}>`).join('');
-    const reply = await client.post(build.invoke(cls, method, xml));
-    assert.equal(reply.status, 200, reply.body);
-    const out = payload(reply.body);
-    assert.equal(out.local, `${method}_OUTPUT`);
-    return props(out);
-  }
+  const session = simSession();
+  const call = session.call;
   const rv = (o: Record<string, string | string[]>) => Number(o.ReturnValue);
 
   async function register(app: string, enterprise = 'Contoso'): Promise<number> {
@@ -42,7 +26,7 @@ describe('third-party data storage', () => {
 
   test('both services are served with their names', async () => {
     for (const [cls, name] of [[SERVICE, 'Intel(r) AMT Third Party Data Storage Service'], [ADMIN, 'Intel(r) AMT Third Party Data Storage Administration Service']]) {
-      const r = await client.post(build.get(cls));
+      const r = await session.client.post(build.get(cls));
       assert.equal(r.status, 200, r.body);
       assert.equal(props(payload(r.body)).Name, name);
     }
@@ -97,8 +81,8 @@ describe('third-party data storage', () => {
   });
 
   test("AMT's limits refuse: too much storage, reads past the block or the 4 KB buffer, names, locks, enterprises, sessions", async () => {
-    const session = await register('Limits Agent');
-    const call1 = (m: string, i: Record<string, string | number | boolean>) => call(SERVICE, m, { SessionHandle: session, ...i });
+    const own = await register('Limits Agent');
+    const call1 = (m: string, i: Record<string, string | number | boolean>) => call(SERVICE, m, { SessionHandle: own, ...i });
     assert.equal(rv(await call1('AllocateBlock', { BytesRequested: 8193, BlockHidden: false, BlockName: 'big' })), 11, 'NOT_ENOUGH_STORAGE');
     assert.equal(rv(await call1('AllocateBlock', { BytesRequested: 16, BlockHidden: false, BlockName: 'n'.repeat(33) })), 12, 'INVALID_NAME');
     const block = Number((await call1('AllocateBlock', { BytesRequested: 6000, BlockHidden: true, BlockName: 'six' })).BlockHandle);
@@ -114,7 +98,7 @@ describe('third-party data storage', () => {
     assert.equal(rv(await call1('LockBlock', { BlockHandle: shown })), 0);
     assert.equal(rv(await call(SERVICE, 'ReadBlock', { SessionHandle: other, BlockHandle: shown, ByteOffset: 0, ByteCount: 1 })), 18, 'BLOCK_LOCKED_BY_OTHER');
     assert.equal(rv(await call(SERVICE, 'DeallocateBlock', { SessionHandle: other, BlockHandle: shown })), 17, 'NOT_OWNER');
-    sim.device.advance(121_000); // the lock lapses on the device clock
+    session.sim.device.advance(121_000); // the lock lapses on the device clock
     assert.equal(rv(await call(SERVICE, 'ReadBlock', { SessionHandle: other, BlockHandle: shown, ByteOffset: 0, ByteCount: 1 })), 0);
 
     for (const name of ['E2', 'E3', 'E4']) assert.equal(rv(await call(ADMIN, 'AddStorageEaclEntry', { EnterpriseName: name })), 0);
@@ -139,7 +123,7 @@ describe('third-party data storage', () => {
     assert.equal(rv(added), 0);
     const entry = await call(ADMIN, 'GetStorageAllocEntry', { Handle: Number(added.Handle) });
     assert.equal(entry.TotalAllocationSize, '16384');
-    assert.deepEqual(findAll(payload((await client.post(build.invoke(ADMIN, 'EnumerateStorageAllocEntries'))).body), 'Handles').map((n) => n.text), [String(added.Handle)]);
+    assert.deepEqual(findAll(payload((await session.client.post(build.invoke(ADMIN, 'EnumerateStorageAllocEntries'))).body), 'Handles').map((n) => n.text), [String(added.Handle)]);
     const g = await call(ADMIN, 'GetGlobalStorageAttributes');
     assert.equal(g.TotalPartnerAllocatedStorage, '16384');
   });

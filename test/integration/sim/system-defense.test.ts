@@ -5,10 +5,10 @@
  * run on the device clock, UpdateStatistics and read AMT_ActiveFilterStatistics.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
+import { describe, test } from 'node:test';
 import { simulateTraffic } from '../../../server/src/sim/system-defense/traffic';
-import { ACTION, build, DigestClient, envelope, faultSubcode, findAll, NS, payload, props, resourceUriFor, textAt } from './helpers';
+import { simSession } from './sim-session';
+import { ACTION, build, envelope, faultSubcode, findAll, NS, payload, props, resourceUriFor, textAt } from './helpers';
 
 const PORT0 = 'Intel(r) AMT Ethernet Port 0';
 
@@ -20,26 +20,19 @@ const portEpr = (id = PORT0) => eprXml('CIM_EthernetPort', { CreationClassName: 
 const policyEpr = (id: string) => eprXml('AMT_SystemDefensePolicy', { InstanceID: id });
 
 describe('System Defense', () => {
-  let sim: Simulator;
-  let client: DigestClient;
-
-  before(async () => {
-    sim = await startSimulator({ port: 0 });
-    client = new DigestClient({ host: sim.host, port: sim.port }, DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password);
-  });
-  after(() => sim.close());
+  const session = simSession();
 
   async function create(cls: string, inner: string): Promise<{ status: number; body: string; id?: string }> {
     const uri = resourceUriFor(cls);
-    const r = await client.post(envelope({ action: ACTION.create, resourceUri: uri, body: `<h:${cls} xmlns:h="${uri}">${inner}</h:${cls}>` }));
+    const r = await session.client.post(envelope({ action: ACTION.create, resourceUri: uri, body: `<h:${cls} xmlns:h="${uri}">${inner}</h:${cls}>` }));
     const id = r.status === 200 ? findAll(payload(r.body), 'Selector').find((s) => s.attrs.Name === 'InstanceID')?.text : undefined;
     return { ...r, ...(id ? { id } : {}) };
   }
 
   async function enumerate(cls: string) {
-    const e = await client.post(build.enumerate(cls));
+    const e = await session.client.post(build.enumerate(cls));
     assert.equal(e.status, 200, e.body);
-    const p = await client.post(build.pull(cls, textAt(payload(e.body), 'EnumerationContext')!));
+    const p = await session.client.post(build.pull(cls, textAt(payload(e.body), 'EnumerationContext')!));
     assert.equal(p.status, 200, p.body);
     return at(payload(p.body)).filter((n) => n.local === cls);
   }
@@ -52,7 +45,7 @@ describe('System Defense', () => {
     handles.map((h) => `<h:FilterCreationHandles>${h}</h:FilterCreationHandles>`).join('');
 
   test('the capabilities name the limits', async () => {
-    const r = await client.post(build.get('AMT_GeneralSystemDefenseCapabilities'));
+    const r = await session.client.post(build.get('AMT_GeneralSystemDefenseCapabilities'));
     assert.equal(r.status, 200, r.body);
     const p = props(payload(r.body));
     assert.equal(p.GlobalMaxSupportedPolicies, '8');
@@ -65,7 +58,7 @@ describe('System Defense', () => {
       '<h:HdrIPVersion>4</h:HdrIPVersion><h:HdrProtocolID>17</h:HdrProtocolID><h:HdrDestPortStart>53</h:HdrDestPortStart><h:HdrDestPortEnd>53</h:HdrDestPortEnd>' +
       '<h:FilterProfile>1</h:FilterProfile><h:FilterDirection>1</h:FilterDirection><h:ActionEventOnMatch>true</h:ActionEventOnMatch>');
     assert.equal(filter.status, 200, filter.body);
-    const stored = props(payload((await client.post(build.get('AMT_IPHeadersFilter', { InstanceID: filter.id! }))).body));
+    const stored = props(payload((await session.client.post(build.get('AMT_IPHeadersFilter', { InstanceID: filter.id! }))).body));
     assert.equal(stored.SystemName, 'Intel(r) AMT', 'AMT replaces the placeholder keys');
     assert.equal(stored.Name, 'block-dns');
 
@@ -78,14 +71,14 @@ describe('System Defense', () => {
     const links = await enumerate('AMT_NetworkPortSystemDefensePolicy');
     assert.equal(props(links[0]).Active, 'true');
 
-    const dns = simulateTraffic(sim.device, { port: 0, direction: 'rx', packetsPerSecond: 10, packet: { etherType: 0x0800, ipVersion: 4, protocol: 17, srcIp: '0A000001', dstIp: '0A000002', srcPort: 40000, dstPort: 53 } });
-    const web = simulateTraffic(sim.device, { port: 0, direction: 'rx', packetsPerSecond: 4, packet: { etherType: 0x0800, ipVersion: 4, protocol: 6, srcIp: '0A000001', dstIp: '0A000002', srcPort: 40001, dstPort: 443 } });
-    sim.device.advance(5000);
+    const dns = simulateTraffic(session.sim.device, { port: 0, direction: 'rx', packetsPerSecond: 10, packet: { etherType: 0x0800, ipVersion: 4, protocol: 17, srcIp: '0A000001', dstIp: '0A000002', srcPort: 40000, dstPort: 53 } });
+    const web = simulateTraffic(session.sim.device, { port: 0, direction: 'rx', packetsPerSecond: 4, packet: { etherType: 0x0800, ipVersion: 4, protocol: 6, srcIp: '0A000001', dstIp: '0A000002', srcPort: 40001, dstPort: 443 } });
+    session.sim.device.advance(5000);
     assert.equal(dns.dropped, 50);
     assert.equal(web.passed, 20, 'unmatched packets follow RxDefaultDrop=false');
 
     const update = `<h:NetworkInterface>${portEpr()}</h:NetworkInterface><h:ResetOnRead>true</h:ResetOnRead>`;
-    const u = await client.post(build.invoke('AMT_SystemDefensePolicy', 'UpdateStatistics', update, { InstanceID: policy.id! }));
+    const u = await session.client.post(build.invoke('AMT_SystemDefensePolicy', 'UpdateStatistics', update, { InstanceID: policy.id! }));
     assert.equal(u.status, 200, u.body);
     assert.equal(textAt(payload(u.body), 'ReturnValue'), '0');
     const stats = await enumerate('AMT_ActiveFilterStatistics');
@@ -96,8 +89,8 @@ describe('System Defense', () => {
     assert.deepEqual(names, ['block-dns'], 'the filter name is in the Dependent EPR, where MeshCommander reads it');
 
     // ResetOnRead: the next read starts again from zero, and counts on.
-    sim.device.advance(1000);
-    await client.post(build.invoke('AMT_SystemDefensePolicy', 'UpdateStatistics', update, { InstanceID: policy.id! }));
+    session.sim.device.advance(1000);
+    await session.client.post(build.invoke('AMT_SystemDefensePolicy', 'UpdateStatistics', update, { InstanceID: policy.id! }));
     assert.equal(props((await enumerate('AMT_ActiveFilterStatistics'))[0]).ReadCount, '10');
 
     // The first match logged a System Defense record (sensor type 36) with the filter handle.
@@ -107,7 +100,7 @@ describe('System Defense', () => {
     assert.equal(data[0], 0xaa);
     assert.equal((data[1] << 24) | (data[2] << 16) | (data[3] << 8) | data[4], Number(filter.id));
 
-    const del = await client.post(envelope({ action: ACTION.delete, resourceUri: resourceUriFor('AMT_IPHeadersFilter'), selectors: { InstanceID: filter.id! } }));
+    const del = await session.client.post(envelope({ action: ACTION.delete, resourceUri: resourceUriFor('AMT_IPHeadersFilter'), selectors: { InstanceID: filter.id! } }));
     assert.equal(del.status, 400, 'a filter in use cannot be deleted');
     assert.match(faultSubcode(del.body) ?? '', /InvalidRepresentation/);
     dns.stop();
@@ -117,18 +110,18 @@ describe('System Defense', () => {
   test('the enabled policy with the highest precedence is the active one (environment detection outside the enterprise)', async () => {
     const pass = await create('AMT_SystemDefensePolicy', policyBody('outside', 50, []));
     assert.equal(pass.status, 200, pass.body);
-    const set = await client.post(build.invoke('AMT_EnvironmentDetectionSettingData', 'SetSystemDefensePolicy', `<h:Policy>${policyEpr(pass.id!)}</h:Policy>`));
+    const set = await session.client.post(build.invoke('AMT_EnvironmentDetectionSettingData', 'SetSystemDefensePolicy', `<h:Policy>${policyEpr(pass.id!)}</h:Policy>`));
     assert.equal(textAt(payload(set.body), 'ReturnValue'), '0');
     assert.equal(props((await enumerate('AMT_NetworkPortSystemDefensePolicy'))[0]).Active, 'false', 'precedence 50 outranks 10');
     const env = (await enumerate('AMT_EnvironmentDetectionInterfacePolicy')).find((l) => findAll(l, 'Selector').some((s) => s.text === PORT0));
     assert.equal(env && props(env).Active, 'true');
 
     // Inside the enterprise (a detection string matching the domain) the environment policy is off again.
-    const current = payload((await client.post(build.get('AMT_EnvironmentDetectionSettingData'))).body);
+    const current = payload((await session.client.post(build.get('AMT_EnvironmentDetectionSettingData'))).body);
     const uri = resourceUriFor('AMT_EnvironmentDetectionSettingData');
     const put = `<h:AMT_EnvironmentDetectionSettingData xmlns:h="${uri}"><h:DetectionAlgorithm>0</h:DetectionAlgorithm><h:DetectionStrings>sim.local</h:DetectionStrings>` +
       `<h:ElementName>${props(current).ElementName}</h:ElementName><h:InstanceID>${props(current).InstanceID}</h:InstanceID></h:AMT_EnvironmentDetectionSettingData>`;
-    assert.equal((await client.post(build.put('AMT_EnvironmentDetectionSettingData', put))).status, 200);
+    assert.equal((await session.client.post(build.put('AMT_EnvironmentDetectionSettingData', put))).status, 200);
     assert.equal(props((await enumerate('AMT_NetworkPortSystemDefensePolicy'))[0]).Active, 'true');
   });
 
