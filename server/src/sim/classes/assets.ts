@@ -29,20 +29,21 @@ export function smbiosStructure(type: number, handle: number, formatted: Buffer,
 }
 
 function amtStructure(): Buffer {
-  // "$AMT", then AMT supported, enabled, IDE-R, SOL, network, extended-data marker 0xA5, OEM capability bytes, KVM.
+  // "$AMT", then feature flags (AMT supported, enabled, IDE-R, SOL, network), a 0xA5 marker, capability bytes, KVM.
   return smbiosStructure(130, 0x0082, Buffer.concat([Buffer.from('$AMT', 'latin1'), Buffer.from([1, 1, 1, 1, 1, 0xa5, 0x2f, 0x02, 0, 0, 1, 0])]));
 }
 
 function vproStructure(device: SimDevice): Buffer {
   const [major, minor, hotfix] = device.identity.firmwareVersion.split('.').map((n) => Number(n) || 0);
   const body = Buffer.alloc(28);
-  body.writeUInt32LE(0x0000_0f7f, 0); // CPU capabilities (VT-x, VT-d, TXT, … present)
-  body.writeUInt16LE(major, 4); // ME firmware version: major, minor, hotfix, build
+  // Illustrative capability words (the simulator's rendering), then the ME firmware version.
+  body.writeUInt32LE(0x0000_0f7f, 0);
+  body.writeUInt16LE(major, 4);
   body.writeUInt16LE(minor, 6);
   body.writeUInt16LE(hotfix, 8);
   body.writeUInt16LE(Number(device.identity.firmwareBuild) || 0, 10);
-  body.writeUInt32LE(0x0000_0001, 12); // PCH capabilities
-  body.writeUInt32LE(0x0000_001f, 16); // ME capabilities (AMT, manageability, …)
+  body.writeUInt32LE(0x0000_0001, 12);
+  body.writeUInt32LE(0x0000_001f, 16);
   body.write('vPro', 20, 'latin1');
   return smbiosStructure(131, 0x0083, body);
 }

@@ -10,7 +10,8 @@
  * time) and blocks (name ≤ 32, hidden flag, one owner, an optional lock with a timeout).
  * Reads and writes move at most the 4 KB API buffer (GetMTU) at a time.
  *
- * Return codes are AMT's PT_STATUS values. Choices where the SDK pages stop (docs/simulator.md):
+ * Return codes are AMT's PT_STATUS values. Choices where the SDK pages stop (docs/simulator.md
+ * "Third-party data storage"):
  * the pool sizes (TOTAL_BYTES and its split), the lock timeout, and which code a duplicate or a
  * still-used entry gets. The whole state is one JSON object (sideState 'tpds'), so it survives
  * `amtwb sim --state FILE`.
