@@ -204,6 +204,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       const ids = v['software-identities'];
       const softwareIdentities = ids === undefined ? undefined : /^\d{1,7}$/.test(ids) && Number(ids) <= 1_000_000 ? Number(ids) : NaN;
       if (Number.isNaN(softwareIdentities)) throw usageError(`--software-identities "${ids}" is not a count; give a whole number from 0 to 1000000.`);
+      if (v.state === '') throw usageError('--state needs a file name; write --state FILE, e.g. --state device.json.');
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
         ...(softwareIdentities !== undefined ? { softwareIdentities } : {}), ...(v.state !== undefined ? { state: v.state } : {}),
