@@ -10,7 +10,8 @@
  * in the store stay consistent.
  *
  * Loading happens before the device serves a request. Saving happens after changes — after any
- * event the device emits (a WS-Man request, a Put, power, log, clock, timers), debounced — and on
+ * event the device emits (a WS-Man request, a Put, power, log, clock, timers), debounced (at most
+ * 2 s late under a steady stream of requests) — and on
  * close, and only when the content changed. Every write goes to a temporary file in the same
  * directory that is then renamed over FILE, so a crash never leaves half a file. A file that
  * cannot be read or is not a state file is an error of one sentence, and the file is left as it is.
@@ -120,6 +121,8 @@ export function applyState(device: SimDevice, state: SavedState): void {
 export interface PersistOptions {
   /** Quiet time after the last change before writing; default 250 ms. */
   debounceMs?: number;
+  /** A change waits at most this long under a steady stream of requests; default 2000 ms. */
+  maxWaitMs?: number;
   /** Called with a write failure (the device keeps running); default: ignored. */
   onError?: (err: StateFileError) => void;
   /** FILE already holds the device's current state (it was just loaded from it): no first write. */
@@ -136,6 +139,9 @@ export interface StatePersistence {
 /** Saves the device to FILE after every change (debounced) and on close, atomically. */
 export function persistState(device: SimDevice, file: string, options: PersistOptions = {}): StatePersistence {
   const debounceMs = options.debounceMs ?? 250;
+  const maxWaitMs = options.maxWaitMs ?? Math.max(2000, debounceMs);
+  let pendingSince: number | undefined;
+  let dueAt = 0;
   let written = options.loaded ? JSON.stringify(captureState(device)) : '';
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -144,6 +150,7 @@ export function persistState(device: SimDevice, file: string, options: PersistOp
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    pendingSince = undefined;
     writing = writing.then(async () => {
       const text = JSON.stringify(captureState(device));
       if (text === written) return;
@@ -160,8 +167,13 @@ export function persistState(device: SimDevice, file: string, options: PersistOp
 
   const schedule = () => {
     if (closed) return;
+    const now = Date.now();
+    pendingSince ??= now;
+    const due = Math.min(now + debounceMs, pendingSince + maxWaitMs);
+    if (timer && due === dueAt) return; // capped: keep the timer that is already due then
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void flush(), debounceMs);
+    dueAt = due;
+    timer = setTimeout(() => void flush(), Math.max(0, due - now));
     timer.unref();
   };
 

@@ -11,17 +11,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
-import { openStateFile, StateFileError, type StatePersistence } from '../../../server/src/sim/state-file';
+import { openStateFile, StateFileError, type PersistOptions, type StatePersistence } from '../../../server/src/sim/state-file';
 import { build, DigestClient, payload, props, resourceUriFor, type Target } from './helpers';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'amtwb-state-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A simulator started from FILE, as `amtwb sim --state FILE` starts one. */
-async function startFrom(file: string): Promise<{ sim: Simulator; state: StatePersistence; admin: DigestClient }> {
+async function startFrom(file: string, timing: PersistOptions = { debounceMs: 20 }): Promise<{ sim: Simulator; state: StatePersistence; admin: DigestClient }> {
   const stateFile = await openStateFile(file);
   const sim = await startSimulator({ port: 0, ...(stateFile.uuid ? { uuid: stateFile.uuid } : {}) });
-  const state = stateFile.attach(sim.device, { debounceMs: 20 });
+  const state = stateFile.attach(sim.device, timing);
   return { sim, state, admin: new DigestClient({ host: sim.host, port: sim.port }, DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password) };
 }
 
@@ -91,6 +91,23 @@ describe('simulator state across runs', () => {
       // The debounced write (20 ms here) lands on its own; wait for it, without flush() or close().
       for (let i = 0; i < 250 && !saved(); i += 1) await new Promise((r) => setTimeout(r, 20));
       assert.ok(saved(), 'the account reached the file while the simulator kept running');
+    } finally {
+      await stop(run);
+    }
+  });
+
+  test('a steady stream of requests does not postpone the save forever', async () => {
+    const run = await startFrom(file, { debounceMs: 1000, maxWaitMs: 100 });
+    try {
+      run.sim.device.accounts.set('streamer', 'Stream#1');
+      const saved = () => (JSON.parse(readFileSync(file, 'utf8')).accounts as [string][]).some(([u]) => u === 'streamer');
+      let requests = 0;
+      // Each request restarts the 1 s quiet period; only the 100 ms cap lets the change through.
+      while (!saved() && requests < 300) {
+        await run.admin.post(build.get('AMT_GeneralSettings'));
+        requests += 1;
+      }
+      assert.ok(saved(), `not saved after ${requests} back-to-back requests`);
     } finally {
       await stop(run);
     }
