@@ -17,6 +17,7 @@ import { getPowerState, requestPowerAction } from './features/power';
 import { identifySummary, instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
 import { buildMethodInput, buildSelectors } from './features/instances';
 import { startSimulator, DEFAULT_ACCOUNT } from './sim';
+import { openStateFile } from './sim/state-file';
 import { WsmanFaultError, type WsmanClient } from './wsman';
 
 const EXIT_OK = 0;
@@ -39,7 +40,9 @@ function errorLine(err: unknown, password: string | undefined): string {
 
 async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<number> {
   const { host, port, mei } = inv.command;
+  const stateFile = inv.command.state !== undefined ? await openStateFile(inv.command.state) : undefined;
   const sim = await startSimulator({
+    ...(stateFile?.uuid ? { uuid: stateFile.uuid } : {}),
     host,
     port,
     user: inv.command.user ?? DEFAULT_ACCOUNT.user,
@@ -58,6 +61,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     }
     throw err;
   });
+  const state = stateFile?.attach(sim.device, { onError: (err) => void write(process.stderr, `amtwb: ${err.message}`) });
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
   await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
   if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
@@ -72,6 +76,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     process.once('SIGTERM', stop);
   });
   await watchdog.close();
+  await state?.close();
   await sim.close();
   return EXIT_OK;
 }

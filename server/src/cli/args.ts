@@ -11,7 +11,7 @@ import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/powe
 export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
             [--watchdog WPATH] [--time-scale N] [--software-identities N]
-            [--model laptop|desktop] [--amt 11|12|16|18]
+            [--tls-port N] [--model laptop|desktop] [--amt 11|12|16|18] [--state FILE]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
       The account is admin / P@ssw0rd unless --user/--password say otherwise; the password
@@ -26,6 +26,8 @@ export const USAGE = `Usage:
       --time-scale N runs the simulated firmware clock N times faster.
       --tls-port N also serves WS-Man over TLS on N (AMT uses 16993), with the device's
       self-signed certificate until a TLS set-up (AMT_TLSSettingData + CommitChanges) names another.
+      --state FILE keeps the device's state (accounts, certificates, storage, policies, boot
+      settings, logs) in FILE between runs: loaded at start, saved after changes and on exit.
 
   amtwb lms [--listen 127.0.0.1:16992] [--mei PATH]
       Stand in for Intel LMS: forward each TCP connection to AMT over its own APF channel
@@ -111,6 +113,7 @@ const OPTIONS = {
   model: { type: 'string' },
   amt: { type: 'string' },
   'tls-port': { type: 'string' },
+  state: { type: 'string' },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -124,7 +127,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -188,7 +191,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       }
     }
   };
-  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt, 'tls-port': v['tls-port'] });
+  only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt, 'tls-port': v['tls-port'], state: v.state });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -211,10 +214,11 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       if (Number.isNaN(softwareIdentities)) throw usageError(`--software-identities "${ids}" is not a count; give a whole number from 0 to 1000000.`);
       const tlsPort = v['tls-port'] === undefined ? undefined : Number(v['tls-port']);
       if (tlsPort !== undefined && (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535)) throw usageError(`--tls-port "${v['tls-port']}" is not a port number; give 0 to 65535 (AMT uses 16993).`);
+      if (v.state === '') throw usageError('--state needs a file name; write --state FILE, e.g. --state device.json.');
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
         ...(tlsPort !== undefined ? { tlsPort } : {}),
-        ...(softwareIdentities !== undefined ? { softwareIdentities } : {}),
+        ...(softwareIdentities !== undefined ? { softwareIdentities } : {}), ...(v.state !== undefined ? { state: v.state } : {}),
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
         ...simModel(v.model, v.amt),

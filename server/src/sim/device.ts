@@ -275,6 +275,11 @@ export class SimDevice extends EventEmitter {
     return list;
   }
 
+  /** Every class name the instance store holds (for `amtwb sim --state`, state-file.ts). */
+  storedClasses(): string[] {
+    return [...this.store.keys()];
+  }
+
   /** The single instance of a singleton class. */
   singleton(className: string): PropMap {
     const list = this.instances(className);

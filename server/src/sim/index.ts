@@ -25,6 +25,8 @@ export interface SimulatorOptions extends ModelOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Device name; a named device keeps the same UUID and Digest realm across runs. */
   name?: string;
+  /** Device UUID (overrides the one derived from `name`), e.g. the one a state file kept. */
+  uuid?: string;
   /** Enumeration contexts lapse after this much device-clock time without use; default 60000. */
   enumerationContextTtlMs?: number;
   /** Generated CIM_SoftwareIdentity entries, for large enumerations; default 0. */
@@ -54,6 +56,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const host = options.host ?? '127.0.0.1';
   const device = new SimDevice({
     name: options.name,
+    uuid: options.uuid,
     user: options.user ?? DEFAULT_ACCOUNT.user,
     password: options.password ?? DEFAULT_ACCOUNT.password,
     enumerationContextTtlMs: options.enumerationContextTtlMs,

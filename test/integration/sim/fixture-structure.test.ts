@@ -189,6 +189,16 @@ const RECORDING_DIFFERENCES: Record<string, { readonly ignore: readonly string[]
     ignore: ['SecondaryDNS'],
     why: 'that device had no secondary DNS server; get.xml of the same folder has one',
   },
+  'amt/eventlogentry/get.xml': {
+    ignore: ['InstanceID', 'EventOffset', 'EventSourceType', 'EventSeverity', 'SensorNumber', 'Entity', 'EntityInstance'],
+    why: 'the recording was written by hand (EventData "AA11BB22", no InstanceID, the class key in the intel/lms class model); the record fields it lacks are left out',
+  },
+};
+
+/** Recordings whose body upstream edited by hand into a shape the class does not have: skipped with the reason. */
+const HAND_EDITED: Record<string, string> = {
+  'amt/hdr8021filter/get.xml':
+    'its body has FilterEnabled, VLANID and VLANPriority, which AMT_Hdr8021Filter does not have (intel/lms class model), and a fresh device has no filter to Get',
 };
 
 function listFixtures(dir: string): string[] {
@@ -223,6 +233,8 @@ function plan(): { compare: Plan[]; synthetic: Array<[string, string]>; notServe
       (op.kind === 'method' && info.def.methods?.[op.method] !== undefined));
     if (!served) {
       notServed.push(rel);
+    } else if (HAND_EDITED[rel]) {
+      synthetic.push([rel, HAND_EDITED[rel]]);
     } else if (!/^uuid:00000000-8086-8086-8086-[0-9A-F]{12}$/.test(messageId)) {
       synthetic.push([rel, `its header is a copied request (MessageID "${messageId}"), not a device's answer (test/fixtures/real-amt/README.md)`]);
     } else if (!action.endsWith('Response')) {

@@ -9,6 +9,7 @@
  * power actions. Plain JSON-able state, hung on the device by `auditLog(device)`.
  */
 import type { SimDevice } from '../device';
+import { sideState } from '../side-state';
 import type { PowerChange } from '../device';
 import { currentCaller } from '../accounts/caller';
 
@@ -41,14 +42,16 @@ export const AUDIT = {
   AuditLogCleared: [20, 0], AuditPolicyEvent: [20, 1],
 } as const satisfies Record<string, readonly [number, number]>;
 
-const LOGS = new WeakMap<SimDevice, AuditState>();
+const LISTENING = new WeakSet<SimDevice>();
 
-/** The device's audit log; the first call also starts listening to the device's events. */
+/**
+ * The device's audit log, a side object that `--state` keeps (side-state.ts); the first call
+ * also starts listening to the device's events.
+ */
 export function auditLog(device: SimDevice): AuditState {
-  let state = LOGS.get(device);
-  if (!state) {
-    state = { records: [], disabled: [], enabled: true };
-    LOGS.set(device, state);
+  const state = sideState<AuditState>(device, 'audit', () => ({ records: [], disabled: [], enabled: true }));
+  if (!LISTENING.has(device)) {
+    LISTENING.add(device);
     listen(device);
   }
   return state;

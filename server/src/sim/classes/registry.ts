@@ -23,6 +23,9 @@ import { REDIRECTION_CLASSES } from './redirection';
 import { SETUP_CLASSES } from './setup';
 import { SOFTWARE_CLASSES } from './software';
 import { WIFI_CLASSES_DEFS } from './wifi';
+import { STORAGE_CLASSES } from './storage';
+import { SYSTEM_DEFENSE_CLASSES } from './system-defense';
+import { ASSET_CLASSES } from './assets';
 import { parseSpec, type ClassDef, type PropDef } from './types';
 
 export interface ClassInfo {
@@ -39,6 +42,7 @@ const DEFS: readonly ClassDef[] = [
   ...AGENT_PRESENCE_CLASSES,
   ...BOOT_CONTROL_CLASSES, ...PLATFORM_CLASSES, ...WIFI_CLASSES_DEFS, ...PARENT_CLASSES,
   ...CERTIFICATE_CLASSES, ...TLS_CLASSES, ...REMOTE_ACCESS_CLASSES, ...ALARM_CLOCK_CLASSES, ...SECURITY_SETTING_CLASSES,
+  ...STORAGE_CLASSES, ...SYSTEM_DEFENSE_CLASSES, ...ASSET_CLASSES,
 ];
 
 function compile(def: ClassDef): ClassInfo {

@@ -11,6 +11,7 @@
  */
 import { audit, AUDIT } from '../audit/log';
 import type { SimDevice } from '../device';
+import { sideState } from '../side-state';
 import { amtService, PT_STATUS, SERVICE_PROPS } from './common';
 import type { ClassDef, MethodResult } from './types';
 
@@ -44,11 +45,9 @@ export function controlMode(device: SimDevice): number {
 }
 
 /** The MEBx password state and the uploaded certificate chain (JSON-able; not instances). */
-const EXTRA = new WeakMap<SimDevice, { mebxPasswordSet: boolean; chain: string[] }>();
+/** Provisioning state beyond the instances (a side object that `--state` keeps, side-state.ts). */
 export function provisioningExtra(device: SimDevice) {
-  let x = EXTRA.get(device);
-  if (!x) EXTRA.set(device, (x = { mebxPasswordSet: false, chain: [] }));
-  return x;
+  return sideState<{ mebxPasswordSet: boolean; chain: string[] }>(device, 'provisioning', () => ({ mebxPasswordSet: false, chain: [] }));
 }
 
 function enterMode(device: SimDevice, mode: number): void {

@@ -20,6 +20,7 @@
  */
 import type { PowerChange, SimDevice } from '../device';
 import { POWER } from '../power-states';
+import { sideState } from '../side-state';
 import type { PropMap, PropValue } from '../values';
 
 export interface BootRecord {
@@ -71,9 +72,11 @@ const MEDIA: Readonly<Record<string, BootMedium>> = {
 };
 
 export class SimHost {
-  readonly state: HostState = { boots: [] };
+  /** Plain JSON, a side object that `--state` keeps (side-state.ts). */
+  readonly state: HostState;
 
   constructor(private readonly device: SimDevice) {
+    this.state = sideState<HostState>(device, 'host', () => ({ boots: [] }));
     device.on('power', (change: PowerChange) => {
       const reason = bootReason(change);
       if (reason) this.boot(reason, change.previous);

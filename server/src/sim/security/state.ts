@@ -6,6 +6,7 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { SimDevice } from '../device';
+import { sideState } from '../side-state';
 import { pem, selfSignedCertificate } from './der';
 
 export interface TlsInForce {
@@ -30,31 +31,17 @@ export interface SecurityState {
   kerberosCredentialCache?: boolean;
 }
 
-const STATES = new WeakMap<SimDevice, SecurityState>();
 /** One RSA key per process for the devices' own TLS identities: generating 2048-bit keys is slow. */
 let processKey: KeyObject | undefined;
 
+/** The device's security state, a side object that `--state` keeps (side-state.ts). */
 export function securityState(device: SimDevice): SecurityState {
-  let s = STATES.get(device);
-  if (!s) {
-    s = {
-      keys: {},
-      nextKeyHandle: 0,
-      nextCertHandle: 0,
-      tls: { remoteEnabled: false, remoteAcceptsPlain: true, localEnabled: false, localAcceptsPlain: true },
-    };
-    STATES.set(device, s);
-  }
-  return s;
-}
-
-/**
- * Replaces the device's security state with a saved one (`amtwb sim --state`), e.g.
- * `JSON.parse(JSON.stringify(securityState(device)))` from an earlier run, together with the
- * instances. A TLS port already serving presents the restored certificate from the next CommitChanges.
- */
-export function restoreSecurityState(device: SimDevice, saved: SecurityState): void {
-  STATES.set(device, structuredClone(saved));
+  return sideState<SecurityState>(device, 'security', () => ({
+    keys: {},
+    nextKeyHandle: 0,
+    nextCertHandle: 0,
+    tls: { remoteEnabled: false, remoteAcceptsPlain: true, localEnabled: false, localAcceptsPlain: true },
+  }));
 }
 
 /** The device's own self-signed TLS identity, made on first use (AMT ships one until a certificate is configured). */
