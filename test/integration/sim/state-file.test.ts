@@ -87,7 +87,7 @@ describe('simulator state across runs', () => {
     try {
       run.sim.device.accounts.set('viewer', 'Viewer#1');
       await run.admin.post(build.get('AMT_GeneralSettings')); // any request is a possible change
-      const saved = () => (JSON.parse(readFileSync(file, 'utf8')).accounts as [string][]).some(([u]) => u === 'viewer');
+      const saved = () => (JSON.parse(readFileSync(file, 'utf8')).accounts.entries as { user?: string }[]).some((e) => e.user === 'viewer');
       // The debounced write (20 ms here) lands on its own; wait for it, without flush() or close().
       for (let i = 0; i < 250 && !saved(); i += 1) await new Promise((r) => setTimeout(r, 20));
       assert.ok(saved(), 'the account reached the file while the simulator kept running');
@@ -100,7 +100,7 @@ describe('simulator state across runs', () => {
     const run = await startFrom(file, { debounceMs: 1000, maxWaitMs: 100 });
     try {
       run.sim.device.accounts.set('streamer', 'Stream#1');
-      const saved = () => (JSON.parse(readFileSync(file, 'utf8')).accounts as [string][]).some(([u]) => u === 'streamer');
+      const saved = () => (JSON.parse(readFileSync(file, 'utf8')).accounts.entries as { user?: string }[]).some((e) => e.user === 'streamer');
       let requests = 0;
       // Each request restarts the 1 s quiet period; only the 100 ms cap lets the change through.
       while (!saved() && requests < 300) {
