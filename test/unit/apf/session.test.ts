@@ -323,3 +323,20 @@ test('trace hides USERAUTH passwords', async () => {
   assert.equal((auth as { password?: string }).password, '***');
   assert.equal(sent(trace, 'userauth-success').length, 1);
 });
+
+test('messages for a channel the firmware does not know are ignored: the session and an open channel keep working', async (t) => {
+  const { session, lme, trace } = await setup(t);
+  const open = await session.openChannel({ port: 16992 });
+  const raw = session as unknown as { send(m: import('../../../server/src/apf/codec').ApfMessage): Promise<void> };
+  // What LMS does when a close races the open confirmation, plus data and a window adjust for the same stale id.
+  await raw.send({ type: 'channel-close', recipientChannel: 0x7777 });
+  await raw.send({ type: 'channel-data', recipientChannel: 0x7777, data: Buffer.from('stale') });
+  await raw.send({ type: 'channel-window-adjust', recipientChannel: 0x7777, bytesToAdd: 4096 });
+  await until(() => lme.ignored.length === 3);
+  assert.deepEqual(lme.violations, []);
+  assert.equal(received(trace, 'disconnect').length, 0);
+  const res = await request(open, 'GET', '/hello');
+  assert.equal(res.body.toString(), 'hello from AMT');
+  const another = await session.openChannel({ port: 16992 });
+  assert.equal((await request(another, 'GET', '/hello')).status, 200);
+});

@@ -49,6 +49,8 @@ export class LmeFirmware implements FirmwareClient {
   readonly singleConnection: boolean; // newer AMT accepts more than one LME connection (Intel LMS)
   /** Host protocol violations seen so far (human-readable), for tests and logs. */
   readonly violations: string[] = [];
+  /** Host messages ignored as real firmware ignores them (e.g. for a channel it does not know). */
+  readonly ignored: string[] = [];
   private readonly sessions = new Set<LmeSession>();
 
   constructor(readonly options: LmeFirmwareOptions) {
@@ -249,7 +251,12 @@ class LmeSession implements FirmwareSession {
     const type = m.type;
     const id = m.u32();
     const channel = this.channels.get(id);
-    if (!channel) return this.violation(`message type ${type} for unknown channel ${id}`);
+    // Real firmware ignores a message for a channel it does not know (LMS routinely closes a channel
+    // whose open raced its confirmation, Intel LMS sources); the session and its other channels go on.
+    if (!channel) {
+      this.fw.ignored.push(`message type ${type} for unknown channel ${id}`);
+      return;
+    }
     if (type === APF.CHANNEL_WINDOW_ADJUST) {
       const bytes = m.u32();
       m.end();
