@@ -5,10 +5,13 @@
  * attribute names. Values may differ. Repeated siblings with the same structure (array properties,
  * Pull items of one shape) count once, so a device with more or fewer instances still compares.
  *
- * Not compared, and printed as such:
- * - fixtures of classes or methods the simulator does not serve (one diagnostic line lists them);
- * - synthetic fixtures whose header is not AMT's (a copied request envelope, no
- *   `uuid:00000000-8086-8086-8086-…` MessageID, or an Action without `Response`), each skipped by name.
+ * Every file is accounted for:
+ * - fixtures of classes or methods the simulator does not serve yet are listed by name in
+ *   fixtures-not-served.ts; one not listed fails, and listed ones that are served now are named for pruning
+ *   (Delete and other non-method operations count as not served until this test sends them);
+ * - the three files that are copies of a request envelope (REQUEST_ENVELOPE_COPIES) are skipped by name;
+ * - replies whose Action upstream replaced by the request's (REQUEST_ACTION_IN_REPLY) are compared, and
+ *   our Action must be the request's + "Response".
  * Fixtures with only hand-edited values (`test…`, `baduuid`) still have AMT's structure, so it is compared.
  */
 import assert from 'node:assert/strict';
@@ -18,6 +21,7 @@ import { after, before, describe, test } from 'node:test';
 import { classByUri } from '../../../server/src/sim/classes/registry';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
 import { classNameFromUri } from '../../../server/src/wsman/namespaces';
+import { NOT_SERVED_YET } from './fixtures-not-served';
 import { at, build, DigestClient, escapeXml, HOST_EPR_INPUT, parseTree, payload, type Node } from './helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -113,10 +117,48 @@ interface Plan {
   readonly op: Operation;
 }
 
-function plan(): { compare: Plan[]; synthetic: Array<[string, string]>; notServed: string[] } {
-  const compare: Plan[] = [];
-  const synthetic: Array<[string, string]> = [];
-  const notServed: string[] = [];
+/**
+ * Files that are a copy of the request envelope (no AMT header: MessageID "1", unprefixed SOAP), not
+ * a device's answer (test/fixtures/real-amt/README.md), so there is no reply structure to compare.
+ */
+const REQUEST_ENVELOPE_COPIES: Record<string, string> = {
+  'amt/boot/settingdata/put.xml': 'a copy of the Put request (MessageID "1", the request\'s Action, ReplyTo and OperationTimeout)',
+  'amt/setupandconfiguration/getuuid.xml': 'a request envelope (MessageID "1") around a hand-written GetUuid_OUTPUT',
+  'amt/setupandconfiguration/getuuid-bad.xml': 'a request envelope (MessageID "1") around a hand-edited GetUuid_OUTPUT',
+};
+
+/**
+ * Device answers whose Action upstream replaced by the request's (test/fixtures/real-amt/README.md):
+ * their structure is compared (values are not), and our Action must be the request's + "Response".
+ */
+const REQUEST_ACTION_IN_REPLY = new Set([
+  'amt/setupandconfiguration/commitchanges.xml',
+  'amt/setupandconfiguration/unprovision.xml',
+  'cim/boot/service/setbootconfigrole.xml',
+  'cim/wifi/endpointsettings/delete.xml',
+  'ips/hostbasedsetup/addnextcertinchain.xml',
+  'ips/hostbasedsetup/adminsetup.xml',
+  'ips/hostbasedsetup/setup.xml',
+  'ips/hostbasedsetup/upgradeclienttoadmin.xml',
+  'ips/ieee8021x/settings/setcertificates.xml',
+]);
+
+interface Inventory {
+  compare: Plan[];
+  copies: Array<[string, string]>;
+  /** Listed in fixtures-not-served.ts and still not served. */
+  notServed: string[];
+  /** Not served and not listed: a fixture was added or a class lost. */
+  unlisted: string[];
+  /** Listed as not served, but served now: prune the list. */
+  nowServed: string[];
+  /** Files whose header or Action does not match the list they are in. */
+  misfiled: string[];
+}
+
+function plan(): Inventory {
+  const inv: Inventory = { compare: [], copies: [], notServed: [], unlisted: [], nowServed: [], misfiled: [] };
+  const listed = new Set(NOT_SERVED_YET);
   for (const file of listFixtures(FIXTURES)) {
     const rel = path.relative(FIXTURES, file).split(path.sep).join('/');
     const fixture = parseTree(readFileSync(file, 'utf8'));
@@ -125,25 +167,31 @@ function plan(): { compare: Plan[]; synthetic: Array<[string, string]>; notServe
     const messageId = at(fixture, 'Header', 'MessageID')?.text.trim() ?? '';
     const info = classByUri(uri);
     const op = operationOf(action);
+    const copy = REQUEST_ENVELOPE_COPIES[rel];
+    if (copy !== undefined) {
+      if (messageId !== '1') inv.misfiled.push(`${rel} is listed as a request copy but has MessageID "${messageId}"`);
+      inv.copies.push([rel, copy]);
+      continue;
+    }
+    if (action.endsWith('Response') === REQUEST_ACTION_IN_REPLY.has(rel)) {
+      inv.misfiled.push(`${rel}: Action "${action}" ${REQUEST_ACTION_IN_REPLY.has(rel) ? 'is a reply\'s, remove it from REQUEST_ACTION_IN_REPLY' : 'is the request\'s, add it to REQUEST_ACTION_IN_REPLY'}`);
+    }
     const served = info && (op.kind === 'get' || op.kind === 'enumerate' || op.kind === 'pull' || op.kind === 'put' ||
       (op.kind === 'method' && info.def.methods?.[op.method] !== undefined));
     if (!served) {
-      notServed.push(rel);
-    } else if (!/^uuid:00000000-8086-8086-8086-[0-9A-F]{12}$/.test(messageId)) {
-      synthetic.push([rel, `its header is a copied request (MessageID "${messageId}"), not a device's answer (test/fixtures/real-amt/README.md)`]);
-    } else if (!action.endsWith('Response')) {
-      synthetic.push([rel, `its Action "${action}" is the request's, not a reply's; not a device's answer (test/fixtures/real-amt/README.md)`]);
-    } else {
-      compare.push({ rel, fixture, className: classNameFromUri(uri), op });
+      (listed.has(rel) ? inv.notServed : inv.unlisted).push(rel);
+      continue;
     }
+    if (listed.has(rel)) inv.nowServed.push(rel);
+    inv.compare.push({ rel, fixture, className: classNameFromUri(uri), op });
   }
-  return { compare, synthetic, notServed };
+  return inv;
 }
 
 // ---- the specification ------------------------------------------------------------------------
 
 describe('replies have the element structure of recorded AMT responses', () => {
-  const { compare, synthetic, notServed } = plan();
+  const { compare, copies, notServed, unlisted, nowServed, misfiled } = plan();
   let sim: Simulator;
   let client: DigestClient;
 
@@ -156,13 +204,16 @@ describe('replies have the element structure of recorded AMT responses', () => {
   });
   after(() => sim.close());
 
-  test('fixtures of classes or methods the simulator does not serve are listed, not compared', (t) => {
-    t.diagnostic(`${notServed.length} fixtures not compared (class or method not served): ${notServed.join(', ')}`);
-    assert.ok(compare.length >= 60, `only ${compare.length} fixtures compared`);
+  test('every recorded response is compared, or listed as not served yet (fixtures-not-served.ts)', (t) => {
+    const total = compare.length + copies.length + notServed.length + unlisted.length;
+    t.diagnostic(`${total} fixtures: ${compare.length} compared, ${notServed.length} not served yet, ${copies.length} request copies (no reply to compare)`);
+    if (nowServed.length) t.diagnostic(`served now, delete from test/integration/sim/fixtures-not-served.ts: ${nowServed.join(', ')}`);
+    assert.deepEqual(misfiled, []);
+    assert.deepEqual(unlisted, [], 'fixtures of classes or methods not served, and not listed in fixtures-not-served.ts');
   });
 
-  for (const [rel, why] of synthetic) {
-    test(rel, { skip: `synthetic fixture: ${why}` }, () => {});
+  for (const [rel, why] of copies) {
+    test(rel, { skip: `not a recorded response: ${why}` }, () => {});
   }
 
   for (const p of compare) {
@@ -182,6 +233,11 @@ describe('replies have the element structure of recorded AMT responses', () => {
         }
       }
       assert.deepEqual(lines(shapeOf(ours, ignore)), lines(shapeOf(theirs, ignore)));
+      if (REQUEST_ACTION_IN_REPLY.has(p.rel)) {
+        // The recording's Action value is the request's (upstream edit); AMT answers with "…Response".
+        const requested = at(theirs, 'Header', 'Action')!.text.trim();
+        assert.equal(at(ours, 'Header', 'Action')?.text.trim(), `${requested}Response`);
+      }
     });
   }
 
