@@ -11,14 +11,17 @@ export interface Builder {
   readonly id: string;
   readonly className: string;
   readonly method: string;
-  /** Builds the request; Pull takes the enumeration context of a preceding Enumerate. */
-  readonly build: (enumerationContext?: string) => string;
+  /**
+   * Builds the request; Pull takes the enumeration context of a preceding Enumerate, a Put without
+   * ARGS the instance as read by Get (read, modify, write, as consoles do).
+   */
+  readonly build: (enumerationContext?: string, instance?: Record<string, unknown>) => string;
 }
 
 const HOST_SELECTOR = { name: 'Name', value: 'Intel(r) AMT' };
 
 /** Arguments a builder needs, by `Class.method` (inputs a console would send on a fresh device). */
-const ARGS: Record<string, () => unknown[]> = {
+const ARGS: Record<string, (instance: Record<string, unknown>) => unknown[]> = {
   'AMT_AlarmClockService.AddAlarm': () => [{ ElementName: 'Alarm', InstanceID: 'Alarm', StartTime: new Date('2030-01-01T00:00:00Z'), DeleteOnCompletion: true }],
   'AMT_AuthorizationService.AddUserAclEntryEx': () => [2, [3, 24], 'compatuser', 'Compat#Pass1'],
   'AMT_AuthorizationService.UpdateUserAclEntryEx': () => [1, 2, [3], 'compatuser', 'Compat#Pass2'],
@@ -45,7 +48,8 @@ const ARGS: Record<string, () => unknown[]> = {
   'IPS_HostBasedSetupService.AdminSetup': () => [2, 'Compat#Admin1', 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=', 2, 'AAAA'],
   'IPS_HostBasedSetupService.AddNextCertInChain': () => ['AAAA', false, true],
   'IPS_HostBasedSetupService.UpgradeClientToAdmin': () => ['AAAAAAAAAAAAAAAAAAAAAAAAAAA=', 2, 'AAAA'],
-  'IPS_OptInService.Put': () => [{ IPS_OptInService: { InstanceID: 'Intel(r) AMT:OptIn Service', ElementName: 'Intel(r) AMT OptIn Service', OptInRequired: 4294967295, OptInDisplayTimeout: 300 } }],
+  // The library wraps this one instance in its class name; user consent for every session (0xFFFFFFFF).
+  'IPS_OptInService.Put': (i) => [{ IPS_OptInService: { ...i, OptInRequired: 4294967295 } }],
   'IPS_OptInService.SendOptInCode': () => [123456],
   'IPS_HTTPProxyService.AddProxyAccessPoint': () => [{ AccessInfo: 'proxy.example.com', InfoFormat: 201, Port: 8080, NetworkDnsSuffix: 'example.com' }],
   'AMT_TimeSynchronizationService.SetHighAccuracyTimeSynch': () => [1704586865, 1704586866, 1704586866],
@@ -85,7 +89,10 @@ export function allBuilders(): Builder[] {
           id,
           className: cls.className,
           method,
-          build: (ctx) => (fn as (...a: unknown[]) => string).apply(cls, method === 'Pull' ? [ctx] : method === 'Get' ? [] : args ? args() : []),
+          build: (ctx, instance) => {
+            const input = method === 'Pull' ? [ctx] : method === 'Get' ? [] : args ? args(instance ?? {}) : instance ? [instance] : [];
+            return (fn as (...a: unknown[]) => string).apply(cls, input);
+          },
         });
       }
     }

@@ -14,14 +14,11 @@ export interface ExpectedFault {
 
 export const EXPECTED_FAULTS: Record<string, ExpectedFault> = {
   // Faults AMT gives for these inputs.
-  'AMT_BootSettingData.Put': { subcode: 'InvalidRepresentation', reason: 'called without an instance, the library sends a Put body with no instance; AMT refuses the empty representation (DSP0226 7.2, wxf:InvalidRepresentation)' },
   'AMT_EthernetPortSettings.Get': { subcode: 'InvalidSelectors', reason: "the library's Get/Put send no selectors and this class has several instances on the device; AMT requires the selector naming one (DSP0226 7.1, wsman:InvalidSelectors)" },
   'AMT_EthernetPortSettings.Put': { subcode: 'InvalidSelectors', reason: "the library's Get/Put send no selectors and this class has several instances on the device; AMT requires the selector naming one (DSP0226 7.1, wsman:InvalidSelectors)" },
-  'AMT_GeneralSettings.Put': { subcode: 'InvalidRepresentation', reason: 'called without an instance, the library sends a Put body with no instance; AMT refuses the empty representation (DSP0226 7.2, wxf:InvalidRepresentation)' },
   'CIM_MediaAccessDevice.Get': { subcode: 'InvalidSelectors', reason: "the library's Get/Put send no selectors and this class has several instances on the device; AMT requires the selector naming one (DSP0226 7.1, wsman:InvalidSelectors)" },
   'CIM_PhysicalMemory.Get': { subcode: 'InvalidSelectors', reason: "the library's Get/Put send no selectors and this class has several instances on the device; AMT requires the selector naming one (DSP0226 7.1, wsman:InvalidSelectors)" },
   'CIM_SoftwareIdentity.Get': { subcode: 'InvalidSelectors', reason: "the library's Get/Put send no selectors and this class has several instances on the device; AMT requires the selector naming one (DSP0226 7.1, wsman:InvalidSelectors)" },
-  'IPS_OptInService.Put': { subcode: 'SchemaValidationError', reason: "the library wraps the Put instance in an IPS_OptInService element it names itself, which is not the class's schema element (DSP0226 8.1, wsman:SchemaValidationError)" },
   // Not served yet: prune as the classes and methods are served (the tier lists which now answer).
   'AMT_AlarmClockService.Enumerate': { subcode: 'DestinationUnreachable', reason: 'class not served yet (real AMT serves it)', notServedYet: true },
   'AMT_AlarmClockService.Get': { subcode: 'DestinationUnreachable', reason: 'class not served yet (real AMT serves it)', notServedYet: true },

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../server/src/sim';
-import { at, DigestClient, parseTree, type Node } from '../integration/sim/helpers';
+import { at, DigestClient, parseTree, props, type Node } from '../integration/sim/helpers';
 import { allBuilders, type Builder } from './builders';
 import { EXPECTED_FAULTS, NOT_SERVED_YET } from './expected-faults';
 
@@ -95,8 +95,16 @@ describe("Intel's Open AMT message library against the simulator", () => {
     assert.equal(tally.answered + tally.expected, builders.length);
   });
 
+  /** The instance Get returns, as the property object the library's Put takes (empty if Get fails). */
+  async function current(className: string): Promise<Record<string, unknown>> {
+    const get = builders.find((x) => x.className === className && x.method === 'Get')!;
+    const body = at(parseTree((await client.post(get.build())).body), 'Body')?.children[0];
+    return body && body.local === className ? props(body) : {};
+  }
+
   /** Pull follows the class's own Enumerate (the library builds them in that order, as its callers do). */
   async function request(b: Builder): Promise<string> {
+    if (b.method === 'Put') return b.build(undefined, await current(b.className));
     if (b.method !== 'Pull') return b.build();
     let ctx = contexts.get(b.className);
     if (!ctx) {
