@@ -340,3 +340,25 @@ test('messages for a channel the firmware does not know are ignored: the session
   const another = await session.openChannel({ port: 16992 });
   assert.equal((await request(another, 'GET', '/hello')).status, 200);
 });
+
+test('a channel the firmware opens to the host is refused without a consumer, and carries bytes both ways with one', async (t) => {
+  const refusing = await setup(t);
+  await assert.rejects(refusing.lme.openToHost(9999)!, /the host refused the channel to port 9999/);
+
+  const taken: Array<{ channel: ApfChannel; port: number }> = [];
+  const { lme } = await setup(t, {}, { incoming: (channel, request) => (taken.push({ channel, port: request.port }), true) });
+  const fwSide = await lme.openToHost(9000)!;
+  assert.equal(taken.length, 1);
+  assert.equal(taken[0]!.port, 9000);
+  const hostSide = taken[0]!.channel;
+  const got = once(hostSide, 'data');
+  fwSide.write('POST /event');
+  assert.equal(String((await got)[0]), 'POST /event');
+  const back = once(fwSide, 'data');
+  hostSide.write('HTTP/1.1 200 OK');
+  assert.equal(String((await back)[0]), 'HTTP/1.1 200 OK');
+  fwSide.end();
+  hostSide.end();
+  await Promise.all([whenClosed(fwSide), whenClosed(hostSide)]);
+  await until(() => lme.channelCount === 0);
+});
