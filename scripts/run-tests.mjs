@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the test tiers in order: unit, integration (simulator over real sockets, MEI through the
-// FUSE-emulated device, the backend process), fuzz (seeded, bounded), e2e (real VS Code in
+// FUSE-emulated device, the backend process), compat (every request of Intel's Open AMT message
+// library against the simulator), fuzz (seeded, bounded), e2e (real VS Code in
 // code-server + Chromium). Each tier is one `node --test` run over the tier's *.test.ts files
 // (Node 20's runner takes no globs, so they are listed here).
 //
@@ -20,7 +21,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const allTiers = ['unit', 'integration', 'fuzz', 'e2e'];
+const allTiers = ['unit', 'integration', 'compat', 'fuzz', 'e2e'];
 
 /** A skip reason explains itself when it is a sentence: at least three words. */
 function explained(reason) {

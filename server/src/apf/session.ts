@@ -44,6 +44,19 @@ export interface ApfSessionOptions {
   windowSize?: number;
   /** The 16 UUID bytes of our PROTOCOLVERSION (LMS sends zeros). */
   systemUuid?: Buffer;
+  /**
+   * Takes a channel the firmware opens to the host (AMT delivering an event to a subscriber on this
+   * host, as it does through LMS); returns false to refuse it. Without it such channels are refused.
+   */
+  incoming?: (channel: ApfChannel, request: IncomingChannel) => boolean;
+}
+
+/** What the firmware's CHANNEL_OPEN asked for. */
+export interface IncomingChannel {
+  address: string;
+  port: number;
+  originatorAddress: string;
+  originatorPort: number;
 }
 
 export interface ForwardedPort {
@@ -260,8 +273,7 @@ export class ApfSession extends EventEmitter {
         return this.onGlobalRequest(msg);
       case 'channel-open':
         this.requireForwarding('CHANNEL_OPEN');
-        // Firmware-initiated channels (event delivery) have no consumer here yet.
-        return void this.reply({ type: 'channel-open-failure', recipientChannel: msg.senderChannel, reason: OpenFailureReason.ADMINISTRATIVELY_PROHIBITED });
+        return this.onIncoming(msg);
       case 'channel-open-confirmation':
       case 'channel-open-failure':
       case 'channel-window-adjust':
@@ -281,6 +293,20 @@ export class ApfSession extends EventEmitter {
       default:
         return; // replies to requests we never send (SERVICE_ACCEPT, REQUEST_SUCCESS, …): nothing to do
     }
+  }
+
+  /** A firmware-opened channel (event delivery): confirmed when a consumer takes it, else refused. */
+  private onIncoming(msg: Extract<ApfMessage, { type: 'channel-open' }>): void {
+    const refuse = (reason: number) => void this.reply({ type: 'channel-open-failure', recipientChannel: msg.senderChannel, reason });
+    if (msg.channelType !== ChannelType.FORWARDED_TCPIP) return refuse(OpenFailureReason.UNKNOWN_CHANNEL_TYPE);
+    if (!this.options.incoming) return refuse(OpenFailureReason.ADMINISTRATIVELY_PROHIBITED);
+    const id = this.allocateChannelId();
+    const channel = new ApfChannel(this.link, id, msg.port, this.windowSize);
+    channel.opened(msg.senderChannel, msg.initialWindow);
+    const request = { address: msg.address, port: msg.port, originatorAddress: msg.originatorAddress, originatorPort: msg.originatorPort };
+    this.channels.set(id, channel);
+    void this.reply({ type: 'channel-open-confirmation', recipientChannel: msg.senderChannel, senderChannel: id, initialWindow: this.windowSize });
+    if (!this.options.incoming(channel, request)) channel.end();
   }
 
   private onProtocolVersion(msg: Extract<ApfMessage, { type: 'protocol-version' }>): void {

@@ -5,10 +5,13 @@
  * attribute names. Values may differ. Repeated siblings with the same structure (array properties,
  * Pull items of one shape) count once, so a device with more or fewer instances still compares.
  *
- * Not compared, and printed as such:
- * - fixtures of classes or methods the simulator does not serve (one diagnostic line lists them);
- * - synthetic fixtures whose header is not AMT's (a copied request envelope, no
- *   `uuid:00000000-8086-8086-8086-…` MessageID, or an Action without `Response`), each skipped by name.
+ * Every file is accounted for:
+ * - fixtures of classes or methods the simulator does not serve yet are listed by name in
+ *   fixtures-not-served.ts; one not listed fails, and listed ones that are served now are named for pruning
+ *   (Delete and other non-method operations count as not served until this test sends them);
+ * - the three files that are copies of a request envelope (REQUEST_ENVELOPE_COPIES) are skipped by name;
+ * - replies whose Action upstream replaced by the request's (REQUEST_ACTION_IN_REPLY) are compared, and
+ *   our Action must be the request's + "Response".
  * Fixtures with only hand-edited values (`test…`, `baduuid`) still have AMT's structure, so it is compared.
  */
 import assert from 'node:assert/strict';
@@ -20,6 +23,7 @@ import { classByUri } from '../../../server/src/sim/classes/registry';
 import * as der from '../../../server/src/sim/security/der';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
 import { classNameFromUri, NS, resourceUriFor } from '../../../server/src/wsman/namespaces';
+import { NOT_SERVED_YET } from './fixtures-not-served';
 import { at, build, DigestClient, escapeXml, HOST_EPR_INPUT, parseTree, payload, type Node } from './helpers';
 import { embeddedInput, eprInput, wifi8021xInputs, wifiPskInputs } from './platform-inputs';
 
@@ -95,6 +99,11 @@ const METHOD_INPUTS: Record<string, string> = {
   AddRemoteAccessPolicyRule: '<h:Trigger>0</h:Trigger><h:TunnelLifeTime>300</h:TunnelLifeTime>',
   AddProxyAccessPoint:
     '<h:AccessInfo>proxy.example.com</h:AccessInfo><h:InfoFormat>201</h:InfoFormat><h:Port>911</h:Port><h:NetworkDnsSuffix>example.com</h:NetworkDnsSuffix>',
+  SetBootConfigRole: `${eprInput('BootConfigSetting', 'CIM_BootConfigSetting', { InstanceID: 'Intel(r) AMT: Boot Configuration 0' })}<h:Role>1</h:Role>`,
+  // Its password inputs come from dynamicInputs; no signature is checked (the simulator does not verify one).
+  AdminSetup:
+    `<h:McNonce>${Buffer.alloc(20, 1).toString('base64')}</h:McNonce><h:SigningAlgorithm>2</h:SigningAlgorithm><h:DigitalSignature>${Buffer.alloc(256, 2).toString('base64')}</h:DigitalSignature>`,
+  AddNextCertInChain: `<h:NextCertificate>${Buffer.alloc(64, 3).toString('base64')}</h:NextCertificate><h:IsLeafCertificate>true</h:IsLeafCertificate><h:IsRootCertificate>false</h:IsRootCertificate>`,
   AddAlarm:
     `<h:AlarmTemplate><q:InstanceID xmlns:q="${resourceUriFor('IPS_AlarmClockOccurrence')}">fixture-alarm</q:InstanceID>` +
     `<q:StartTime xmlns:q="${resourceUriFor('IPS_AlarmClockOccurrence')}"><p:Datetime xmlns:p="${NS.common}">2099-01-01T00:00:00Z</p:Datetime></q:StartTime></h:AlarmTemplate>`,
@@ -107,11 +116,18 @@ const NO_PROFILE_SHARE = {
   why: 'that device did not report UEFIWiFiProfileShareEnabled; get.xml of the same folder reports it',
 };
 
-/** Inputs that depend on the device: SetAdminAclEntryEx keeps the admin's current password (its A1). */
+/**
+ * Inputs that depend on the device: SetAdminAclEntryEx keeps the admin's current password (its A1);
+ * host-based Setup and AdminSetup (the unprovision fixture ran before them) set the same password again.
+ */
 function dynamicInputs(method: string, realm: string): string | undefined {
-  if (method !== 'SetAdminAclEntryEx') return undefined;
-  const a1 = createHash('md5').update(`${DEFAULT_ACCOUNT.user}:${realm}:${DEFAULT_ACCOUNT.password}`).digest('base64');
-  return `<h:Username>${DEFAULT_ACCOUNT.user}</h:Username><h:DigestPassword>${a1}</h:DigestPassword>`;
+  const a1 = createHash('md5').update(`${DEFAULT_ACCOUNT.user}:${realm}:${DEFAULT_ACCOUNT.password}`);
+  if (method === 'SetAdminAclEntryEx') return `<h:Username>${DEFAULT_ACCOUNT.user}</h:Username><h:DigestPassword>${a1.digest('base64')}</h:DigestPassword>`;
+  if (method === 'Setup' || method === 'AdminSetup') {
+    const setup = `<h:NetAdminPassEncryptionType>2</h:NetAdminPassEncryptionType><h:NetworkAdminPassword>${a1.digest('hex')}</h:NetworkAdminPassword>`;
+    return method === 'Setup' ? setup : setup + METHOD_INPUTS.AdminSetup;
+  }
+  return undefined;
 }
 
 const MPS_INPUT =
@@ -199,6 +215,10 @@ const RECORDING_DIFFERENCES: Record<string, { readonly ignore: readonly string[]
 const HAND_EDITED: Record<string, string> = {
   'amt/hdr8021filter/get.xml':
     'its body has FilterEnabled, VLANID and VLANPriority, which AMT_Hdr8021Filter does not have (intel/lms class model), and a fresh device has no filter to Get',
+  'amt/eventlogentry/pull.xml':
+    'written by hand (MessageID uuid:…-8C000000 is not AMT\'s 12-digit form, EventData "AA11BB22") with one record where the device lists its message log',
+  'amt/hdr8021filter/pull.xml':
+    'the same hand-edited body as get.xml of that folder (FilterEnabled, VLANPriority), and a fresh device has no filter to list',
 };
 
 function listFixtures(dir: string): string[] {
@@ -217,10 +237,48 @@ interface Plan {
   readonly op: Operation;
 }
 
-function plan(): { compare: Plan[]; synthetic: Array<[string, string]>; notServed: string[] } {
-  const compare: Plan[] = [];
-  const synthetic: Array<[string, string]> = [];
-  const notServed: string[] = [];
+/**
+ * Files that are a copy of the request envelope (no AMT header: MessageID "1", unprefixed SOAP), not
+ * a device's answer (test/fixtures/real-amt/README.md), so there is no reply structure to compare.
+ */
+const REQUEST_ENVELOPE_COPIES: Record<string, string> = {
+  'amt/boot/settingdata/put.xml': 'a copy of the Put request (MessageID "1", the request\'s Action, ReplyTo and OperationTimeout)',
+  'amt/setupandconfiguration/getuuid.xml': 'a request envelope (MessageID "1") around a hand-written GetUuid_OUTPUT',
+  'amt/setupandconfiguration/getuuid-bad.xml': 'a request envelope (MessageID "1") around a hand-edited GetUuid_OUTPUT',
+};
+
+/**
+ * Device answers whose Action upstream replaced by the request's (test/fixtures/real-amt/README.md):
+ * their structure is compared (values are not), and our Action must be the request's + "Response".
+ */
+const REQUEST_ACTION_IN_REPLY = new Set([
+  'amt/setupandconfiguration/commitchanges.xml',
+  'amt/setupandconfiguration/unprovision.xml',
+  'cim/boot/service/setbootconfigrole.xml',
+  'cim/wifi/endpointsettings/delete.xml',
+  'ips/hostbasedsetup/addnextcertinchain.xml',
+  'ips/hostbasedsetup/adminsetup.xml',
+  'ips/hostbasedsetup/setup.xml',
+  'ips/hostbasedsetup/upgradeclienttoadmin.xml',
+  'ips/ieee8021x/settings/setcertificates.xml',
+]);
+
+interface Inventory {
+  compare: Plan[];
+  copies: Array<[string, string]>;
+  /** Listed in fixtures-not-served.ts and still not served. */
+  notServed: string[];
+  /** Not served and not listed: a fixture was added or a class lost. */
+  unlisted: string[];
+  /** Listed as not served, but served now: prune the list. */
+  nowServed: string[];
+  /** Files whose header or Action does not match the list they are in. */
+  misfiled: string[];
+}
+
+function plan(): Inventory {
+  const inv: Inventory = { compare: [], copies: [], notServed: [], unlisted: [], nowServed: [], misfiled: [] };
+  const listed = new Set(NOT_SERVED_YET);
   for (const file of listFixtures(FIXTURES)) {
     const rel = path.relative(FIXTURES, file).split(path.sep).join('/');
     const fixture = parseTree(readFileSync(file, 'utf8'));
@@ -229,27 +287,31 @@ function plan(): { compare: Plan[]; synthetic: Array<[string, string]>; notServe
     const messageId = at(fixture, 'Header', 'MessageID')?.text.trim() ?? '';
     const info = classByUri(uri);
     const op = operationOf(action);
+    const copy = REQUEST_ENVELOPE_COPIES[rel] ?? HAND_EDITED[rel];
+    if (copy !== undefined) {
+      if (messageId !== '1' && !HAND_EDITED[rel]) inv.misfiled.push(`${rel} is listed as a request copy but has MessageID "${messageId}"`);
+      inv.copies.push([rel, copy]);
+      continue;
+    }
+    if (action.endsWith('Response') === REQUEST_ACTION_IN_REPLY.has(rel)) {
+      inv.misfiled.push(`${rel}: Action "${action}" ${REQUEST_ACTION_IN_REPLY.has(rel) ? 'is a reply\'s, remove it from REQUEST_ACTION_IN_REPLY' : 'is the request\'s, add it to REQUEST_ACTION_IN_REPLY'}`);
+    }
     const served = info && (op.kind === 'get' || op.kind === 'enumerate' || op.kind === 'pull' || op.kind === 'put' ||
       (op.kind === 'method' && info.def.methods?.[op.method] !== undefined));
     if (!served) {
-      notServed.push(rel);
-    } else if (HAND_EDITED[rel]) {
-      synthetic.push([rel, HAND_EDITED[rel]]);
-    } else if (!/^uuid:00000000-8086-8086-8086-[0-9A-F]{12}$/.test(messageId)) {
-      synthetic.push([rel, `its header is a copied request (MessageID "${messageId}"), not a device's answer (test/fixtures/real-amt/README.md)`]);
-    } else if (!action.endsWith('Response')) {
-      synthetic.push([rel, `its Action "${action}" is the request's, not a reply's; not a device's answer (test/fixtures/real-amt/README.md)`]);
-    } else {
-      compare.push({ rel, fixture, className: classNameFromUri(uri), op });
+      (listed.has(rel) ? inv.notServed : inv.unlisted).push(rel);
+      continue;
     }
+    if (listed.has(rel)) inv.nowServed.push(rel);
+    inv.compare.push({ rel, fixture, className: classNameFromUri(uri), op });
   }
-  return { compare, synthetic, notServed };
+  return inv;
 }
 
 // ---- the specification ------------------------------------------------------------------------
 
 describe('replies have the element structure of recorded AMT responses', () => {
-  const { compare, synthetic, notServed } = plan();
+  const { compare, copies, notServed, unlisted, nowServed, misfiled } = plan();
   let sim: Simulator;
   let client: DigestClient;
 
@@ -273,13 +335,17 @@ describe('replies have the element structure of recorded AMT responses', () => {
   });
   after(() => sim.close());
 
-  test('fixtures of classes or methods the simulator does not serve are listed, not compared', (t) => {
-    t.diagnostic(`${notServed.length} fixtures not compared (class or method not served): ${notServed.join(', ')}`);
+  test('every recorded response is compared, or listed as not served yet (fixtures-not-served.ts)', (t) => {
+    const total = compare.length + copies.length + notServed.length + unlisted.length;
+    t.diagnostic(`${total} fixtures: ${compare.length} compared, ${notServed.length} not served yet, ${copies.length} skipped by name (request copies or hand-edited bodies)`);
+    if (nowServed.length) t.diagnostic(`served now, delete from test/integration/sim/fixtures-not-served.ts: ${nowServed.join(', ')}`);
+    assert.deepEqual(misfiled, []);
     assert.ok(compare.length >= 170, `only ${compare.length} fixtures compared`);
+    assert.deepEqual(unlisted, [], 'fixtures of classes or methods not served, and not listed in fixtures-not-served.ts');
   });
 
-  for (const [rel, why] of synthetic) {
-    test(rel, { skip: `synthetic fixture: ${why}` }, () => {});
+  for (const [rel, why] of copies) {
+    test(rel, { skip: `not a recorded response: ${why}` }, () => {});
   }
 
   for (const p of compare) {
@@ -299,6 +365,11 @@ describe('replies have the element structure of recorded AMT responses', () => {
         }
       }
       assert.deepEqual(lines(shapeOf(ours, ignore)), lines(shapeOf(theirs, ignore)));
+      if (REQUEST_ACTION_IN_REPLY.has(p.rel)) {
+        // The recording's Action value is the request's (upstream edit); AMT answers with "…Response".
+        const requested = at(theirs, 'Header', 'Action')!.text.trim();
+        assert.equal(at(ours, 'Header', 'Action')?.text.trim(), `${requested}Response`);
+      }
     });
   }
 

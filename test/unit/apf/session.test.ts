@@ -323,3 +323,42 @@ test('trace hides USERAUTH passwords', async () => {
   assert.equal((auth as { password?: string }).password, '***');
   assert.equal(sent(trace, 'userauth-success').length, 1);
 });
+
+test('messages for a channel the firmware does not know are ignored: the session and an open channel keep working', async (t) => {
+  const { session, lme, trace } = await setup(t);
+  const open = await session.openChannel({ port: 16992 });
+  const raw = session as unknown as { send(m: import('../../../server/src/apf/codec').ApfMessage): Promise<void> };
+  // What LMS does when a close races the open confirmation, plus data and a window adjust for the same stale id.
+  await raw.send({ type: 'channel-close', recipientChannel: 0x7777 });
+  await raw.send({ type: 'channel-data', recipientChannel: 0x7777, data: Buffer.from('stale') });
+  await raw.send({ type: 'channel-window-adjust', recipientChannel: 0x7777, bytesToAdd: 4096 });
+  await until(() => lme.ignored.length === 3);
+  assert.deepEqual(lme.violations, []);
+  assert.equal(received(trace, 'disconnect').length, 0);
+  const res = await request(open, 'GET', '/hello');
+  assert.equal(res.body.toString(), 'hello from AMT');
+  const another = await session.openChannel({ port: 16992 });
+  assert.equal((await request(another, 'GET', '/hello')).status, 200);
+});
+
+test('a channel the firmware opens to the host is refused without a consumer, and carries bytes both ways with one', async (t) => {
+  const refusing = await setup(t);
+  await assert.rejects(refusing.lme.openToHost(9999)!, /the host refused the channel to port 9999/);
+
+  const taken: Array<{ channel: ApfChannel; port: number }> = [];
+  const { lme } = await setup(t, {}, { incoming: (channel, request) => (taken.push({ channel, port: request.port }), true) });
+  const fwSide = await lme.openToHost(9000)!;
+  assert.equal(taken.length, 1);
+  assert.equal(taken[0]!.port, 9000);
+  const hostSide = taken[0]!.channel;
+  const got = once(hostSide, 'data');
+  fwSide.write('POST /event');
+  assert.equal(String((await got)[0]), 'POST /event');
+  const back = once(fwSide, 'data');
+  hostSide.write('HTTP/1.1 200 OK');
+  assert.equal(String((await back)[0]), 'HTTP/1.1 200 OK');
+  fwSide.end();
+  hostSide.end();
+  await Promise.all([whenClosed(fwSide), whenClosed(hostSide)]);
+  await until(() => lme.channelCount === 0);
+});

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { NS } from '../../wsman/namespaces';
 import { childNamed, parseXml } from '../xml/parse';
 
@@ -17,10 +18,13 @@ export interface PushOptions {
   readonly ack: boolean;
   readonly messageId: string;
   readonly timeoutMs: number;
+  /** Opens the connection itself (a channel through LMS to a subscriber on the host); default TCP. */
+  readonly connect?: () => Promise<Duplex>;
 }
 
 /** Resolves once the listener accepted the event; rejects with a reason otherwise. */
-export function pushEvent(url: string, xml: string, opts: PushOptions): Promise<void> {
+export async function pushEvent(url: string, xml: string, opts: PushOptions): Promise<void> {
+  const stream = opts.connect ? await opts.connect() : undefined;
   return new Promise((resolve, reject) => {
     let target: URL;
     try {
@@ -38,6 +42,7 @@ export function pushEvent(url: string, xml: string, opts: PushOptions): Promise<
         headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': body.length },
         timeout: opts.timeoutMs,
         agent: false,
+        ...(stream ? { createConnection: () => stream as never } : {}),
         ...(target.protocol === 'https:' ? { rejectUnauthorized: false } : {}),
       },
       (res) => {

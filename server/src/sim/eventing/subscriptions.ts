@@ -14,6 +14,7 @@ import type { SimDevice } from '../device';
 import { cimUri } from '../classes/common';
 import { epr, type EprValue, type PropMap } from '../values';
 import { pushEvent } from './delivery';
+import { localEventConnector } from './local-route';
 import { filterCollection } from './filters';
 import { eventEnvelope, type AlertInput, type Indication } from './indication';
 
@@ -151,7 +152,8 @@ export class EventSubscriptions {
     let error: unknown;
     for (let attempt = 1; attempt <= ATTEMPTS && !this.disposed; attempt++) {
       try {
-        await pushEvent(sub.notifyTo, xml, { ack: sub.mode === 'PushWithAck', messageId, timeoutMs: PUSH_TIMEOUT_MS });
+        const connect = localEventConnector(this.device, sub.notifyTo);
+        await pushEvent(sub.notifyTo, xml, { ack: sub.mode === 'PushWithAck', messageId, timeoutMs: PUSH_TIMEOUT_MS, ...(connect ? { connect } : {}) });
         sub.delivered += 1;
         this.device.emit('event-delivery', { id: sub.id, messageId, ok: true });
         return;

@@ -8,6 +8,7 @@
 import type { FirmwareClient, FirmwareConnection, FirmwareSession } from '../mei/firmware';
 import { uuidBytes } from './apf-wire';
 import type { DeviceFacts, LanFacts } from './facts';
+import { newStartupState, startupAnswer } from './amthi-startup';
 
 export const AMTHI_GUID = '12f80028-b4b7-4b2d-aca8-46e0ff65814c';
 
@@ -42,6 +43,8 @@ export class AmthiFirmware implements FirmwareClient {
   readonly guid = AMTHI_GUID;
   readonly protocolVersion = 1;
   readonly singleConnection = false;
+  /** What LMS's start-up queries read and set (SetHostFQDN), shared by every connection. */
+  readonly startup = newStartupState();
 
   constructor(private readonly facts: DeviceFacts, readonly maxMessageLength = 4155) {}
 
@@ -133,8 +136,12 @@ export class AmthiFirmware implements FirmwareClient {
         Buffer.from(entry.hash, 'hex').copy(hash);
         return Buffer.concat([u32(entry.isDefault ? 1 : 0), u32(entry.isActive ? 1 : 0), hash, Buffer.of(entry.algorithm), ansi(entry.name)]);
       }
-      default:
-        throw new Status(STATUS.INVALID_COMMAND);
+      default: {
+        const answer = startupAnswer(command, body, this.startup);
+        if (answer === undefined) throw new Status(STATUS.INVALID_COMMAND);
+        if (typeof answer === 'number') throw new Status(answer);
+        return answer;
+      }
     }
   }
 }

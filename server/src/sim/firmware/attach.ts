@@ -12,6 +12,7 @@ import { AmthiFirmware } from './amthi';
 import { deviceFacts } from './device-facts';
 import type { DeviceFacts } from './facts';
 import { LmeFirmware, type LmeFirmwareOptions } from './lme';
+import { setLocalEventRoute } from '../eventing/local-route';
 import { MkhiFirmware } from './mkhi';
 import { WatchdogFirmware } from './watchdog';
 
@@ -63,6 +64,8 @@ export async function attachMei(sim: SimulatorLike, options: AttachMeiOptions): 
     // 16992 reaches the plain service, 16993 the TLS one, as on AMT.
     lme = new LmeFirmware({ ...options.lme, systemUuid: sim.device.identity.uuid, handleConnection: (stream, port) => sim.handleConnection(stream, port) });
     clients.push(lme);
+    const firmware = lme;
+    setLocalEventRoute(sim.device, (port) => firmware.openToHost(port));
   }
   if (wanted.has('amthi')) clients.push(new AmthiFirmware(facts));
   if (wanted.has('mkhi')) clients.push(new MkhiFirmware(facts));
@@ -81,6 +84,9 @@ export async function attachMei(sim: SimulatorLike, options: AttachMeiOptions): 
     facts,
     ...(lme ? { lme } : {}),
     reset: () => mounted.reset(),
-    close: () => mounted.close(),
+    close: () => {
+      setLocalEventRoute(sim.device, undefined);
+      return mounted.close();
+    },
   };
 }

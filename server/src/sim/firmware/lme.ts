@@ -49,7 +49,11 @@ export class LmeFirmware implements FirmwareClient {
   readonly singleConnection: boolean; // newer AMT accepts more than one LME connection (Intel LMS)
   /** Host protocol violations seen so far (human-readable), for tests and logs. */
   readonly violations: string[] = [];
+  /** Host messages ignored as real firmware ignores them (e.g. for a channel it does not know). */
+  readonly ignored: string[] = [];
   private readonly sessions = new Set<LmeSession>();
+  /** Channels the firmware opened to the host (event deliveries through LMS), for tests. */
+  hostOpens = 0;
 
   constructor(readonly options: LmeFirmwareOptions) {
     this.maxMessageLength = options.maxMessageLength ?? 4155;
@@ -67,6 +71,17 @@ export class LmeFirmware implements FirmwareClient {
     let n = 0;
     for (const s of this.sessions) n += s.channels.size;
     return n;
+  }
+
+  /**
+   * Opens a channel from the firmware to the host, as AMT does to deliver an event to a subscriber
+   * on the host through LMS (CHANNEL_OPEN "forwarded-tcpip" to `port` on the host's loopback).
+   * Undefined when no host connection has port forwarding running.
+   */
+  openToHost(port: number): Promise<Duplex> | undefined {
+    const session = [...this.sessions].find((s) => s.forwarding);
+    if (session) this.hostOpens++;
+    return session?.openToHost(port);
   }
 
   /** Sends DISCONNECT(reason) on every connection and drops them (firmware shutting APF down). */
@@ -93,6 +108,8 @@ class LmeSession implements FirmwareSession {
   private readonly pings = new Map<number, () => void>();
   private closed = false;
   private readonly o: LmeFirmwareOptions;
+  /** Channels the firmware opened, waiting for the host's answer, by our id. */
+  private readonly opening = new Map<number, { port: number; window: number; resolve: (c: FwChannel) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly fw: LmeFirmware, private readonly conn: FirmwareConnection, private readonly onGone: () => void) {
     this.o = fw.options;
@@ -122,6 +139,44 @@ class LmeSession implements FirmwareSession {
       this.pings.set(cookie, () => (clearTimeout(timer), resolve()));
       this.send(build(APF.KEEPALIVE_REQUEST, { u32: cookie }));
     });
+  }
+
+  get forwarding(): boolean {
+    return this.hostVersion && this.pfwd && !this.closed;
+  }
+
+  openToHost(port: number): Promise<Duplex> {
+    const id = this.nextId++;
+    const window = this.o.windowSize ?? 8192;
+    return new Promise<FwChannel>((resolve, reject) => {
+      this.opening.set(id, { port, window, resolve, reject });
+      this.send(build(APF.CHANNEL_OPEN, { str: 'forwarded-tcpip' }, { u32: id }, { u32: window }, { u32: 0xffffffff },
+        { str: '127.0.0.1' }, { u32: port }, { str: '127.0.0.1' }, { u32: 16992 }));
+    });
+  }
+
+  /** The host's CHANNEL_OPEN_CONFIRMATION or _FAILURE for a channel the firmware opened. */
+  private openAnswer(m: Cursor): void {
+    const type = m.type;
+    const id = m.u32();
+    const pending = this.opening.get(id);
+    if (!pending) {
+      this.fw.ignored.push(`open answer for unknown channel ${id}`);
+      return;
+    }
+    this.opening.delete(id);
+    if (type === APF.CHANNEL_OPEN_FAILURE) {
+      const reason = m.u32();
+      return pending.reject(new Error(`the host refused the channel to port ${pending.port} (reason ${reason})`));
+    }
+    const hostId = m.u32();
+    const hostWindow = m.u32();
+    const channel = new FwChannel(
+      { send: (b) => this.send(b), maxData: this.fw.maxMessageLength - 9, release: (c) => this.channels.delete(c.id) },
+      id, hostId, pending.port, hostWindow, pending.window,
+    );
+    this.channels.set(id, channel);
+    pending.resolve(channel);
   }
 
   private handle(m: Cursor): void {
@@ -172,6 +227,10 @@ class LmeSession implements FirmwareSession {
       case APF.CHANNEL_OPEN:
         if (!forwarding) return this.violation('CHANNEL_OPEN before port forwarding started');
         return this.channelOpen(m);
+      case APF.CHANNEL_OPEN_CONFIRMATION:
+      case APF.CHANNEL_OPEN_FAILURE:
+        if (!forwarding) return this.violation('a channel open answer before port forwarding started');
+        return this.openAnswer(m);
       case APF.CHANNEL_WINDOW_ADJUST:
       case APF.CHANNEL_DATA:
       case APF.CHANNEL_CLOSE:
@@ -249,7 +308,12 @@ class LmeSession implements FirmwareSession {
     const type = m.type;
     const id = m.u32();
     const channel = this.channels.get(id);
-    if (!channel) return this.violation(`message type ${type} for unknown channel ${id}`);
+    // Real firmware ignores a message for a channel it does not know (LMS routinely closes a channel
+    // whose open raced its confirmation, Intel LMS sources); the session and its other channels go on.
+    if (!channel) {
+      this.fw.ignored.push(`message type ${type} for unknown channel ${id}`);
+      return;
+    }
     if (type === APF.CHANNEL_WINDOW_ADJUST) {
       const bytes = m.u32();
       m.end();
@@ -284,6 +348,8 @@ class LmeSession implements FirmwareSession {
     if (this.closed) return;
     this.closed = true;
     for (const channel of this.channels.values()) channel.hostGone();
+    for (const pending of this.opening.values()) pending.reject(new Error('the host connection closed'));
+    this.opening.clear();
     this.channels.clear();
     this.onGone();
   }

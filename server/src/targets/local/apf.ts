@@ -8,6 +8,7 @@ import { AmtError } from '../../errors';
 import { openMei } from '../../mei/device';
 import type { MeiConnection } from '../../mei/types';
 import { ApfSession, LME_GUID } from '../../apf';
+import { forwardToLoopback } from '../../apf/incoming';
 import { apfTracer, tracedMei, type LocalTrace } from './trace';
 
 export interface LocalApfOptions {
@@ -91,6 +92,7 @@ export class LocalApf {
     const mei = await this.open(LME_GUID, { thread: true });
     const trace = this.options.trace;
     const session = await ApfSession.start(mei, {
+      incoming: forwardToLoopback,
       ...(trace ? { trace: apfTracer(trace) } : {}),
       ...(this.options.handshakeTimeoutMs ? { timeoutMs: this.options.handshakeTimeoutMs } : {}),
       ...(this.options.windowSize ? { windowSize: this.options.windowSize } : {}),
