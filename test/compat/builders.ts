@@ -4,7 +4,9 @@
  * builder added by a new library version is sent too. Arguments for the builders that need them are
  * below; a builder missing here is called without arguments.
  */
+import { createHash } from 'node:crypto';
 import { AMT, CIM, IPS } from '@device-management-toolkit/wsman-messages';
+import { DEFAULT_ACCOUNT } from '../../server/src/sim';
 
 export interface Builder {
   /** `AMT_GeneralSettings.Get`: the WS-Man class and the library's method name. */
@@ -20,16 +22,25 @@ export interface Builder {
 
 const HOST_SELECTOR = { name: 'Name', value: 'Intel(r) AMT' };
 
+/** The simulated device's Digest realm, set once it runs (password inputs are hashes over it). */
+let realm = '';
+export function useRealm(r: string): void {
+  realm = r;
+}
+/** MD5(user:realm:password), as consoles send passwords: base64 in the ACL methods, hex in host-based setup. */
+const a1 = (user: string, password: string, enc: 'base64' | 'hex') => createHash('md5').update(`${user}:${realm}:${password}`).digest(enc);
+
 /** Arguments a builder needs, by `Class.method` (inputs a console would send on a fresh device). */
 const ARGS: Record<string, (instance: Record<string, unknown>) => unknown[]> = {
   'AMT_AlarmClockService.AddAlarm': () => [{ ElementName: 'Alarm', InstanceID: 'Alarm', StartTime: new Date('2030-01-01T00:00:00Z'), DeleteOnCompletion: true }],
-  'AMT_AuthorizationService.AddUserAclEntryEx': () => [2, [3, 24], 'compatuser', 'Compat#Pass1'],
-  'AMT_AuthorizationService.UpdateUserAclEntryEx': () => [1, 2, [3], 'compatuser', 'Compat#Pass2'],
+  'AMT_AuthorizationService.AddUserAclEntryEx': () => [2, [3, 24], 'compatuser', a1('compatuser', 'Compat#Pass1', 'base64')],
+  'AMT_AuthorizationService.UpdateUserAclEntryEx': () => [1, 2, [3], 'compatuser', a1('compatuser', 'Compat#Pass2', 'base64')],
   'AMT_AuthorizationService.GetAclEnabledState': () => [1],
   'AMT_AuthorizationService.GetUserAclEntryEx': () => [1],
   'AMT_AuthorizationService.RemoveUserAclEntry': () => [1],
   'AMT_AuthorizationService.SetAclEnabledState': () => [1, true],
-  'AMT_AuthorizationService.SetAdminACLEntryEx': () => ['admin', 'Compat#Admin1'],
+  // The admin keeps its password (the requests after this one log in with it).
+  'AMT_AuthorizationService.SetAdminACLEntryEx': () => [DEFAULT_ACCOUNT.user, a1(DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password, 'base64')],
   'AMT_RedirectionService.RequestStateChange': () => [32771],
   'AMT_UserInitiatedConnectionService.RequestStateChange': () => [32771],
   'CIM_KVMRedirectionSAP.RequestStateChange': () => [2],
@@ -44,8 +55,8 @@ const ARGS: Record<string, (instance: Record<string, unknown>) => unknown[]> = {
     { ElementName: 'home', InstanceID: 'Intel(r) AMT:WiFi Endpoint Settings home', SSID: 'home', Priority: 1, AuthenticationMethod: 6, EncryptionMethod: 4, PSKPassPhrase: 'Compat#Wifi1' },
     { name: 'Name', value: 'WiFi Endpoint 0' },
   ],
-  'IPS_HostBasedSetupService.Setup': () => [2, 'Compat#Admin1'],
-  'IPS_HostBasedSetupService.AdminSetup': () => [2, 'Compat#Admin1', 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=', 2, 'AAAA'],
+  'IPS_HostBasedSetupService.Setup': () => [2, a1(DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password, 'hex')],
+  'IPS_HostBasedSetupService.AdminSetup': () => [2, a1(DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password, 'hex'), 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=', 2, 'AAAA'],
   'IPS_HostBasedSetupService.AddNextCertInChain': () => ['AAAA', false, true],
   'IPS_HostBasedSetupService.UpgradeClientToAdmin': () => ['AAAAAAAAAAAAAAAAAAAAAAAAAAA=', 2, 'AAAA'],
   // The library wraps this one instance in its class name; user consent for every session (0xFFFFFFFF).
@@ -64,7 +75,15 @@ const ARGS: Record<string, (instance: Record<string, unknown>) => unknown[]> = {
   'AMT_PublicKeyManagementService.AddTrustedRootCertificate': () => [{ CertificateBlob: 'AAAA' }],
   'AMT_PublicKeyManagementService.AddCertificate': () => [{ CertificateBlob: 'AAAA' }],
   'AMT_PublicKeyManagementService.AddKey': () => ['AAAA'],
-  'AMT_PublicKeyManagementService.GeneratePKCS10RequestEx': () => [{ KeyPair: 'Intel(r) AMT Key: Handle: 0', SigningAlgorithm: 1, NullSignedCertificateRequest: 'AAAA' }],
+  // The library writes KeyPair as given: consoles pass the key pair's EPR (its Address and ReferenceParameters).
+  'AMT_PublicKeyManagementService.GeneratePKCS10RequestEx': () => [{
+    KeyPair:
+      '<a:Address>/wsman</a:Address><a:ReferenceParameters><w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_PublicPrivateKeyPair</w:ResourceURI>' +
+      '<w:SelectorSet><w:Selector Name="InstanceID">Intel(r) AMT Key: Handle: 0</w:Selector></w:SelectorSet></a:ReferenceParameters>',
+    SigningAlgorithm: 1,
+    NullSignedCertificateRequest: 'AAAA',
+  }],
+  'AMT_TLSCredentialContext.Create': () => ['Intel(r) AMT Certificate: Handle: 0'],
   'IPS_HTTPProxyAccessPoint.UpdatePriority': () => [{ name: 'Name', value: 'proxy.example.com' }, 1],
 };
 
