@@ -218,6 +218,8 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await runCommandWithInput('AMT: Filter Classes', 'GeneralSettings');
       await wb.waitForRow(/^AMT\s*1 of \d+ classes/, DEVICES);
       await wb.expand('AMT_GeneralSettings', DEVICES);
+      await wb.waitForRow('Intel(r) AMT: General Settings', DEVICES, 60_000);
+      await wb.expand('Intel(r) AMT: General Settings', DEVICES);
       const realm = await wb.waitForRow(/^DigestRealm: Digest:/, DEVICES, 60_000);
       await contextMenu('Intel(r) AMT: General Settings', 'Open Instance');
       const editor = p.locator('.editor-instance .monaco-editor').first();
