@@ -230,7 +230,9 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await p.keyboard.type('X');
       await p.keyboard.press('Control+S');
       const message = await waitForMessage(wb, /DigestRealm of AMT_GeneralSettings is read-only/);
-      assert.match(message, /nothing was sent; set it back to Digest:[0-9A-F]+ and save again\./);
+      // One toast, one sentence: no VS Code "Failed to save … Unable to write file amt:/…" beside it.
+      assert.match(message, /^DigestRealm of AMT_GeneralSettings is read-only, so nothing was sent; set it back to Digest:[0-9A-F]+ and save again\.$/);
+      assert.equal((await wb.messages()).filter((m) => /DigestRealm|Failed to save/.test(m)).length, 1);
       // No Put dialog was shown and the device kept its value.
       assert.equal(await p.locator('.monaco-dialog-box').count(), 0);
       await wb.screenshot('editor-09-read-only-refused');
