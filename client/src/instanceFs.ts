@@ -63,8 +63,8 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
     try {
       changes = await this.docs.plan(address, xml);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Not saved: ${errorMessage(err)}`);
-      throw new vscode.FileSystemError(`Not saved: ${errorMessage(err)}`);
+      // VS Code shows the save failure itself (one toast): a toast of ours would be a second one.
+      throw new vscode.FileSystemError(errorMessage(err));
     }
     if (changes.length === 0) {
       void vscode.window.showInformationMessage(`${address.className} on ${device} already has these values; nothing was sent.`);
@@ -90,6 +90,8 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
       state.size = content.byteLength;
       void vscode.window.showInformationMessage(`Put ${address.className} to ${device}: ${describeChanges(result.changes).replace(/\n/g, '; ')}.`);
       this.onDidPut(address);
+      // A Put may change what the power views show too (they share one store).
+      void this.ctx.power.refresh(address.targetId).catch(() => undefined);
       // After VS Code has recorded the save, say the file changed so the editor shows the
       // instance as the device now reports it (values it normalised included).
       setTimeout(() => {
@@ -98,8 +100,7 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
         this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
       }, 300);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Put to ${device} failed: ${errorMessage(err)}`);
-      throw new vscode.FileSystemError(`Put to ${device} failed: ${errorMessage(err)}`);
+      throw new vscode.FileSystemError(`${device} refused the Put: ${errorMessage(err)}`);
     }
   }
 

@@ -34,7 +34,7 @@ export type ErrorCode =
   | 'usage' | 'args.invalid' | 'args.epr' | 'args.file' | 'args.unknown-method' | 'args.unknown-parameter'
   | 'catalog.invalid' | 'catalog.unknown-class'
   // Class families
-  | 'put.bad-xml' | 'put.class-mismatch'
+  | 'put.bad-xml' | 'put.class-mismatch' | 'put.read-only'
   | 'power.invalid-action' | 'power.refused' | 'power.unavailable'
   | 'events.address' | 'events.unsubscribe'
   | 'agent.failed' | 'agent.guid'

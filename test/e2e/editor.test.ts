@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
+import { placeCursorAfter } from './editorHelpers';
 import { waitUntil, waitForMessage, dialogButton, startWorkbench, TIMEOUTS, type Workbench } from './harness';
 
 const DEVICES = 'Devices';
@@ -154,18 +155,7 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await waitUntil(async () => (await editor.innerText()).includes('<h:HostName>'), 'the instance XML in the editor');
       await wb.screenshot('editor-04-document');
 
-      // Put the cursor right after <h:HostName> (find selects it; Escape leaves the selection) and type.
-      await editor.click();
-      await p.keyboard.press('Control+F');
-      const find = p.locator('.editor-instance .find-widget');
-      await find.locator('textarea, input').first().waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-      await p.keyboard.type('<h:HostName>');
-      await waitUntil(async () => /1 of 1/.test(await find.locator('.matchesCount').innerText()), 'the find widget to find <h:HostName>');
-      await waitUntil(async () => {
-        await p.keyboard.press('Escape');
-        return !(await find.evaluate((el) => (el as unknown as { className: string }).className.split(/\s+/).includes('visible')));
-      }, 'the find widget to close');
-      await p.keyboard.press('ArrowRight');
+      await placeCursorAfter(p, '<h:HostName>');
       await p.keyboard.type('e2e-');
       // "Compare with Device" shows the edit against the instance on the device, before any Put.
       await wb.runCommand('AMT: Compare with Device');
@@ -205,12 +195,49 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await wb.screenshot('editor-07-form');
       await pickQuick('Invoke RequestPowerStateChange', 'Invoke');
       await waitForMessage(wb, /RequestPowerStateChange on Simulator: ReturnValue 0 \(Completed with No Error\)/);
-      // The report opens beside, read-only.
+      // The report opens read-only in the editor group already open, not in a new one beside it.
       const report = wb.page.locator('.editor-instance .monaco-editor').filter({ hasText: 'ReturnValue: 0' }).first();
       await report.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-      await wb.runCommand('AMT: Refresh Power State');
+      assert.equal(await wb.page.locator('.editor-group-container').count(), 1, 'one editor group');
+      // Nothing run by hand: the Power row and the status bar read the new state by themselves.
       await waitUntil(async () => /Simulator · On/.test(await statusBarText()), 'the status bar to show On again');
+      await waitUntil(async () => /^Power\s*On \(2\)/.test((await rowLabelled('Power').innerText()).replace(/\s+/g, ' ')), 'the Power row to show On (2)');
       await wb.screenshot('editor-08-invoked');
+      // Power on again: the host is on, and the refusal says so in the editor's words.
+      await rowLabelled('Power on').click();
+      await dialogButton(wb.page, 'Power on');
+      const refused = await waitForMessage(wb, /refused to/);
+      assert.match(refused, /the host is On \(2\) now\./);
+      assert.doesNotMatch(refused, /power status/);
+    });
+  });
+
+  test('saving a change to a read-only property is refused before anything is sent, in one sentence', async () => {
+    await wb.step('editor-09-read-only', async () => {
+      const p = wb.page;
+      await runCommandWithInput('AMT: Filter Classes', 'GeneralSettings');
+      await wb.waitForRow(/^AMT\s*1 of \d+ classes/, DEVICES);
+      await wb.expand('AMT_GeneralSettings', DEVICES);
+      await wb.waitForRow('Intel(r) AMT: General Settings', DEVICES, 60_000);
+      await wb.expand('Intel(r) AMT: General Settings', DEVICES);
+      const realm = await wb.waitForRow(/^DigestRealm: Digest:/, DEVICES, 60_000);
+      await contextMenu('Intel(r) AMT: General Settings', 'Open Instance');
+      const editor = p.locator('.editor-instance .monaco-editor').first();
+      await waitUntil(async () => (await editor.innerText()).includes('<h:DigestRealm>'), 'the instance XML in the editor');
+      // The document names its read-only properties.
+      assert.match((await editor.innerText()).replace(/\s+/g, ' '), /Read-only \(saving a change to them is refused\): [^>]*DigestRealm/);
+      await placeCursorAfter(p, '<h:DigestRealm>');
+      await p.keyboard.type('X');
+      await p.keyboard.press('Control+S');
+      const message = await waitForMessage(wb, /DigestRealm of AMT_GeneralSettings is read-only/);
+      // One toast, one sentence: no VS Code "Failed to save … Unable to write file amt:/…" beside it.
+      assert.match(message, /^DigestRealm of AMT_GeneralSettings is read-only, so nothing was sent; set it back to Digest:[0-9A-F]+ and save again\.$/);
+      assert.equal((await wb.messages()).filter((m) => /DigestRealm|Failed to save/.test(m)).length, 1);
+      // No Put dialog was shown and the device kept its value.
+      assert.equal(await p.locator('.monaco-dialog-box').count(), 0);
+      await wb.screenshot('editor-09-read-only-refused');
+      assert.equal(await wb.waitForRow(/^DigestRealm: Digest:/, DEVICES), realm);
+      await wb.runCommand('File: Revert File');
     });
   });
 });

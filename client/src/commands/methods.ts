@@ -7,9 +7,12 @@ import { runMethodForm } from '../methodFormUi';
 import { MethodForm } from '../model/methodForm';
 import { errorMessage } from '../model/request';
 import type { TreeNode } from '../model/tree';
+import { afterDeviceChange } from './refresh';
+import { saveInstanceCommand } from './saveInstance';
 
 export function methodCommands(ctx: Ctx, results: ResultDocuments): vscode.Disposable[] {
   return [
+    saveInstanceCommand(ctx),
     vscode.commands.registerCommand('amt.invokeMethod', async (node?: TreeNode) => {
       try {
         await invoke(ctx, results, node);
@@ -58,8 +61,11 @@ async function invoke(ctx: Ctx, results: ResultDocuments, node: TreeNode | undef
   });
   const result = await runMethodForm(form, target.label);
   if (!result) return;
+  // A method may change device state (RequestPowerStateChange, a setting): every view reads it again.
+  afterDeviceChange(ctx, targetId);
   const uri = results.add(`${className}.${pick.label}`, result.report);
-  await vscode.window.showTextDocument(uri, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+  // In the active group (beside would split off a group next to an empty one when nothing is open).
+  await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Active });
   const message = `${pick.label} on ${target.label}: ReturnValue ${result.returnValue} (${result.returnMeaning})`;
   if (result.returnValue === 0) void vscode.window.showInformationMessage(message);
   else void vscode.window.showWarningMessage(message);

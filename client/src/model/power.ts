@@ -55,9 +55,19 @@ export class PowerStore {
     }
   }
 
-  /** Runs an action; the device's new state (when it reports one) becomes the reading. */
+  /**
+   * Runs an action; the device's new state (when it reports one) becomes the reading. A refusal
+   * re-reads the state (it is usually stale) and is worded for the editor, not the CLI.
+   */
   async run(targetId: string, action: PowerAction): Promise<PowerActionResult> {
-    const result = await this.request(Requests.powerAction, { targetId, action });
+    let result: PowerActionResult;
+    try {
+      result = await this.request(Requests.powerAction, { targetId, action });
+    } catch (err) {
+      if (errorCode(err) !== 'power.refused') throw err;
+      const now = await this.refresh(targetId).catch(() => undefined);
+      throw new Error(editorWording(errorMessage(err), now));
+    }
     if (result.powerState) this.set(targetId, { state: result.powerState, at: Date.now() });
     else await this.refresh(targetId).catch(() => undefined);
     return result;
@@ -68,6 +78,16 @@ export class PowerStore {
     this.readings.set(targetId, reading);
     if (!before || describeReading(before) !== describeReading(reading)) this.changed.fire(targetId);
   }
+}
+
+/**
+ * A power refusal in the editor's words: the CLI's advice (`check "power status"`) gives way to the
+ * state just read, which the Power view and the status bar now show too.
+ */
+export function editorWording(message: string, now: PowerStateResult | undefined): string {
+  if (!/"power status"/.test(message)) return message;
+  const head = message.replace(/;[^;]*$/, '').replace(/\.$/, '');
+  return now ? `${head}; the host is ${now.label} (${now.powerState}) now.` : `${head}; refresh the Power view to see the host's state.`;
 }
 
 /** `On (2)`, or the error sentence (`wrong password — enter it again` when the password was refused). */

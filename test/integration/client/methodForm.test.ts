@@ -89,7 +89,11 @@ describe('method form', { timeout: 60_000 }, () => {
     const result = await form.invoke();
     assert.equal(result.returnValue, 0);
     assert.deepEqual(result.output.map((o) => o.name), ['Ta0']);
-    assert.match(result.output[0]!.text, /^\d+$/);
+    // Ta0 counts seconds since 1970: the date (UTC) and the raw value, in the output and the report.
+    const m = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC \((\d+)\)$/.exec(result.output[0]!.text);
+    assert.ok(m, result.output[0]!.text);
+    assert.equal(new Date(Number(m[2]) * 1000).toISOString().slice(0, 19).replace('T', ' '), m[1]);
+    assert.ok(result.report.includes(`  Ta0: ${result.output[0]!.text}`), result.report);
   });
 
   test('required parameters must be given before invoking', async () => {

@@ -4,6 +4,8 @@
  * edited document, and a method call with text inputs. Each takes the device's WS-Man client;
  * handlers/instances.ts connects and maps the protocol requests onto these.
  */
+import { dateOf } from './times';
+import { readOnlyProperties, refuseReadOnly } from './readOnly';
 import { Catalog } from '../../catalog/catalog';
 import type {
   EnumeratePageParams,
@@ -94,14 +96,16 @@ export async function instanceXml(client: WsmanClient, device: DeviceName, p: In
   const ref = p.selectors && Object.keys(p.selectors).length > 0
     ? refOfEpr({ kind: 'epr', address: '', resourceUri: uri, selectors: p.selectors })
     : refOfInstance(instance, undefined, catalog, uri);
-  return { xml: renderXml(device, instance, uri, ref.text), ref };
+  return { xml: renderXml(device, instance, uri, ref.text, catalog), ref };
 }
 
-function renderXml(target: DeviceName, instance: Instance, uri: string, refText: string): string {
+function renderXml(target: DeviceName, instance: Instance, uri: string, refText: string, catalog: Catalog): string {
+  const readOnly = readOnlyProperties(catalog, instance.className, Object.keys(instance.properties));
   return instanceToXml(instance, uri, [
     `${refText}`,
     `on ${target.label}${target.url ? ` (${target.url})` : ''}`,
     'Edit writable properties and save to send Put; "AMT: Compare with Device" shows what changed.',
+    ...(readOnly.length > 0 ? [`Read-only (saving a change to them is refused): ${readOnly.join(', ')}`] : []),
   ]);
 }
 
@@ -109,7 +113,9 @@ export async function planPut(client: WsmanClient, p: PutXmlParams, signal: Abor
   const doc = parseInstanceDocument(p.xml);
   checkInstanceClass(doc, p.className);
   const { instance } = await getRaw(client, p, signal);
-  return { changes: propertyChanges(instance, doc.instance, catalog) };
+  const changes = propertyChanges(instance, doc.instance, catalog);
+  refuseReadOnly(catalog, p.className, changes);
+  return { changes };
 }
 
 export async function putXml(client: WsmanClient, device: DeviceName, p: PutXmlParams, signal: AbortSignal, catalog = Catalog.default()): Promise<PutXmlResult> {
@@ -120,7 +126,7 @@ export async function putXml(client: WsmanClient, device: DeviceName, p: PutXmlP
   // AMT may answer Put with an empty body; the document then shows a fresh Get.
   const after = answered ?? (await client.get(uri, selectors, { signal }));
   const refText = refOfEpr({ kind: 'epr', address: '', resourceUri: uri, selectors: p.selectors ?? {} }).text;
-  return { xml: renderXml(device, after, uri, refText), changes };
+  return { xml: renderXml(device, after, uri, refText, catalog), changes };
 }
 
 export async function invokeMethod(client: WsmanClient, target: DeviceName, p: InvokeParams, signal: AbortSignal, catalog = Catalog.default()): Promise<InvokeResult> {
@@ -129,13 +135,12 @@ export async function invokeMethod(client: WsmanClient, target: DeviceName, p: I
   const uri = resourceUriFor(p.className);
   const selectors = emptyToUndefined(p.selectors);
   const result = await client.invoke(uri, p.method, input, selectors, { signal });
-  const output: PropertyView[] = Object.entries(result.output).map(([name, value]) => ({
-    name,
-    ...(outputType(catalog, p.className, p.method, name) ?? {}),
-    array: Array.isArray(value),
-    key: false,
-    text: valueText(value, (x) => catalog.parameterValueLabel(p.className, p.method, name, x)),
-  }));
+  const output: PropertyView[] = Object.entries(result.output).map(([name, value]) => {
+    const type = outputType(catalog, p.className, p.method, name);
+    const text = valueText(value, (x) => catalog.parameterValueLabel(p.className, p.method, name, x));
+    const date = dateOf(p.className, p.method, name, value, type?.type);
+    return { name, ...(type ?? {}), array: Array.isArray(value), key: false, text: date ? `${date} (${text})` : text };
+  });
   const where = selectors ? refOfEpr({ kind: 'epr', address: '', resourceUri: uri, selectors }).text : p.className;
   const report = [
     `${p.className}.${p.method} on ${target.label}`,

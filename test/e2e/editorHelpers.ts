@@ -1,0 +1,19 @@
+/** Editor steps shared by the editor e2e tests. */
+import type { Page } from 'playwright-core';
+import { TIMEOUTS, waitUntil } from './harness';
+
+/** Puts the cursor right after the only occurrence of `text` in the active editor (find selects it; Escape keeps the selection). */
+export async function placeCursorAfter(p: Page, text: string): Promise<void> {
+  await p.locator('.editor-instance .monaco-editor').first().click();
+  await p.keyboard.press('Control+F');
+  const find = p.locator('.editor-instance .find-widget');
+  await find.locator('textarea, input').first().waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+  await p.keyboard.press('Control+A');
+  await p.keyboard.type(text);
+  await waitUntil(async () => /1 of 1/.test(await find.locator('.matchesCount').innerText()), `the find widget to find ${text}`);
+  await waitUntil(async () => {
+    await p.keyboard.press('Escape');
+    return !(await find.evaluate((el) => (el as unknown as { className: string }).className.split(/\s+/).includes('visible')));
+  }, 'the find widget to close');
+  await p.keyboard.press('ArrowRight');
+}
