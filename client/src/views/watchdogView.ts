@@ -6,6 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { WatchdogExpiryWatch } from '../model/watchdogExpiry';
+import { formatSeconds } from '../model/watchdogStore';
 import { WatchdogTree } from '../model/watchdogTree';
 import { TreeAdapter } from './treeAdapter';
 
@@ -60,12 +62,24 @@ export function registerWatchdogView(ctx: Ctx): { tree: WatchdogTree; disposable
       updateTicking();
     }),
   ];
+  // Wherever the user is looking: the watchdog expired because the heartbeats stopped.
+  const expiry = new WatchdogExpiryWatch(ctx.watchdog, (state) => {
+    const label = ctx.devices.known.find((t) => t.id === state.targetId)?.label ?? state.targetId;
+    const timeout = formatSeconds(state.timeoutSeconds ?? 0);
+    void vscode.window
+      .showWarningMessage(`The OS watchdog of ${label} expired: no heartbeat came within ${timeout}, so AMT logged an OS hang.`, 'Heartbeat Now', 'Disarm')
+      .then((choice) => {
+        if (choice === 'Heartbeat Now') void vscode.commands.executeCommand('amt.watchdog.heartbeat', state.targetId);
+        else if (choice === 'Disarm') void vscode.commands.executeCommand('amt.watchdog.disarm', state.targetId);
+      });
+  });
   showState();
   return {
     tree,
     disposables: [
       adapter,
       view,
+      expiry,
       view.onDidChangeVisibility(() => {
         reread();
         updateTicking();
