@@ -3,6 +3,7 @@
  * the WatchdogStore. The view only has to call tick() every second while it is visible.
  */
 import type { LogRecord, WatchdogState } from '../../../server/src/protocol';
+import { eventLogRows } from './eventLogDetail';
 import { Emitter, errorMessage } from './request';
 import { infoNode, type TreeModel, type TreeNode } from './tree';
 import { countdown, formatSeconds, type AgentView, type Countdown, type WatchdogStore } from './watchdogStore';
@@ -318,16 +319,4 @@ export class WatchdogTree implements TreeModel {
     if (records.length === 0) return [infoNode(`${base}/empty`, 'The event log is empty', { icon: 'circle-outline', targetId })];
     return eventLogRows(records, base, targetId);
   }
-}
-
-/** Event-log records as rows, newest first (as event logs are read). */
-export function eventLogRows(records: readonly LogRecord[], base: string, targetId: string): TreeNode[] {
-  return [...records].reverse().map((r, i) =>
-    infoNode(`${base}/${records.length - 1 - i}`, r.description, {
-      description: `${r.time.replace('T', ' ').replace(/\.000Z$/, 'Z')} · ${r.severity}`,
-      tooltip: `${r.description}\n${r.time}\nSeverity: ${r.severity}\nEntity: ${r.entity}\nRecord: ${r.raw}`,
-      icon: /critical|non-recoverable/i.test(r.severity) ? 'warning' : 'output',
-      targetId,
-    }),
-  );
 }

@@ -6,6 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import type { LogRecord } from '../../../server/src/protocol';
+import { eventLogDocument } from '../model/eventLogDetail';
 import { WatchdogExpiryWatch } from '../model/watchdogExpiry';
 import { formatSeconds } from '../model/watchdogStore';
 import { WatchdogTree } from '../model/watchdogTree';
@@ -74,12 +76,14 @@ export function registerWatchdogView(ctx: Ctx): { tree: WatchdogTree; disposable
       });
   });
   showState();
+  const eventDocs = registerEventLogDetail(ctx);
   return {
     tree,
     disposables: [
       adapter,
       view,
       expiry,
+      ...eventDocs,
       view.onDidChangeVisibility(() => {
         reread();
         updateTicking();
@@ -90,4 +94,27 @@ export function registerWatchdogView(ctx: Ctx): { tree: WatchdogTree; disposable
       }),
     ],
   };
+}
+
+/**
+ * A click on an event-log row (Devices or Watchdog view) opens the record as a read-only
+ * Markdown document with every decoded field (model/eventLogDetail.ts).
+ */
+const EVENT_SCHEME = 'amt-event';
+
+function registerEventLogDetail(ctx: Ctx): vscode.Disposable[] {
+  const docs = new Map<string, string>();
+  const provider: vscode.TextDocumentContentProvider = { provideTextDocumentContent: (uri) => docs.get(uri.toString()) ?? 'This event-log record is no longer open; open it again from the Event log.' };
+  return [
+    vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, provider),
+    vscode.commands.registerCommand('amt.eventLog.open', async (targetId: string, record: LogRecord, index: number, total: number) => {
+      if (!record) return;
+      const device = (await ctx.target(targetId).catch(() => undefined))?.label ?? targetId;
+      const stamp = (record.time || 'undated').replace(/[:.]/g, '-');
+      const uri = vscode.Uri.from({ scheme: EVENT_SCHEME, path: `/${device} event ${stamp}.md`, query: `${record.raw}` });
+      docs.set(uri.toString(), eventLogDocument(record, device, { index, total }));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+  ];
 }
