@@ -140,7 +140,9 @@ export class ClassTree implements TreeModel {
       const served = shown.filter((c) => this.prober?.result(c.name)?.served).length;
       const counted = filter ? `${shown.length} of ${inSchema.length} classes` : `${inSchema.length} classes`;
       node.description =
-        status.kind === 'done' ? `${counted} · ${served} served by this device` : status.kind === 'running' ? `${counted} · checking which are served…` : counted;
+        status.kind === 'done'
+          ? filter ? `${counted} · ${served} served` : `${served} of ${inSchema.length} classes served`
+          : status.kind === 'running' ? `${counted} · checking…` : counted;
       node.tooltip =
         status.kind === 'failed'
           ? `Which classes the device serves is not known: ${status.error} Run "AMT: Check Which Classes the Device Serves" to try again.`
