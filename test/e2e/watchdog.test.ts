@@ -135,8 +135,10 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
       // A click opens the record with every decoded field.
       const editor = wb.page.locator('.editor-group-container .monaco-editor .view-lines').first();
       await clickRow('Operating system lockup or power interrupt', editor);
-      await waitUntil(async () => /Severity \| Critical \(16\)/.test(await editor.innerText()), 'the record document to show its fields');
-      const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+      // Monaco renders spaces as no-break spaces.
+      const shown = async () => (await editor.innerText()).replace(/\u00a0/g, ' ');
+      await waitUntil(async () => /Severity \| Critical \(16\)/.test(await shown()), 'the record document to show its fields');
+      const text = await shown();
       for (const field of ['# Operating system lockup or power interrupt', '| Event | OS critical stop (sensor type 0x20) |', '| Source |', '| Entity |', '| Event data |', 'Record bytes (base64)']) {
         assert.ok(text.includes(field), `${field} in ${JSON.stringify(text)}`);
       }
