@@ -9,6 +9,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { RequestType } from 'vscode-languageserver-protocol';
 import { Requests, type TargetInfo } from '../../server/src/protocol';
 import { readConfig } from './config';
+import type { ProbeProgress } from './model/classProbe';
 import { ClassTree, type WithProgress } from './model/classTree';
 import { DevicesTree } from './model/devicesTree';
 import { PowerStore } from './model/power';
@@ -85,6 +86,7 @@ export class Ctx {
         filter: () => this.filterText,
         withProgress: this.enumerationProgress,
         idPrefix: `device:${targetId}/classes`,
+        probe: { withProgress: this.probeProgress, label: () => this.devices.known.find((t) => t.id === targetId)?.label ?? targetId },
       });
       this.classTrees.set(targetId, tree);
     }
@@ -121,6 +123,10 @@ export class Ctx {
       token.onCancellationRequested(() => controller.abort());
       return work((count) => progress.report({ message: `${count} instances so far` }), controller.signal);
     }));
+
+  /** The probe of served classes shows in the Classes view's progress bar, and the schema rows count. */
+  private readonly probeProgress: ProbeProgress = (title, work) =>
+    Promise.resolve(vscode.window.withProgress({ location: { viewId: 'amt.classes' }, title }, () => work(() => undefined, new AbortController().signal)));
 
   /** Like `request`, and the backend is told to stop when the token fires (e.g. a progress notification's Cancel). */
   requestCancellable<P, R>(type: RequestType<P, R, void>, params: P, token: vscode.CancellationToken): Promise<R> {

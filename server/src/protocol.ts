@@ -142,6 +142,17 @@ export interface EnumeratePageResult {
   /** The device refused to enumerate the class (not served, access denied, …); the tree marks the class. */ fault?: Fault;
 }
 
+export interface ProbeClassParams extends TargetParams {
+  className: string;
+}
+
+/** Whether the device serves a class (answers its Enumerate); `fault` says how it refused. */
+export interface ProbeClassResult {
+  className: string;
+  served: boolean;
+  fault?: Fault;
+}
+
 export interface InstanceParams extends TargetParams {
   className: string;
   selectors?: Selectors;
@@ -428,6 +439,7 @@ export const Requests = {
   describeClass: new RequestType<{ className: string }, ClassDescription, void>('amt/classes/describe'),
   /** One page of a class's instances (Enumerate, then Pull with the context; or Release). */
   enumeratePage: new RequestType<EnumeratePageParams, EnumeratePageResult, void>('amt/instances/enumeratePage'),
+  /** Whether the device serves a class (an Enumerate, released at once). */ probeClass: new RequestType<ProbeClassParams, ProbeClassResult, void>('amt/classes/probe'),
   /** Get of one instance, rendered. */ getInstance: new RequestType<InstanceParams, InstanceView, void>('amt/instances/get'),
   /** Get of one instance as the editable XML document. */
   instanceXml: new RequestType<InstanceParams, InstanceXmlResult, void>('amt/instances/xml'),

@@ -64,6 +64,24 @@ describe('Devices view in the workbench', { timeout: 300_000 }, () => {
     });
   });
 
+  test('the Classes row counts the classes the simulator serves and marks the others in plain words', async () => {
+    await wb.step('classes-probe', async () => {
+      await wb.expand(/^\s*Classes/, 'Devices');
+      // The probe runs in the background once the classes are listed; the Classes view (more room) shows the same tree.
+      await waitUntil(async () => /AMT\s*\d+ of 73 classes served/.test((await wb.treeRows('Classes')).join('\n')), 'the AMT row to count the served classes', 120_000);
+      await wb.collapse(/^\s*Classes/, 'Devices');
+      await wb.expand(/^\s*AMT\s*\d+ of/, 'Classes');
+      const audit = await wb.waitForRow(/^\s*AMT_AuditLog/, 'Classes');
+      assert.match(audit, /AMT_AuditLog\s*not served by this device/);
+      assert.doesNotMatch(audit, /DestinationUnreachable/);
+      await wb.expand(/^\s*AMT_AuditLog/, 'Classes');
+      const [why] = await wb.waitForChildRows('AMT_AuditLog', 'Classes');
+      assert.equal(why, 'Not served by this device');
+      await wb.screenshot('devices-04b-classes-served');
+      await wb.collapse(/^\s*AMT\s*\d+ of/, 'Classes');
+    });
+  });
+
   test('no port-forwarding notification pops over the views once the simulator listens', async () => {
     await wb.step('no-port-notification', async () => {
       // Expanded above: the simulator has started and answered, so its port is open.

@@ -7,9 +7,8 @@
  * the browser and removes the folder, also when startup failed half-way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -66,114 +65,11 @@ export async function dialogButton(page: Page, label: string): Promise<string> {
   return text;
 }
 
-export interface WorkbenchOptions {
-  /**
-   * The .vsix to install; default dist/amt-workbench.vsix, packaged first (build + vsce) when
-   * missing or older than dist/extension.js / dist/server.js.
-   */
-  vsix?: string;
-  /** Files to create in the workspace folder (relative path → content). */
-  workspaceFiles?: Record<string, string>;
-  /** Extra user settings, merged over WORKBENCH_SETTINGS (trust off, no startup editor, ...). */
-  settings?: Record<string, unknown>;
-  viewport?: { width: number; height: number };
-}
+import { cssString, escapeRegExp, freePort, killGroup, poll, runToEnd, track, untrack, waitForListening, withTimeout } from './harness-process';
+import type { Workbench, WorkbenchOptions } from './harness-types';
 
-export interface Workbench {
-  page: Page;
-  /** The code-server URL (with `?folder=` for the workspace). */
-  url: string;
-  /** The temp workspace folder the workbench has open. */
-  workspace: string;
-  /** Saves test-results/e2e/<name>.png (git-ignored) and returns its path. */
-  screenshot(name: string): Promise<string>;
-  /** F1, types `title` into the command palette and runs the first match. */
-  runCommand(title: string): Promise<void>;
-  /** Opens the activity-bar item whose aria-label starts with `label` (never toggles it closed). */
-  openActivity(label: string): Promise<void>;
-  /** Waits until the view titled `viewName` (e.g. "Devices") is shown in the side bar. */
-  waitForView(viewName: string, timeoutMs?: number): Promise<void>;
-  /** Texts of the visible notification toasts and of an open modal dialog, if any. */
-  messages(): Promise<string[]>;
-  /**
-   * Texts of the visible tree/list rows: in the view titled `viewName` (e.g. "Devices", matched
-   * whole and case-insensitively) if given, else anywhere in the side bar, auxiliary bar and panel.
-   */
-  treeRows(viewName?: string): Promise<string[]>;
-  /** Waits until a row containing `text` is visible (in `viewName` if given); returns its text. */
-  waitForRow(text: string | RegExp, viewName?: string, timeoutMs?: number): Promise<string>;
-  /** Texts of the visible rows nested under the first row containing `rowText` (by aria-level). */
-  childRows(rowText: string, viewName?: string): Promise<string[]>;
-  /**
-   * Waits until the row containing `rowText` shows at least one child row that `accept`s (default:
-   * any row not saying "Loading"); returns the child rows' texts.
-   */
-  waitForChildRows(rowText: string, viewName?: string, options?: { timeoutMs?: number; accept?: (row: string) => boolean }): Promise<string[]>;
-  /** Expands the collapsed tree row containing `rowText` and waits until it is expanded. */
-  expand(rowText: string | RegExp, viewName?: string): Promise<void>;
-  /** Collapses the expanded tree row containing `rowText` and waits until it is collapsed. */
-  collapse(rowText: string | RegExp, viewName?: string): Promise<void>;
-  /** The last lines code-server printed (its log). */
-  logTail(lines?: number): string;
-  /**
-   * The last lines of the extension host's log and of this extension's output channels (from the
-   * user-data logs folder), each headed by its file name.
-   */
-  extensionLogTail(lines?: number): Promise<string>;
-  /**
-   * Runs `fn`; when it throws, saves `<name>-failure.png`, prints what the workbench shows
-   * (notifications, dialog), the code-server log tail and the extension's logs, and rethrows. Use
-   * it around each test's body.
-   */
-  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
-  /** Kills code-server and the browser and removes the temp folders. Safe to call twice. */
-  close(): Promise<void>;
-}
-
-/**
- * What running workbenches leave behind if never closed: code-server process groups and temp
- * folders. The one piece of module state here: code-server runs in its own process group (so
- * close() can end it with its extension host and backend), which also means it would outlive a
- * test process that exits or is interrupted without calling close(). An 'exit' hook and
- * SIGINT/SIGTERM handlers, installed while anything is live, clean up in that case.
- */
-const live = { groups: new Set<number>(), dirs: new Set<string>() };
-
-function cleanUpNow(): void {
-  for (const pid of live.groups) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  for (const dir of live.dirs) rmSync(dir, { recursive: true, force: true });
-  live.groups.clear();
-  live.dirs.clear();
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  cleanUpNow();
-  // Other handlers (playwright installs some) would keep the process alive: exit as the signal would.
-  process.exit(128 + (os.constants.signals[signal] ?? 1));
-}
-
-function setHooks(on: boolean): void {
-  const method = on ? 'on' : 'off';
-  process[method]('exit', cleanUpNow);
-  process[method]('SIGINT', onSignal);
-  process[method]('SIGTERM', onSignal);
-}
-
-function track(kind: 'groups' | 'dirs', value: number | string): void {
-  if (live.groups.size + live.dirs.size === 0) setHooks(true);
-  (live[kind] as Set<number | string>).add(value);
-}
-
-function untrack(kind: 'groups' | 'dirs', value: number | string): void {
-  (live[kind] as Set<number | string>).delete(value);
-  if (live.groups.size + live.dirs.size === 0) setHooks(false);
-}
+export type { Workbench, WorkbenchOptions } from './harness-types';
+export { freePort } from './harness-process';
 
 export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   let vsix: string;
@@ -307,7 +203,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     if (server.pid !== undefined) track('groups', server.pid);
     server.stdout?.on('data', record);
     server.stderr?.on('data', record);
-    await waitForListening(server, port, logLines);
+    await waitForListening(server, port, logLines, TIMEOUTS.serverListening);
 
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
     browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, timeout: TIMEOUTS.ui });
@@ -456,114 +352,4 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     await close();
     throw err;
   }
-}
-
-/** Runs a command to its end, feeding its output to `record`; resolves with the exit code. */
-function runToEnd(cmd: string, args: string[], env: NodeJS.ProcessEnv, record: (c: Buffer | string) => void, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', record);
-    child.stderr?.on('data', record);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${path.basename(args[0] ?? cmd)} ${args.slice(-3).join(' ')} did not finish in ${timeoutMs / 1000}s`));
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
-}
-
-/** Resolves once code-server accepts connections on `port`; rejects if it exits or takes too long. */
-async function waitForListening(server: ChildProcess, port: number, logLines: string[]): Promise<void> {
-  const deadline = Date.now() + TIMEOUTS.serverListening;
-  let exited: string | undefined;
-  server.once('exit', (code, signal) => (exited = `code-server exited (${signal ?? code}) before it listened`));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(exited);
-    if (logLines.some((l) => l.includes('HTTP server listening')) && (await canConnect(port))) return;
-    await sleep(100);
-  }
-  throw new Error(`code-server did not listen on 127.0.0.1:${port} within ${TIMEOUTS.serverListening / 1000}s`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** A port the OS says is free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** SIGTERM to the process group, SIGKILL after 5 s if anything is left. */
-async function killGroup(child: ChildProcess): Promise<void> {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  const signalGroup = (sig: NodeJS.Signals | 0) => {
-    try {
-      process.kill(-pid, sig);
-      return true;
-    } catch {
-      return false; // the group is gone
-    }
-  };
-  if (!signalGroup('SIGTERM')) return;
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    await sleep(100);
-    if (!signalGroup(0)) return;
-  }
-  signalGroup('SIGKILL');
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000}s`)), ms);
-    }),
-  ]);
-}
-
-async function poll(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function cssString(s: string): string {
-  return s.replace(/["\\]/g, '\\$&');
 }

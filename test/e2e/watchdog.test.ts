@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { waitUntil, dialogButton, startWorkbench, TIMEOUTS, type Workbench } from './harness';
+import { waitUntil, waitForMessage, dialogButton, startWorkbench, TIMEOUTS, type Workbench } from './harness';
 
 const VIEW = 'Watchdog';
 const TIME_SCALE = 10;
@@ -118,17 +118,31 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
     });
   });
 
-  test('without heartbeats the watchdog fires: the OS-hang event and the log record appear in the view', async () => {
+  test('without heartbeats the watchdog fires: a notification, the OS-hang event and the log record appear', async () => {
     await wb.step('watchdog-04-fired', async () => {
+      const note = await waitForMessage(wb, /The OS watchdog of Simulator expired/);
+      assert.match(note, /no heartbeat came within 2 min, so AMT logged an OS hang/);
       const event = await wb.waitForRow(/Run-time critical stop on system/, VIEW, 45_000);
       assert.match(event, /Critical · PLAT0322/);
-      const fired = await wb.waitForRow(/^\s*Fired \d+ s ago/, VIEW);
+      const fired = await wb.waitForRow(/^\s*Expired \d+ s ago — heartbeats stopped/, VIEW);
       assert.match(fired, /AMT logged an OS hang/);
+      assert.match(await row(/^\s*OS watchdog/).innerText(), /expired \d+ s ago — heartbeats stopped/);
       await wb.screenshot('watchdog-04-fired');
       await wb.expand(/^\s*Event log/, VIEW);
       const record = await wb.waitForRow('Operating system lockup or power interrupt', VIEW, 30_000);
       assert.match(record, /Critical/);
       await wb.screenshot('watchdog-05-event-log');
+      // A click opens the record with every decoded field.
+      const editor = wb.page.locator('.editor-group-container .monaco-editor .view-lines').first();
+      await clickRow('Operating system lockup or power interrupt', editor);
+      // Monaco renders spaces as no-break spaces.
+      const shown = async () => (await editor.innerText()).replace(/\u00a0/g, ' ');
+      await waitUntil(async () => /Severity \| Critical \(16\)/.test(await shown()), 'the record document to show its fields');
+      const text = await shown();
+      for (const field of ['# Operating system lockup or power interrupt', '| Event | OS critical stop (sensor type 0x20) |', '| Source |', '| Entity |', '| Event data |', 'Record bytes (base64)']) {
+        assert.ok(text.includes(field), `${field} in ${JSON.stringify(text)}`);
+      }
+      await wb.screenshot('watchdog-05b-event-record');
       await wb.collapse(/^\s*Event log/, VIEW);
     });
   });
@@ -140,7 +154,7 @@ describe('Watchdog view in the workbench', { timeout: 600_000 }, () => {
       assert.match(keepalive, /heartbeat every 6 s/);
       // Starting the keepalive heartbeats at once: the fired watchdog counts down again.
       await wb.waitForRow(/^\s*Fires in \d+ s/, VIEW);
-      await waitUntil(async () => /kept alive · fires in \d+ s/.test(await row(/^\s*OS watchdog/).innerText()), 'the OS watchdog row to say "kept alive"');
+      await waitUntil(async () => /kept alive — next deadline in \d+ s/.test(await row(/^\s*OS watchdog/).innerText()), 'the OS watchdog row to say "kept alive"');
       await wb.screenshot('watchdog-06-keepalive');
       await clickRow(/^\s*Stop heartbeating/, wb.page.locator('.monaco-dialog-box'));
       const dialog = await dialogButton(wb.page, 'Stop and Disarm');

@@ -31,6 +31,18 @@ export function classCommands(ctx: Ctx, deviceSide: DeviceSideProvider): vscode.
         if (target) ctx.classTree(target.id).refresh();
       }
     }),
+    reg('amt.classes.probe', async (node?: TreeNode) => {
+      const target = node && 'targetId' in node.data && node.data.targetId ? await ctx.target(node.data.targetId) : await ctx.selected();
+      if (!target) {
+        void vscode.window.showInformationMessage('Add a device in the Devices view first; then "Check Which Classes the Device Serves" asks it about every class.');
+        return;
+      }
+      const tree = ctx.classTree(target.id);
+      await tree.probe();
+      const status = tree.probeStatus;
+      if (status.kind === 'failed') void vscode.window.showErrorMessage(`Could not check which classes ${target.label} serves: ${status.error}`);
+      else if (status.kind === 'done') void vscode.window.showInformationMessage(`${target.label} serves ${status.served} of the ${status.total} catalog classes; the others are marked "not served by this device" in the Classes view.`);
+    }),
     reg('amt.openInstance', async (node?: TreeNode) => {
       if (node?.data.kind !== 'instance') {
         void vscode.window.showInformationMessage('Pick an instance in the Classes view (expand a class), then run "Open Instance".');

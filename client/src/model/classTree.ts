@@ -1,10 +1,13 @@
 /**
  * The classes of one device: grouped by schema (AMT, CIM, IPS) → class → instances (enumerated in
  * pages, with progress for large classes) → properties with their values. A reference-valued
- * property expands to the instance it points at. A class the device refuses is marked with the
- * fault's reason after the first try and stays marked until refreshed.
+ * property expands to the instance it points at. With `probe` set, listing the classes starts a
+ * background probe (classProbe.ts) once per device: the classes the device does not serve are
+ * marked "not served by this device" and the schema rows count the served ones. A class the
+ * device refuses on expansion is marked the same way and stays marked until refreshed.
  */
 import { Requests, type ClassSummary, type Fault, type InstanceRef, type InstanceView } from '../../../server/src/protocol';
+import { ClassProbe, refusalText, type ProbeProgress, type ProbeStatus } from './classProbe';
 import { Emitter, errorMessage, type Request } from './request';
 import { infoNode, type TreeModel, type TreeNode } from './tree';
 
@@ -24,6 +27,8 @@ export interface ClassTreeOptions {
   withProgress?: WithProgress;
   /** Prefix for node ids, so the same class under two devices (or two views) stays distinct. */
   idPrefix?: string;
+  /** Probe which classes the device serves, in the background, when the classes are first listed. */
+  probe?: { withProgress?: ProbeProgress; concurrency?: number; label?: () => string };
 }
 
 export interface ClassLoad {
@@ -41,6 +46,8 @@ export class ClassTree implements TreeModel {
   private readonly loaded = new Map<string, ClassLoad>();
   /** Class rows are kept so a change to one (marked unserved, counted) refreshes that very row. */
   private readonly classNodes = new Map<string, TreeNode>();
+  private readonly schemaNodes = new Map<Schema, TreeNode>();
+  private readonly prober: ClassProbe | undefined;
   private readonly changed = new Emitter<TreeNode | undefined>();
   readonly onDidChange = this.changed.event;
   private readonly prefix: string;
@@ -51,6 +58,36 @@ export class ClassTree implements TreeModel {
     private readonly options: ClassTreeOptions,
   ) {
     this.prefix = options.idPrefix ?? `classes:${targetId}`;
+    if (options.probe) {
+      this.prober = new ClassProbe(request, targetId, {
+        ...options.probe,
+        onResult: (className) => this.probed(className),
+        // The schema rows say how far it got; they are redrawn when it ends.
+        onStatus: (status) => {
+          if (status.kind !== 'running') this.changed.fire(undefined);
+        },
+      });
+    }
+  }
+
+  /** How far the probe of served classes got (idle without `probe`). */
+  get probeStatus(): ProbeStatus {
+    return this.prober?.status ?? { kind: 'idle' };
+  }
+
+  /** Probes every catalog class again (the "Check Which Classes the Device Serves" command). */
+  async probe(): Promise<void> {
+    if (!this.prober) return;
+    const all = await this.listClasses();
+    const run = this.prober.run(all.map((c) => c.name), true);
+    this.changed.fire(undefined);
+    await run;
+  }
+
+  /** One probe answer: redraws that class's row, unless a load of it says more (or is under way). */
+  private probed(className: string): void {
+    const node = this.classNodes.get(className);
+    if (node && !this.loads.has(className) && this.redecorate(node, className)) this.changed.fire(node);
   }
 
   /** The fault a class was refused with, once it has been tried. */
@@ -73,6 +110,8 @@ export class ClassTree implements TreeModel {
     } else {
       this.loads.clear();
       this.loaded.clear();
+      // A probe that failed (device unreachable, password refused) is tried again with the list.
+      this.prober?.forgetFailure();
     }
     this.changed.fire(undefined);
   }
@@ -84,20 +123,33 @@ export class ClassTree implements TreeModel {
 
   async roots(): Promise<TreeNode[]> {
     const all = await this.listClasses();
+    if (this.prober && !this.prober.started) void this.prober.run(all.map((c) => c.name)).catch(() => undefined);
     const filter = this.filterText();
+    const status = this.probeStatus;
     const nodes: TreeNode[] = [];
     for (const schema of SCHEMAS) {
-      const total = all.filter((c) => c.schema === schema).length;
-      const shown = all.filter((c) => c.schema === schema && matches(c.name, filter)).length;
-      if (filter && shown === 0) continue;
-      nodes.push({
-        id: `${this.prefix}/${schema}`,
-        label: SCHEMA_LABEL[schema],
-        description: filter ? `${shown} of ${total} classes` : `${total} classes`,
-        icon: 'symbol-namespace',
-        collapsible: filter ? 'expanded' : 'collapsed',
-        data: { kind: 'schema', targetId: this.targetId, schema },
-      });
+      const inSchema = all.filter((c) => c.schema === schema);
+      const shown = inSchema.filter((c) => matches(c.name, filter));
+      if (filter && shown.length === 0) continue;
+      let node = this.schemaNodes.get(schema);
+      if (!node) {
+        node = { id: `${this.prefix}/${schema}`, label: SCHEMA_LABEL[schema], icon: 'symbol-namespace', collapsible: 'collapsed', data: { kind: 'schema', targetId: this.targetId, schema } };
+        this.schemaNodes.set(schema, node);
+      }
+      node.collapsible = filter ? 'expanded' : 'collapsed';
+      const served = shown.filter((c) => this.prober?.result(c.name)?.served).length;
+      const counted = filter ? `${shown.length} of ${inSchema.length} classes` : `${inSchema.length} classes`;
+      node.description =
+        status.kind === 'done'
+          ? filter ? `${counted} · ${served} served` : `${served} of ${inSchema.length} classes served`
+          : status.kind === 'running' ? `${counted} · checking…` : counted;
+      node.tooltip =
+        status.kind === 'failed'
+          ? `Which classes the device serves is not known: ${status.error} Run "AMT: Check Which Classes the Device Serves" to try again.`
+          : status.kind === 'stopped'
+            ? `The check of which classes the device serves was stopped after ${status.done} of ${status.total}; run "AMT: Check Which Classes the Device Serves" to finish it.`
+            : undefined;
+      nodes.push(node);
     }
     if (nodes.length === 0) return [infoNode(`${this.prefix}/none`, `No class name contains "${filter}"`, { description: 'clear the filter to see all classes', icon: 'filter' })];
     return nodes;
@@ -190,18 +242,19 @@ export class ClassTree implements TreeModel {
   /** The row of a class says what is known about it: not tried, n instances, or refused and why. */
   private decorate(node: TreeNode, className: string): void {
     const load = this.loaded.get(className);
+    const fault = load ? load.fault : this.prober?.result(className)?.fault;
     node.tooltip = undefined;
     node.iconColor = undefined;
-    if (!load) {
-      node.description = undefined;
-      node.icon = 'symbol-class';
-      node.contextValue = 'amt.class';
-    } else if (load.fault) {
-      node.description = `not served: ${load.fault.reason || load.fault.subcode}`;
-      node.tooltip = load.fault.message;
+    if (fault) {
+      node.description = lowerFirst(refusalText(fault));
+      node.tooltip = faultTooltip(fault);
       node.icon = 'circle-slash';
       node.iconColor = 'disabledForeground';
       node.contextValue = 'amt.class.unserved';
+    } else if (!load) {
+      node.description = undefined;
+      node.icon = 'symbol-class';
+      node.contextValue = 'amt.class';
     } else {
       const n = load.items.length;
       node.description = `${n} instance${n === 1 ? '' : 's'}${load.stopped ? ' (stopped)' : ''}`;
@@ -211,6 +264,9 @@ export class ClassTree implements TreeModel {
   }
 
   private async instanceRows(node: TreeNode, className: string): Promise<TreeNode[]> {
+    // The probe already knows the device refuses it: nothing to ask.
+    const refused = this.loaded.has(className) ? undefined : this.prober?.result(className)?.fault;
+    if (refused) return [this.faultRow(node, refused)];
     let load: ClassLoad;
     try {
       load = await this.load(className, true);
@@ -221,13 +277,15 @@ export class ClassTree implements TreeModel {
     // fault, no instances): VS Code loses expanded rows below a row redrawn while they load, so
     // an instance count waits for the row's next redraw.
     if (this.redecorate(node, className) && (load.fault || load.items.length === 0)) setTimeout(() => this.changed.fire(node), 0);
-    if (load.fault) {
-      return [infoNode(`${node.id}/fault`, `Not served: ${load.fault.subcode}`, { description: load.fault.reason, tooltip: load.fault.message, icon: 'circle-slash' })];
-    }
+    if (load.fault) return [this.faultRow(node, load.fault)];
     const rows = load.items.map((view) => this.instanceNode(node.id, view.ref, view));
     if (load.stopped) rows.push(infoNode(`${node.id}/stopped`, `Stopped after ${load.items.length} instances`, { description: 'refresh the class to load them all', icon: 'debug-pause' }));
     if (rows.length === 0) rows.push(infoNode(`${node.id}/empty`, 'No instances', { icon: 'circle-outline' }));
     return rows;
+  }
+
+  private faultRow(node: TreeNode, fault: Fault): TreeNode {
+    return infoNode(`${node.id}/fault`, refusalText(fault), { tooltip: faultTooltip(fault), icon: 'circle-slash' });
   }
 
   private instanceNode(parentId: string, ref: InstanceRef, view: InstanceView | undefined): TreeNode {
@@ -288,6 +346,15 @@ export class ClassTree implements TreeModel {
     });
     return stopped ? { items, stopped } : { items };
   }
+}
+
+/** The WS-Management detail of a refusal, for the tooltip: what the device said, and its fault code. */
+function faultTooltip(fault: Fault): string {
+  return `${refusalText(fault)}.\nThe device answered: ${fault.message || fault.reason} (WS-Management fault ${fault.subcode}).`;
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 /** Case-insensitive substring match; every space-separated word must occur. */

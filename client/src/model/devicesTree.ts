@@ -5,6 +5,7 @@
  */
 import { Requests, type IdentifyResult, type TargetChange, type TargetInfo } from '../../../server/src/protocol';
 import type { ClassTree } from './classTree';
+import { eventLogRows } from './eventLogDetail';
 import { describeReading, POWER_ACTIONS, WRONG_PASSWORD, type PowerStore } from './power';
 import { Emitter, errorMessage, type Request } from './request';
 import { infoNode, redecorate, type TreeModel, type TreeNode } from './tree';
@@ -247,15 +248,7 @@ export class DevicesTree implements TreeModel {
     try {
       const { records } = await this.deps.request(Requests.readLog, { targetId });
       if (records.length === 0) return [infoNode(`${node.id}/empty`, 'The event log is empty', { icon: 'circle-outline', targetId })];
-      // Newest first, as event logs are read.
-      return [...records].reverse().map((r, i) =>
-        infoNode(`${node.id}/${records.length - 1 - i}`, r.description, {
-          description: `${r.time.replace('T', ' ').replace(/\.000Z$/, 'Z')} · ${r.severity}`,
-          tooltip: `${r.description}\n${r.time}\nSeverity: ${r.severity}\nEntity: ${r.entity}\nRecord: ${r.raw}`,
-          icon: /critical|non-recoverable/i.test(r.severity) ? 'warning' : 'output',
-          targetId,
-        }),
-      );
+      return eventLogRows(records, node.id, targetId);
     } catch (err) {
       return [infoNode(`${node.id}/error`, errorMessage(err), { icon: 'error', iconColor: 'errorForeground', targetId })];
     }

@@ -3,9 +3,20 @@
  * the WatchdogStore. The view only has to call tick() every second while it is visible.
  */
 import type { LogRecord, WatchdogState } from '../../../server/src/protocol';
+import { eventLogRows } from './eventLogDetail';
 import { Emitter, errorMessage } from './request';
 import { infoNode, type TreeModel, type TreeNode } from './tree';
-import { countdown, describeCountdown, formatSeconds, type AgentView, type WatchdogStore } from './watchdogStore';
+import { countdown, formatSeconds, type AgentView, type Countdown, type WatchdogStore } from './watchdogStore';
+
+/**
+ * The OS watchdog row in one phrase that cannot be misread: "not armed", "armed — next deadline
+ * in 42 s", "kept alive — next deadline in 42 s", or "expired 19 s ago — heartbeats stopped".
+ */
+export function osSummary(c: Countdown, keepalive: boolean): string {
+  if (c.kind === 'off') return 'not armed';
+  if (c.kind === 'fired') return `expired ${formatSeconds(c.agoSeconds)} ago — heartbeats stopped`;
+  return `${keepalive ? 'kept alive' : 'armed'} — next deadline in ${formatSeconds(c.leftSeconds)}`;
+}
 
 /** `firmware clock 10× faster`, or '' at real time. */
 function scaleNote(state: WatchdogState): string {
@@ -149,8 +160,7 @@ export class WatchdogTree implements TreeModel {
       return;
     }
     const c = countdown(state, this.store.now());
-    node.description =
-      c.kind === 'off' ? 'not armed' : state.keepalive ? `kept alive · ${describeCountdown(c)}` : `armed · ${describeCountdown(c)}`;
+    node.description = osSummary(c, state.keepalive);
     if (c.kind === 'fired') node.iconColor = 'errorForeground';
     else if (c.kind === 'armed' && !state.keepalive) node.iconColor = 'editorWarning.foreground';
     node.contextValue = state.armed ? (state.keepalive ? 'amt.watchdog.os.keepalive' : 'amt.watchdog.os.armed') : 'amt.watchdog.os.idle';
@@ -187,10 +197,10 @@ export class WatchdogTree implements TreeModel {
           targetId,
         }));
       } else {
-        rows.push(infoNode(`${base}/countdown`, `Fired ${formatSeconds(c.agoSeconds)} ago`, {
+        rows.push(infoNode(`${base}/countdown`, `Expired ${formatSeconds(c.agoSeconds)} ago — heartbeats stopped`, {
           icon: 'warning',
           iconColor: 'errorForeground',
-          description: 'no heartbeat within the timeout: AMT logged an OS hang',
+          description: 'AMT logged an OS hang',
           tooltip: 'The timeout passed without a heartbeat. A heartbeat re-arms the watchdog; Disarm stops it.',
           targetId,
         }));
@@ -309,16 +319,4 @@ export class WatchdogTree implements TreeModel {
     if (records.length === 0) return [infoNode(`${base}/empty`, 'The event log is empty', { icon: 'circle-outline', targetId })];
     return eventLogRows(records, base, targetId);
   }
-}
-
-/** Event-log records as rows, newest first (as event logs are read). */
-export function eventLogRows(records: readonly LogRecord[], base: string, targetId: string): TreeNode[] {
-  return [...records].reverse().map((r, i) =>
-    infoNode(`${base}/${records.length - 1 - i}`, r.description, {
-      description: `${r.time.replace('T', ' ').replace(/\.000Z$/, 'Z')} · ${r.severity}`,
-      tooltip: `${r.description}\n${r.time}\nSeverity: ${r.severity}\nEntity: ${r.entity}\nRecord: ${r.raw}`,
-      icon: /critical|non-recoverable/i.test(r.severity) ? 'warning' : 'output',
-      targetId,
-    }),
-  );
 }

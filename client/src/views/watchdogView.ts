@@ -6,6 +6,10 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import type { LogRecord } from '../../../server/src/protocol';
+import { eventLogDocument } from '../model/eventLogDetail';
+import { WatchdogExpiryWatch } from '../model/watchdogExpiry';
+import { formatSeconds } from '../model/watchdogStore';
 import { WatchdogTree } from '../model/watchdogTree';
 import { TreeAdapter } from './treeAdapter';
 
@@ -60,12 +64,26 @@ export function registerWatchdogView(ctx: Ctx): { tree: WatchdogTree; disposable
       updateTicking();
     }),
   ];
+  // Wherever the user is looking: the watchdog expired because the heartbeats stopped.
+  const expiry = new WatchdogExpiryWatch(ctx.watchdog, (state) => {
+    const label = ctx.devices.known.find((t) => t.id === state.targetId)?.label ?? state.targetId;
+    const timeout = formatSeconds(state.timeoutSeconds ?? 0);
+    void vscode.window
+      .showWarningMessage(`The OS watchdog of ${label} expired: no heartbeat came within ${timeout}, so AMT logged an OS hang.`, 'Heartbeat Now', 'Disarm')
+      .then((choice) => {
+        if (choice === 'Heartbeat Now') void vscode.commands.executeCommand('amt.watchdog.heartbeat', state.targetId);
+        else if (choice === 'Disarm') void vscode.commands.executeCommand('amt.watchdog.disarm', state.targetId);
+      });
+  });
   showState();
+  const eventDocs = registerEventLogDetail(ctx);
   return {
     tree,
     disposables: [
       adapter,
       view,
+      expiry,
+      ...eventDocs,
       view.onDidChangeVisibility(() => {
         reread();
         updateTicking();
@@ -76,4 +94,27 @@ export function registerWatchdogView(ctx: Ctx): { tree: WatchdogTree; disposable
       }),
     ],
   };
+}
+
+/**
+ * A click on an event-log row (Devices or Watchdog view) opens the record as a read-only
+ * Markdown document with every decoded field (model/eventLogDetail.ts).
+ */
+const EVENT_SCHEME = 'amt-event';
+
+function registerEventLogDetail(ctx: Ctx): vscode.Disposable[] {
+  const docs = new Map<string, string>();
+  const provider: vscode.TextDocumentContentProvider = { provideTextDocumentContent: (uri) => docs.get(uri.toString()) ?? 'This event-log record is no longer open; open it again from the Event log.' };
+  return [
+    vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, provider),
+    vscode.commands.registerCommand('amt.eventLog.open', async (targetId: string, record: LogRecord, index: number, total: number) => {
+      if (!record) return;
+      const device = (await ctx.target(targetId).catch(() => undefined))?.label ?? targetId;
+      const stamp = (record.time || 'undated').replace(/[:.]/g, '-');
+      const uri = vscode.Uri.from({ scheme: EVENT_SCHEME, path: `/${device} event ${stamp}.md`, query: `${record.raw}` });
+      docs.set(uri.toString(), eventLogDocument(record, device, { index, total }));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+  ];
 }

@@ -1,10 +1,11 @@
 /**
- * `amtwb [--target …] log [--json]` — the firmware event log (AMT_MessageLog), oldest first, one
- * line per record: time, severity, source, event and what happened (features/log/).
+ * `amtwb [--target …] log [--json]` — the firmware event log (AMT_MessageLog), newest first as the
+ * editor's Event log lists it (features/log/order.ts), one line per record: time, severity,
+ * source, event and what happened (features/log/).
  */
 import { parseArgs } from 'node:util';
 import { parseArgsError } from './usage';
-import { readMessageLog } from '../features/log';
+import { newestFirst, readMessageLog } from '../features/log';
 import type { LogRecord as DecodedLogRecord } from '../protocol';
 import type { CliIo } from './feature-commands';
 
@@ -18,7 +19,7 @@ export async function runLogCli(args: readonly string[], io: CliIo): Promise<num
     throw parseArgsError(err, 'write amtwb log [--json]');
   }
   const client = await io.connect();
-  const records = await readMessageLog(client, io.signal);
+  const records = newestFirst(await readMessageLog(client, io.signal));
   await io.out(json ? JSON.stringify(records, null, 2) : formatLog(records));
   return 0;
 }

@@ -5,7 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ProbeProgress } from '../../../client/src/model/classProbe';
 import { ClassTree, type WithProgress } from '../../../client/src/model/classTree';
+import type { Request } from '../../../client/src/model/request';
+import { Requests } from '../../../server/src/protocol';
 import type { TreeNode } from '../../../client/src/model/tree';
 import { startBackend, type Backend } from './backend';
 
@@ -76,7 +79,7 @@ describe('class tree', { timeout: 60_000 }, () => {
     assert.ok(props.includes('ElementName: Managed System'), props.join('\n'));
   });
 
-  test('a class the device does not serve is marked with the fault reason after the first try', async () => {
+  test('a class the device does not serve says so in plain words after the first try', async () => {
     const t = tree();
     const changed: (TreeNode | undefined)[] = [];
     t.onDidChange((n) => changed.push(n));
@@ -84,17 +87,78 @@ describe('class tree', { timeout: 60_000 }, () => {
     assert.equal(node.description, undefined);
     const rows = await t.children(node);
     assert.equal(rows.length, 1);
-    assert.equal(rows[0]!.label, 'Not served: DestinationUnreachable');
-    assert.match(rows[0]!.tooltip ?? '', /does not serve this class/);
+    assert.equal(rows[0]!.label, 'Not served by this device');
+    assert.equal(rows[0]!.description, undefined, 'no WS-Addressing fault name on the row');
+    // The device's own words and the fault code are in the tooltip, for whoever wants them.
+    assert.match(rows[0]!.tooltip ?? '', /does not serve this class.*\(WS-Management fault DestinationUnreachable\)/s);
     await new Promise((r) => setTimeout(r, 10));
     // The class row itself changed: the view redraws it with the mark.
     assert.ok(changed.includes(node));
-    assert.match(node.description ?? '', /^not served: No route can be determined/);
+    assert.equal(node.description, 'not served by this device');
     assert.equal(node.icon, 'circle-slash');
     assert.equal(node.contextValue, 'amt.class.unserved');
     assert.equal(t.faultOf('AMT_AuditLog')?.subcode, 'DestinationUnreachable');
     // Listing the group again keeps the mark.
-    assert.match((await classNode(t, 'AMT_AuditLog')).description ?? '', /^not served/);
+    assert.equal((await classNode(t, 'AMT_AuditLog')).description, 'not served by this device');
+  });
+
+  test('the background probe marks every class the device does not serve, once per device, a few requests at a time', async () => {
+    let probes = 0;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const counting: Request = async (type, params) => {
+      if (type.method !== Requests.probeClass.method) return backend.request(type, params);
+      probes++;
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        return await backend.request(type, params);
+      } finally {
+        inFlight--;
+      }
+    };
+    const reports: [number, number][] = [];
+    const titles: string[] = [];
+    const withProgress: ProbeProgress = (title, work) => {
+      titles.push(title);
+      return work((done, total) => reports.push([done, total]), new AbortController().signal);
+    };
+    const t = new ClassTree(counting, 'sim', { pageSize: 50, probe: { withProgress, concurrency: 3, label: () => 'Simulator' } });
+    const ended = new Promise<void>((resolve) => t.onDidChange(() => t.probeStatus.kind === 'done' && resolve()));
+    const first = await t.roots();
+    assert.match(first[0]!.description ?? '', /^\d+ classes · checking…$/);
+    await ended;
+    const status = t.probeStatus;
+    assert.ok(status.kind === 'done');
+    const catalog = await backend.request(Requests.listClasses, undefined);
+    assert.equal(status.total, catalog.length);
+    assert.ok(status.served > 20 && status.served < status.total, `${status.served} of ${status.total} served`);
+    assert.equal(probes, catalog.length, 'one probe per catalog class');
+    assert.ok(maxInFlight <= 3 && maxInFlight > 1, `${maxInFlight} probes in flight at most`);
+    assert.deepEqual(titles, ['Checking which classes Simulator serves']);
+    assert.deepEqual(reports.at(-1), [catalog.length, catalog.length]);
+
+    const roots = await t.roots();
+    for (const r of roots) assert.match(r.description ?? '', /^\d+ of \d+ classes served$/);
+    const served = roots.reduce((n, r) => n + Number(/^(\d+) of/.exec(r.description!)![1]), 0);
+    assert.equal(served, status.served);
+
+    const audit = await classNode(t, 'AMT_AuditLog');
+    assert.equal(audit.description, 'not served by this device');
+    assert.equal(audit.icon, 'circle-slash');
+    assert.equal((await classNode(t, 'AMT_GeneralSettings')).description, undefined);
+    // Known refused: expanding it asks the device nothing more.
+    const before = probes;
+    const rows = await t.children(audit);
+    assert.deepEqual(rows.map((r) => r.label), ['Not served by this device']);
+    assert.equal(t.faultOf('AMT_AuditLog'), undefined, 'no enumeration was sent');
+
+    // Listing the classes again (every expand does) does not probe again; the command does.
+    await t.roots();
+    await t.children(roots[0]!);
+    assert.equal(probes, before);
+    await t.probe();
+    assert.equal(probes, before + catalog.length);
+    assert.equal(t.probeStatus.kind, 'done');
   });
 
   test('large classes are enumerated in pages, reporting progress after each page', async () => {

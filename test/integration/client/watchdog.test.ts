@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { countdown, formatSeconds, timeoutProblem, WatchdogStore } from '../../../client/src/model/watchdogStore';
 import { WatchdogTree } from '../../../client/src/model/watchdogTree';
+import { WatchdogExpiryWatch } from '../../../client/src/model/watchdogExpiry';
 import { PausePolicy, type WhilePaused } from '../../../client/src/model/watchdogPause';
 import type { TreeNode } from '../../../client/src/model/tree';
 import { Notifications, Requests, type WatchdogState } from '../../../server/src/protocol';
@@ -67,11 +68,14 @@ describe('watchdog view against the backend', { timeout: 120_000, skip: missing 
   let tree: WatchdogTree;
   let selected = { id: 'sim', label: 'Simulator' };
   const sessionNotes: WatchdogState[] = [];
+  let expiry: WatchdogExpiryWatch;
+  const expired: WatchdogState[] = [];
 
   before(async () => {
     backend = await startBackend({ initializationOptions: { simulatorTimeScale: TIME_SCALE } });
     store = new WatchdogStore(backend.request);
     tree = new WatchdogTree(store, () => selected, { eventLogDelayMs: 200 });
+    expiry = new WatchdogExpiryWatch(store, (s) => expired.push(s));
     backend.onNotification(Notifications.watchdogChanged, (s) => {
       sessionNotes.push(s);
       store.update(s);
@@ -79,6 +83,7 @@ describe('watchdog view against the backend', { timeout: 120_000, skip: missing 
     backend.onNotification(Notifications.event, (n) => store.receive(n));
   });
   after(async () => {
+    expiry?.dispose();
     await backend?.close();
   });
 
@@ -115,13 +120,16 @@ describe('watchdog view against the backend', { timeout: 120_000, skip: missing 
     const rows = await osRows();
     assert.deepEqual(labels(rows), ['Armed', 'Fires in 2 s', 'Last heartbeat 0 s ago', 'Keepalive off', 'Device', 'Heartbeat now', 'Keep heartbeating', 'Disarm']);
     assert.match(rows[0]!.description!, /timeout 2 min \(2 s of wall time, firmware clock 60× faster\)/);
-    assert.match((await section('OS watchdog')).description!, /^armed · fires in 2 s$/);
+    assert.equal((await section('OS watchdog')).description!, 'armed — next deadline in 2 s');
     assert.equal(tree.tick(), true, 'an armed watchdog keeps the view ticking');
 
     await until('the OS-hang event', () => store.eventsOf('sim').some((e) => e.event.messageId === 'PLAT0322'));
     const fired = await osRows();
-    assert.match(fired[1]!.label, /^Fired \d+ s ago$/);
-    assert.match((await section('OS watchdog')).description!, /^armed · fired \d+ s ago$/);
+    assert.match(fired[1]!.label, /^Expired \d+ s ago — heartbeats stopped$/);
+    assert.match((await section('OS watchdog')).description!, /^expired \d+ s ago — heartbeats stopped$/);
+    // The notification's cue: once, for this deadline.
+    await until('the expiry to be reported', () => expired.length > 0);
+    assert.deepEqual(expired.map((s) => [s.targetId, s.expiresAt]), [['sim', armed.expiresAt]]);
     const events = await tree.children(await section('Events'));
     assert.match(events[0]!.label, /^Run-time critical stop on system /);
     assert.match(events[0]!.description!, /Critical · PLAT0322$/);

@@ -44,9 +44,12 @@ describe('amtwb log, events, agent', () => {
     assert.ok(lines.some((l) => /Authentication failed 3 times/.test(l)));
     const j = harness(f);
     await runLogCli(['--json'], j.io);
-    const records = JSON.parse(j.out[0]!) as { description: string; source: string }[];
+    const records = JSON.parse(j.out[0]!) as { description: string; source: string; timestamp: number }[];
     assert.equal(records.length, f.sim.device.logRecords().length);
-    assert.equal(records[0]!.source, 'ASF 1.0');
+    assert.ok(records.some((r) => r.source === 'ASF 1.0'));
+    // Newest first, as the editor's Event log lists them: text and JSON alike.
+    for (let i = 1; i < records.length; i++) assert.ok(records[i - 1]!.timestamp >= records[i]!.timestamp, `record ${i} is older than record ${i - 1}`);
+    assert.deepEqual(lines.slice(1).map((l) => l.slice(0, 20)), records.map((r) => new Date(r.timestamp * 1000).toISOString().replace('.000Z', 'Z')));
   });
 
   it('events --follow prints each event as it arrives and unsubscribes on Ctrl-C', async () => {

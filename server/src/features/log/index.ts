@@ -1,2 +1,3 @@
 export { readMessageLog, type LogClient } from './read';
 export { decodeLogRecord } from './records';
+export { newestFirst } from './order';
