@@ -83,7 +83,7 @@ describe('class tree', { timeout: 60_000 }, () => {
     const t = tree();
     const changed: (TreeNode | undefined)[] = [];
     t.onDidChange((n) => changed.push(n));
-    const node = await classNode(t, 'AMT_AuditLog');
+    const node = await classNode(t, 'AMT_CRL');
     assert.equal(node.description, undefined);
     const rows = await t.children(node);
     assert.equal(rows.length, 1);
@@ -97,9 +97,9 @@ describe('class tree', { timeout: 60_000 }, () => {
     assert.equal(node.description, 'not served by this device');
     assert.equal(node.icon, 'circle-slash');
     assert.equal(node.contextValue, 'amt.class.unserved');
-    assert.equal(t.faultOf('AMT_AuditLog')?.subcode, 'DestinationUnreachable');
+    assert.equal(t.faultOf('AMT_CRL')?.subcode, 'DestinationUnreachable');
     // Listing the group again keeps the mark.
-    assert.equal((await classNode(t, 'AMT_AuditLog')).description, 'not served by this device');
+    assert.equal((await classNode(t, 'AMT_CRL')).description, 'not served by this device');
   });
 
   test('the background probe marks every class the device does not serve, once per device, a few requests at a time', async () => {
@@ -142,7 +142,7 @@ describe('class tree', { timeout: 60_000 }, () => {
     const served = roots.reduce((n, r) => n + Number(/^(\d+) of/.exec(r.description!)![1]), 0);
     assert.equal(served, status.served);
 
-    const audit = await classNode(t, 'AMT_AuditLog');
+    const audit = await classNode(t, 'AMT_CRL');
     assert.equal(audit.description, 'not served by this device');
     assert.equal(audit.icon, 'circle-slash');
     assert.equal((await classNode(t, 'AMT_GeneralSettings')).description, undefined);
@@ -150,7 +150,7 @@ describe('class tree', { timeout: 60_000 }, () => {
     const before = probes;
     const rows = await t.children(audit);
     assert.deepEqual(rows.map((r) => r.label), ['Not served by this device']);
-    assert.equal(t.faultOf('AMT_AuditLog'), undefined, 'no enumeration was sent');
+    assert.equal(t.faultOf('AMT_CRL'), undefined, 'no enumeration was sent');
 
     // Listing the classes again (every expand does) does not probe again; the command does.
     await t.roots();
