@@ -69,7 +69,7 @@ export class Session {
 
   /** Opens a document and waits for its diagnostics. */
   async open(name: string, text: string): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
-    const uri = `file:///work/${name}`;
+    const uri = `file:///workspace-under-test/${name}`;
     const version = ++this.version;
     await this.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'wsman', version, text } });
     return { uri, diagnostics: await this.diagnosticsFor(uri, version) };
