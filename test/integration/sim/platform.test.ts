@@ -12,6 +12,7 @@ import {
   ACTION, at, build, DigestClient, type Node, envelope, escapeXml, faultSubcode, findAll, HOST_EPR_INPUT, NS, parseTree, payload, props, resourceUriFor,
 } from './helpers';
 import { eprInput, wifi8021xInputs, wifiPskInputs } from './platform-inputs';
+import { decodeLogRecord } from '../../../server/src/features/log/records';
 
 const BOOT_CONFIG = { InstanceID: 'Intel(r) AMT: Boot Configuration 0' };
 
@@ -114,6 +115,13 @@ describe('one-time boot: the host boots from the source the console chose, once'
 
     const reason = await getProps(d, 'IPS_HostBootReason');
     assert.deepEqual([reason.Reason, reason.ReasonDetails, reason.PreviousSxState], ['2', 'Power Up', '5']);
+    // The boot's POST progress is in the event log, as a console's event-log page reads it.
+    const log = await d.post(build.invoke('AMT_MessageLog', 'GetRecords', '<h:IterationIdentifier>1</h:IterationIdentifier><h:MaxReadRecords>390</h:MaxReadRecords>'));
+    const shown = findAll(payload(log.body), 'RecordArray').map((r) => decodeLogRecord(r.text.trim()).description);
+    assert.deepEqual(shown.filter((t) => /firmware progress/.test(t)).slice(-3), [
+      'System firmware progress: memory initialization', 'System firmware progress: video initialization',
+      'System firmware progress: starting the operating system boot process',
+    ]);
     const after = await getProps(d, 'AMT_BootSettingData');
     assert.deepEqual([after.UseSOL, after.OptionsCleared], ['false', 'true']);
     assert.equal(await bootLinkIsNext(d), '2', 'Is Not Next once the boot used it');

@@ -61,6 +61,16 @@ export function decodeLogRecord(base64: string): LogRecord {
   };
 }
 
+/** System Firmware Progress codes (event data 2 of sensor type 0Fh; IPMI 2.0 table 42-3). */
+const FIRMWARE_PROGRESS: Readonly<Record<number, string>> = {
+  0x00: 'unspecified', 0x01: 'memory initialization', 0x02: 'hard-disk initialization', 0x03: 'secondary processor initialization',
+  0x04: 'user authentication', 0x05: 'user-initiated system setup', 0x06: 'USB resource configuration', 0x07: 'PCI resource configuration',
+  0x08: 'option ROM initialization', 0x09: 'video initialization', 0x0a: 'cache initialization', 0x0b: 'SM bus initialization',
+  0x0c: 'keyboard controller initialization', 0x0d: 'management controller initialization', 0x12: 'calling the operating system wake-up vector',
+  0x13: 'starting the operating system boot process', 0x14: 'baseboard initialization', 0x16: 'floppy initialization',
+  0x17: 'keyboard test', 0x18: 'pointing device test', 0x19: 'primary processor initialization',
+};
+
 function describe(sensorType: number, offset: number, d: number[]): string {
   switch (sensorType) {
     case 5:
@@ -68,7 +78,7 @@ function describe(sensorType: number, offset: number, d: number[]): string {
     case 6:
       return `Authentication failed ${d[1]! + (d[2]! << 8)} times`;
     case 15:
-      return offset === 0 ? `System firmware error (code ${d[1]})` : `System firmware progress (code ${d[1]})`;
+      return offset === 0 ? `System firmware error (code ${d[1]})` : `System firmware progress: ${FIRMWARE_PROGRESS[d[1]!] ?? `code ${d[1]}`}`;
     case 18:
       return d[0] === 0xaa ? 'Agent watchdog state changed' : 'System event';
     case 30:

@@ -129,9 +129,18 @@ export class SimHost {
     if (settings.InstanceID !== undefined) settings.OptionsCleared = true;
     const hostReason = d.instances(BOOT_REASON)[0];
     if (hostReason) Object.assign(hostReason, { Reason: 2, ReasonDetails: reason, PreviousSxState: sxState(previous) });
+    // The BIOS reports its POST to the firmware's event log as PET "System Firmware Progress"
+    // events (IPMI 2.0 table 42-3: sensor type 0Fh, offset 02h, event data 2 = the progress code),
+    // from the BIOS entity (22h), as AMT_MessageLog shows after a remote power-on.
+    for (const code of POST_PROGRESS) {
+      d.addLogRecord({ sensorType: 0x0f, eventType: 0x6f, eventOffset: 2, entity: 0x22, eventData: [0xc2, code] });
+    }
     d.emit('host-boot', record);
   }
 }
+
+/** Memory initialization, video initialization, starting the operating system boot process. */
+const POST_PROGRESS = [0x01, 0x09, 0x13] as const;
 
 function bootReason(c: PowerChange): BootRecord['reason'] | undefined {
   if (c.state !== POWER.On) return undefined;
