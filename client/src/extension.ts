@@ -7,6 +7,7 @@ import { registerCommands } from './commands';
 import { readConfig, RESTART_SETTINGS } from './config';
 import { Ctx } from './ctx';
 import { DeviceStore } from './deviceStore';
+import { saveInstanceCommand } from './commands/saveInstance';
 import { DeviceSideProvider, InstanceFileSystem, RESULT_SCHEME, ResultDocuments } from './instanceFs';
 import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { redactingChannel } from './model/redact';
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...watchdogView.disposables,
     ...registerWatchdogDebug(ctx),
     vscode.workspace.registerFileSystemProvider(INSTANCE_SCHEME, fs, { isCaseSensitive: true }),
+    saveInstanceCommand(fs),
     vscode.workspace.registerTextDocumentContentProvider(DEVICE_SCHEME, deviceSide),
     vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
     ...registerCommands(ctx, { store, deviceSide, results }),

@@ -21,6 +21,8 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   private readonly files = new Map<string, FileState>();
+  /** Content a Ctrl+S Put already sent, by URI: the save that follows must not send it again. */
+  private readonly applied = new Map<string, string>();
   readonly docs: InstanceDocuments;
 
   constructor(
@@ -54,21 +56,55 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
     }
   }
 
+  /**
+   * File > Save (and auto-save). Ctrl+S goes through `saveWithPut` instead, which shows a refusal
+   * as one toast of ours; here VS Code wraps a thrown error in its own save-failure message.
+   */
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    const address = this.address(uri);
     const xml = new TextDecoder().decode(content);
+    const key = uri.toString();
+    if (this.applied.get(key) === xml) {
+      // saveWithPut already sent this Put: this save only marks the document clean (never a second Put).
+      this.applied.delete(key);
+      return;
+    }
+    const outcome = await this.confirmAndPut(uri, xml, (message) => new vscode.FileSystemError(message));
+    if (outcome === 'diff') throw new vscode.FileSystemError('Not saved yet: review the differences with the device, then save again to send Put.');
+    if (outcome === 'cancelled') throw new vscode.FileSystemError('Not saved: the Put was cancelled.');
+  }
+
+  /**
+   * Ctrl+S: plans, confirms and sends the Put, reporting a refusal in one toast of one sentence;
+   * only after the device took it is the document saved (marked clean) without sending again.
+   * A refused or cancelled Put leaves the edits in the editor.
+   */
+  async saveWithPut(doc: vscode.TextDocument): Promise<void> {
+    const xml = doc.getText();
+    let outcome;
+    try {
+      outcome = await this.confirmAndPut(doc.uri, xml, (message) => new Error(message));
+    } catch (err) {
+      void vscode.window.showErrorMessage(errorMessage(err));
+      return;
+    }
+    if (outcome !== 'sent' && outcome !== 'unchanged') return;
+    this.applied.set(doc.uri.toString(), xml);
+    await doc.save();
+  }
+
+  private async confirmAndPut(uri: vscode.Uri, xml: string, fail: (message: string) => Error): Promise<'sent' | 'unchanged' | 'diff' | 'cancelled'> {
+    const address = this.address(uri);
     const target = await this.ctx.target(address.targetId);
     const device = target?.label ?? address.targetId;
     let changes;
     try {
       changes = await this.docs.plan(address, xml);
     } catch (err) {
-      // VS Code shows the save failure itself (one toast): a toast of ours would be a second one.
-      throw new vscode.FileSystemError(errorMessage(err));
+      throw fail(errorMessage(err));
     }
     if (changes.length === 0) {
       void vscode.window.showInformationMessage(`${address.className} on ${device} already has these values; nothing was sent.`);
-      return;
+      return 'unchanged';
     }
     const answer = await vscode.window.showWarningMessage(
       `Send Put to ${device}?`,
@@ -78,30 +114,32 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
     );
     if (answer === 'Show Diff') {
       void vscode.commands.executeCommand('amt.compareWithDevice', uri);
-      throw new vscode.FileSystemError('Not saved yet: review the differences with the device, then save again to send Put.');
+      return 'diff';
     }
-    if (answer !== 'Put') throw new vscode.FileSystemError('Not saved: the Put was cancelled.');
+    if (answer !== 'Put') return 'cancelled';
+    let result;
     try {
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Put ${address.className} to ${device}…` }, () =>
+      result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Put ${address.className} to ${device}…` }, () =>
         this.docs.write(address, xml),
       );
-      const state = this.state(uri);
-      state.mtime = Date.now();
-      state.size = content.byteLength;
-      void vscode.window.showInformationMessage(`Put ${address.className} to ${device}: ${describeChanges(result.changes).replace(/\n/g, '; ')}.`);
-      this.onDidPut(address);
-      // A Put may change what the power views show too (they share one store).
-      void this.ctx.power.refresh(address.targetId).catch(() => undefined);
-      // After VS Code has recorded the save, say the file changed so the editor shows the
-      // instance as the device now reports it (values it normalised included).
-      setTimeout(() => {
-        state.mtime += 1;
-        state.size = new TextEncoder().encode(result.xml).byteLength;
-        this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-      }, 300);
     } catch (err) {
-      throw new vscode.FileSystemError(`${device} refused the Put: ${errorMessage(err)}`);
+      throw fail(`${device} refused the Put: ${errorMessage(err)}`);
     }
+    const state = this.state(uri);
+    state.mtime = Date.now();
+    state.size = new TextEncoder().encode(xml).byteLength;
+    void vscode.window.showInformationMessage(`Put ${address.className} to ${device}: ${describeChanges(result.changes).replace(/\n/g, '; ')}.`);
+    this.onDidPut(address);
+    // A Put may change what the power views show too (they share one store).
+    void this.ctx.power.refresh(address.targetId).catch(() => undefined);
+    // After VS Code has recorded the save, say the file changed so the editor shows the
+    // instance as the device now reports it (values it normalised included).
+    setTimeout(() => {
+      state.mtime += 1;
+      state.size = new TextEncoder().encode(result.xml).byteLength;
+      this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+    }, 300);
+    return 'sent';
   }
 
   readDirectory(): [string, vscode.FileType][] {

@@ -8,11 +8,9 @@ import { MethodForm } from '../model/methodForm';
 import { errorMessage } from '../model/request';
 import type { TreeNode } from '../model/tree';
 import { afterDeviceChange } from './refresh';
-import { saveInstanceCommand } from './saveInstance';
 
 export function methodCommands(ctx: Ctx, results: ResultDocuments): vscode.Disposable[] {
   return [
-    saveInstanceCommand(ctx),
     vscode.commands.registerCommand('amt.invokeMethod', async (node?: TreeNode) => {
       try {
         await invoke(ctx, results, node);

@@ -1,24 +1,17 @@
 /**
- * Ctrl+S in an `amt:` instance document: the Put is planned first, so a change the device cannot
- * take (a read-only property, XML that does not parse) is refused in one toast of one sentence
- * before VS Code's save starts; VS Code would wrap a failed save in its own longer message.
+ * Ctrl+S in an `amt:` instance document: the Put is planned, confirmed and sent before VS Code's
+ * save, so a change the device cannot take (a read-only property, XML that does not parse, a
+ * refusal by the device) is one toast of one sentence; VS Code would wrap a failed save in its own
+ * longer message. Other documents save as usual.
  */
 import * as vscode from 'vscode';
-import type { Ctx } from '../ctx';
-import { INSTANCE_SCHEME, InstanceDocuments, parseInstanceQuery } from '../model/instanceDocument';
-import { errorMessage } from '../model/request';
+import type { InstanceFileSystem } from '../instanceFs';
+import { INSTANCE_SCHEME } from '../model/instanceDocument';
 
-export function saveInstanceCommand(ctx: Ctx): vscode.Disposable {
-  const docs = new InstanceDocuments(ctx.request);
+export function saveInstanceCommand(fs: InstanceFileSystem): vscode.Disposable {
   return vscode.commands.registerCommand('amt.saveInstance', async () => {
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc || doc.uri.scheme !== INSTANCE_SCHEME) return vscode.commands.executeCommand('workbench.action.files.save');
-    try {
-      await docs.plan(parseInstanceQuery(doc.uri.query), doc.getText());
-    } catch (err) {
-      void vscode.window.showErrorMessage(errorMessage(err));
-      return;
-    }
-    await doc.save();
+    await fs.saveWithPut(doc);
   });
 }

@@ -328,6 +328,7 @@ function allowedFor(opt: string): string {
     case 'model':
     case 'amt':
     case 'tls-port':
+    case 'state':
       return 'amtwb sim';
     default:
       return 'another command';
