@@ -22,7 +22,7 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.emitter.event;
   private readonly files = new Map<string, FileState>();
   /** Content a Ctrl+S Put already sent, by URI: the save that follows must not send it again. */
-  private readonly applied = new Map<string, string>();
+  private readonly applied = new Map<string, { xml: string; deviceXml: string }>();
   readonly docs: InstanceDocuments;
 
   constructor(
@@ -63,13 +63,16 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const xml = new TextDecoder().decode(content);
     const key = uri.toString();
-    if (this.applied.get(key) === xml) {
+    const applied = this.applied.get(key);
+    if (applied?.xml === xml) {
       // saveWithPut already sent this Put: this save only marks the document clean (never a second Put).
       this.applied.delete(key);
+      this.afterPut(uri, xml, applied.deviceXml);
       return;
     }
     const outcome = await this.confirmAndPut(uri, xml, (message) => new vscode.FileSystemError(message));
-    if (outcome === 'diff') throw new vscode.FileSystemError('Not saved yet: review the differences with the device, then save again to send Put.');
+    if (typeof outcome === 'object') this.afterPut(uri, xml, outcome.deviceXml);
+    else if (outcome === 'diff') throw new vscode.FileSystemError('Not saved yet: review the differences with the device, then save again to send Put.');
     if (outcome === 'cancelled') throw new vscode.FileSystemError('Not saved: the Put was cancelled.');
   }
 
@@ -87,12 +90,13 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
       void vscode.window.showErrorMessage(errorMessage(err));
       return;
     }
-    if (outcome !== 'sent' && outcome !== 'unchanged') return;
-    this.applied.set(doc.uri.toString(), xml);
+    if (outcome === 'diff' || outcome === 'cancelled') return;
+    this.applied.set(doc.uri.toString(), { xml, deviceXml: typeof outcome === 'object' ? outcome.deviceXml : xml });
     await doc.save();
   }
 
-  private async confirmAndPut(uri: vscode.Uri, xml: string, fail: (message: string) => Error): Promise<'sent' | 'unchanged' | 'diff' | 'cancelled'> {
+  /** Sends the Put after the modal; `{ deviceXml }` is the instance as the device reports it after the Put. */
+  private async confirmAndPut(uri: vscode.Uri, xml: string, fail: (message: string) => Error): Promise<{ deviceXml: string } | 'unchanged' | 'diff' | 'cancelled'> {
     const address = this.address(uri);
     const target = await this.ctx.target(address.targetId);
     const device = target?.label ?? address.targetId;
@@ -125,21 +129,27 @@ export class InstanceFileSystem implements vscode.FileSystemProvider {
     } catch (err) {
       throw fail(`${device} refused the Put: ${errorMessage(err)}`);
     }
-    const state = this.state(uri);
-    state.mtime = Date.now();
-    state.size = new TextEncoder().encode(xml).byteLength;
     void vscode.window.showInformationMessage(`Put ${address.className} to ${device}: ${describeChanges(result.changes).replace(/\n/g, '; ')}.`);
     this.onDidPut(address);
     // A Put may change what the power views show too (they share one store).
     void this.ctx.power.refresh(address.targetId).catch(() => undefined);
-    // After VS Code has recorded the save, say the file changed so the editor shows the
-    // instance as the device now reports it (values it normalised included).
+    return { deviceXml: result.xml };
+  }
+
+  /**
+   * The file's new stat, inside the write VS Code is doing (an mtime moved before its save starts
+   * would read as "the file is newer"); then, once VS Code has recorded the save, a change event so
+   * the editor shows the instance as the device now reports it (values it normalised included).
+   */
+  private afterPut(uri: vscode.Uri, xml: string, deviceXml: string): void {
+    const state = this.state(uri);
+    state.mtime = Date.now();
+    state.size = new TextEncoder().encode(xml).byteLength;
     setTimeout(() => {
       state.mtime += 1;
-      state.size = new TextEncoder().encode(result.xml).byteLength;
+      state.size = new TextEncoder().encode(deviceXml).byteLength;
       this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     }, 300);
-    return 'sent';
   }
 
   readDirectory(): [string, vscode.FileType][] {
