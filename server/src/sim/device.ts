@@ -11,6 +11,7 @@
  * - `put`    {className, instance, changed}        after a Put changed an instance
  * - `log`    {record}                              after a message-log record was added
  * - `login-failed` {user, address?}                after a Digest response with a wrong password
+ * - `commit`                                      after AMT_SetupAndConfigurationService.CommitChanges succeeded
  * - `opt-in` {state, code?}                        after a user-consent step (IPS_OptInService)
  * - `fault`  {fault, why}                          after a request was answered with a fault
  * - `clock`  {now}                                 after advance() moved the clock

@@ -117,7 +117,13 @@ const SETUP_SERVICE: ClassDef = {
       outputs: { UUID: 'base64' },
       run: ({ device }) => ({ returnValue: PT_STATUS.Success, outputs: [['UUID', device.identity.uuidBytes.toString('base64')]] }),
     },
-    CommitChanges: { run: done },
+    CommitChanges: {
+      // Staged settings take effect now (security/commit.ts applies the TLS ones on this event).
+      run: ({ device }) => {
+        device.emit('commit');
+        return done();
+      },
+    },
     Unprovision: {
       inputs: { ProvisioningMode: 'uint32' },
       run: ({ device }, input) => {

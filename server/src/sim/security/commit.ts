@@ -1,17 +1,15 @@
 /**
  * CommitChanges for TLS (Intel AMT SDK: AMT_SetupAndConfigurationService.CommitChanges applies
- * the staged AMT_TLSSettingData and AMT_TLSCredentialContext). Hooked on the device's `request`
- * event, so the setup class itself stays untouched; the TLS port then presents the configured
- * certificate, and plain HTTP is refused where AcceptNonSecureConnections is false.
+ * the staged AMT_TLSSettingData and AMT_TLSCredentialContext). Run on the device's `commit` event,
+ * which the method emits once it succeeded (a request refused before it, e.g. by the caller's
+ * realms, commits nothing); the TLS port then presents the configured certificate, and plain HTTP
+ * is refused where AcceptNonSecureConnections is false.
  */
 import type { SimDevice } from '../device';
 import { CERT_CLASS, privateKeyFor, selectedId } from '../classes/certificates';
-import { cimUri } from '../classes/common';
 import { LOCAL_TLS, REMOTE_TLS, TLS_CONTEXT } from '../classes/tls';
 import { securityState } from './state';
 import { pem } from './der';
-
-const COMMIT_ACTION = `${cimUri('AMT_SetupAndConfigurationService')}/CommitChanges`;
 
 export function commitTls(device: SimDevice): void {
   const tls = securityState(device).tls;
@@ -29,10 +27,9 @@ export function commitTls(device: SimDevice): void {
   tls.localAcceptsPlain = !tls.localEnabled || local?.AcceptNonSecureConnections !== false;
 }
 
-/** Applies TLS settings at every CommitChanges request; `applied` runs afterwards (e.g. to reload the TLS port). */
+/** Applies TLS settings at every successful CommitChanges; `applied` runs afterwards (e.g. to reload the TLS port). */
 export function onCommit(device: SimDevice, applied: () => void): void {
-  device.on('request', (r: { action?: string }) => {
-    if (r.action !== COMMIT_ACTION) return;
+  device.on('commit', () => {
     commitTls(device);
     applied();
   });
