@@ -2,7 +2,8 @@
  * Write-only properties: AMT accepts them in a Put but never returns them — the KVM RFB password
  * reads back as an empty string (Intel AMT SDK IPS_KVMRedirectionSettingData: "a write-only field,
  * an empty string is returned when instance is read"), 802.1x passwords are not returned at all
- * (Intel AMT SDK AMT_8021XProfile / IPS_IEEE8021xSettings). So no Get, Enumerate or trace shows a
+ * (Intel AMT SDK AMT_8021XProfile / IPS_IEEE8021xSettings), nor is the MPS password
+ * (AMT_MPSUsernamePassword). So no Get, Enumerate or trace shows a
  * secret. (AMT_BootSettingData.RSEPassword is kept for the next boot by host/host.ts.)
  */
 import type { SimDevice } from './device';
@@ -13,6 +14,7 @@ const WRITE_ONLY: Readonly<Record<string, Readonly<Record<string, '' | undefined
   IPS_KVMRedirectionSettingData: { RFBPassword: '' },
   AMT_8021XProfile: { Password: undefined, PACPassword: undefined },
   IPS_IEEE8021xSettings: { Password: undefined },
+  AMT_MPSUsernamePassword: { Password: undefined, Secret: undefined },
 };
 
 export function watchWriteOnly(device: SimDevice): void {

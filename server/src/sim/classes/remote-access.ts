@@ -157,14 +157,8 @@ const MPS_ACCOUNT: ClassDef = {
   name: 'AMT_MPSUsernamePassword',
   props: { InstanceID: 'string key', Password: 'string w', RemoteID: 'string w', Secret: 'string w' },
   emptyPutResponse: true,
+  // AMT never reads a password back: write-only.ts keeps a Put's Password and Secret out of the instance.
   initial: () => [{ InstanceID: 'Intel(r) AMT:MPS Username Password 0', RemoteID: '' }],
-  // AMT never reads a password back: a Put's Password/Secret is kept out of the instance.
-  refresh: (device) => {
-    for (const inst of device.instances('AMT_MPSUsernamePassword')) {
-      delete inst.Password;
-      delete inst.Secret;
-    }
-  },
 };
 
 const CAPABILITIES: ClassDef = {
