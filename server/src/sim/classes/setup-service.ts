@@ -12,6 +12,7 @@
 import { audit, AUDIT } from '../audit/log';
 import type { SimDevice } from '../device';
 import { sideState } from '../side-state';
+import type { PropValue } from '../values';
 import { amtService, PT_STATUS, SERVICE_PROPS } from './common';
 import type { ClassDef, MethodResult } from './types';
 
@@ -84,6 +85,15 @@ const strongPassword = (p: string) =>
   p.length >= 8 && p.length <= 32 && /[a-z]/.test(p) && /[A-Z]/.test(p) && /\d/.test(p) && /[^A-Za-z0-9]/.test(p);
 
 const done = (): MethodResult => ({ returnValue: PT_STATUS.Success });
+
+/** Host-based Setup and AdminSetup: the admin password from its hash, then Client or Admin Control Mode, audited. */
+function provision(device: SimDevice, input: Record<string, PropValue>, mode: number): MethodResult {
+  audit(device, AUDIT.ProvisioningStarted);
+  if (!setAdminFromHex(device, input.NetAdminPassEncryptionType, input.NetworkAdminPassword)) return { returnValue: HBS_STATUS.InvalidParam };
+  enterMode(device, mode);
+  audit(device, AUDIT.ProvisioningCompleted);
+  return done();
+}
 
 const SETUP_SERVICE: ClassDef = {
   name: SETUP,
@@ -188,11 +198,7 @@ const HOST_BASED_SETUP: ClassDef = {
       },
       run: ({ device }, input) => {
         if (setupInstance(device).ProvisioningState !== PROVISIONING.Pre) return { returnValue: HBS_STATUS.InvalidState };
-        audit(device, AUDIT.ProvisioningStarted);
-        if (!setAdminFromHex(device, input.NetAdminPassEncryptionType, input.NetworkAdminPassword)) return { returnValue: HBS_STATUS.InvalidParam };
-        enterMode(device, CONTROL_MODE.Client);
-        audit(device, AUDIT.ProvisioningCompleted);
-        return done();
+        return provision(device, input, CONTROL_MODE.Client);
       },
     },
     AddNextCertInChain: {
@@ -223,11 +229,7 @@ const HOST_BASED_SETUP: ClassDef = {
           return { returnValue: HBS_STATUS.InvalidState };
         }
         if (input.DigitalSignature === undefined || input.McNonce === undefined) return { returnValue: HBS_STATUS.InvalidParam };
-        audit(device, AUDIT.ProvisioningStarted);
-        if (!setAdminFromHex(device, input.NetAdminPassEncryptionType, input.NetworkAdminPassword)) return { returnValue: HBS_STATUS.InvalidParam };
-        enterMode(device, CONTROL_MODE.Admin);
-        audit(device, AUDIT.ProvisioningCompleted);
-        return done();
+        return provision(device, input, CONTROL_MODE.Admin);
       },
     },
     UpgradeClientToAdmin: {
