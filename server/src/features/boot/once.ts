@@ -15,7 +15,7 @@
 import type { BootParams, BootPower, BootResult, BootTarget } from '../../protocol';
 import { getPowerState, managedSystemEpr } from '../power';
 import { resourceUriFor, type WsmanClient } from '../../wsman';
-import type { EndpointReference, WsInput } from '../../wsman/types';
+import type { EndpointReference, WsInput, WsValue } from '../../wsman/types';
 import { BOOT_CONFIG_ID, BOOT_SETTINGS, bootSettingsPut, choosePower, powerStep, readBootContext, requireCapability } from './settings';
 import { StepRecorder, type CallOptions } from './steps';
 
@@ -72,10 +72,16 @@ export async function bootOnce(client: WsmanClient, options: BootOnceOptions, ca
 
 /**
  * Steps 1–5 for any boot (also One Click Recovery and platform erase, which add their own flags
- * and source).
+ * and source). `before` sees the settings as read and may refuse or prepare before step 2.
  */
-export async function runSequence(rec: StepRecorder, flags: Record<string, WsInput>, source: string | undefined): Promise<void> {
+export async function runSequence(
+  rec: StepRecorder,
+  flags: Record<string, WsInput>,
+  source: string | undefined,
+  before?: (settings: Record<string, WsValue>) => Promise<void>,
+): Promise<void> {
   const read = await rec.get(BOOT_SETTINGS);
+  await before?.(read);
   await rec.invoke('ChangeBootOrder (clear the forced device)', 'CIM_BootConfigSetting', 'ChangeBootOrder', {});
   await rec.put(BOOT_SETTINGS, bootSettingsPut(read, flags));
   await rec.invoke('SetBootConfigRole 1 (next boot only)', 'CIM_BootService', 'SetBootConfigRole', { BootConfigSetting: bootConfigEpr(), Role: 1 });
