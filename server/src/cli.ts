@@ -53,6 +53,8 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     model: inv.command.model,
     amt: inv.command.amt,
     ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
+    hostUser: inv.command.hostUser,
+    hostPassword: inv.command.hostPassword,
   }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
     if (err?.code === 'EACCES') throw new AmtError('sim.start', `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port.`);

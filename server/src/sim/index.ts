@@ -35,6 +35,11 @@ export interface SimulatorOptions extends ModelOptions {
   mei?: AttachMeiOptions;
   /** Also serve WS-Man over TLS on this port, as AMT does on 16993 (0 = any free port). */
   tlsPort?: number;
+  /** The simulated host OS's login on its serial console (SOL); default root / amt. */
+  hostUser?: string;
+  hostPassword?: string;
+  /** Real-time ms between paced host console lines (POST, boot messages); default 100. */
+  hostLineDelayMs?: number;
 }
 
 export interface Simulator {
@@ -63,6 +68,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     extraSoftwareIdentities: options.extraSoftwareIdentities,
     model: options.model,
     amt: options.amt,
+    hostUser: options.hostUser,
+    hostPassword: options.hostPassword,
+    hostLineDelayMs: options.hostLineDelayMs,
   });
   const service = new WsmanService(device);
   const front = createHttpFront(device, service, options.tls);
