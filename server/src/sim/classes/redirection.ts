@@ -2,6 +2,8 @@
 import { randomInt } from 'node:crypto';
 import type { SimDevice } from '../device';
 import { CIM_RETURN } from '../power-states';
+import { auditFeatureChange, auditKvmChange } from '../redirection/logs';
+import { redirectionServiceOf } from '../redirection/registry';
 import { clearPendingBoot } from './boot-parameters';
 import { amtService, HOST_SYSTEM, PT_STATUS, SERVICE_PROPS } from './common';
 import type { ClassDef, MethodDef } from './types';
@@ -30,9 +32,10 @@ const REDIRECTION_SERVICE: ClassDef = {
     RequestStateChange: {
       inputs: { RequestedState: 'uint16 req', TimeoutPeriod: 'datetime' },
       // 32768 both off, 32769 IDE-R only, 32770 SOL only, 32771 both (bit 0 IDE-R, bit 1 SOL).
-      run: ({ instance }, input) => {
+      run: ({ device, instance }, input) => {
         const s = Number(input.RequestedState);
         if (s >= 32768 && s <= 32771 && instance) {
+          auditFeatureChange(device, Number(instance.EnabledState) - 32768, s - 32768);
           instance.EnabledState = s;
           return { returnValue: CIM_RETURN.Completed };
         }
@@ -41,7 +44,12 @@ const REDIRECTION_SERVICE: ClassDef = {
     },
     TerminateSession: {
       inputs: { SessionType: 'uint32' },
-      run: () => ({ returnValue: PT_STATUS.Success }),
+      // SessionType 0 IDE-R, 1 SOL (intel/lms class header); ends that session if one is open.
+      run: ({ device }, input) => {
+        const kind = Number(input.SessionType) === 0 ? 'IDER' : Number(input.SessionType) === 1 ? 'SOL' : undefined;
+        if (kind) redirectionServiceOf(device)?.terminate(kind);
+        return { returnValue: PT_STATUS.Success };
+      },
     },
   },
 };
@@ -65,10 +73,16 @@ const KVM_SAP: ClassDef = {
   methods: {
     RequestStateChange: {
       inputs: { RequestedState: 'uint16 req', TimeoutPeriod: 'datetime' },
-      run: ({ instance }, input) => ({
+      run: ({ device, instance }, input) => ({
         returnValue: cimStateRequest(Number(input.RequestedState), {
-          2: () => Object.assign(instance!, { EnabledState: 6, RequestedState: 2 }),
-          3: () => Object.assign(instance!, { EnabledState: 3, RequestedState: 3 }),
+          2: () => {
+            if (instance!.EnabledState === 3) auditKvmChange(device, true);
+            Object.assign(instance!, { EnabledState: 6, RequestedState: 2 });
+          },
+          3: () => {
+            if (instance!.EnabledState !== 3) auditKvmChange(device, false);
+            Object.assign(instance!, { EnabledState: 3, RequestedState: 3 });
+          },
         }),
       }),
     },
