@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { BootError, httpsBoot, platformErase } from '../../../server/src/features/boot';
 import { bootParameters } from '../../../server/src/sim/classes/boot-parameters';
 import { bench, type Bench } from './helpers';
+import { ConsoleReader } from '../../unit/sim/host/helpers';
 
 const URL_ = 'https://boot.example.test/recovery.iso';
 const SECRET = 'Web#Secret1';
@@ -16,7 +17,7 @@ describe('HTTPS boot (One Click Recovery)', () => {
   const benches: Bench[] = [];
   after(() => Promise.all(benches.map((b) => b.close())));
   const make = async (opts = {}) => {
-    const b = await bench(opts);
+    const b = await bench({ hostLineDelayMs: 0, ...opts });
     benches.push(b);
     return b;
   };
@@ -33,7 +34,20 @@ describe('HTTPS boot (One Click Recovery)', () => {
     assert.ok(b.trace.length > 0);
     assert.ok(!b.trace.some((t) => t.includes(SECRET) || t.includes(Buffer.from(SECRET).toString('base64'))), 'the password is in no trace');
     assert.ok(b.trace.some((t) => t.includes('<h:UefiBootParametersArray>[redacted]</h:UefiBootParametersArray>') || /UefiBootParametersArray>\[redacted\]/.test(t)));
-    assert.equal(b.sim.device.singleton('AMT_BootSettingData').UefiBootParametersArray, undefined, 'the array does not read back');
+  });
+
+  test('until the boot the array reads back with the URL and user but without the password TLV', async () => {
+    const b = await make();
+    await httpsBoot(b.client, { url: URL_, username: 'web', password: SECRET, power: 'none' });
+    const read = (await b.client.get('AMT_BootSettingData')).properties.UefiBootParametersArray;
+    const bytes = Buffer.from(String(read), 'base64');
+    assert.ok(bytes.includes(Buffer.from(URL_)) && bytes.includes(Buffer.from('web')));
+    assert.ok(!bytes.includes(Buffer.from(SECRET)), 'the password is write-only');
+    const screen = new ConsoleReader(b.sim.device);
+    b.sim.device.requestPowerStateChange(10);
+    assert.equal(b.sim.device.host.lastBoot?.medium, 'uefi-https');
+    assert.equal(bootParameters(b.sim.device).lastHttpsBoot?.url, URL_);
+    await screen.expect(`One Click Recovery: UEFI HTTPS boot from ${URL_}`); // the host read the URL from the array
   });
 
   test('AMT 12 is refused before any write: the firmware is too old', async () => {
@@ -101,6 +115,8 @@ describe('Remote Platform Erase', () => {
   test('the device name confirms; RPE is switched on, the host is power-cycled and erases at that boot', async () => {
     const b = await bench();
     benches.push(b);
+    let shown = '';
+    b.sim.device.host.serial.on('output', (d: Buffer) => (shown += d.toString('latin1')));
     const r = await platformErase(b.client, { confirmation: b.sim.device.identity.hostName.toUpperCase() });
     const steps = r.steps.filter((s) => !s.step.startsWith('Get ') && !s.step.startsWith('Enumerate ') && s.step !== 'Identify').map((s) => s.step);
     assert.deepEqual(steps, [
@@ -114,6 +130,7 @@ describe('Remote Platform Erase', () => {
     assert.equal(b.sim.device.host.lastBoot?.reason, 'Power Cycle');
     assert.deepEqual(bootParameters(b.sim.device).erases.map((e) => e.actions), [['secure erase of all SSDs', 'TPM clear', 'clear BIOS NVM variables']]);
     assert.equal(b.sim.device.singleton('AMT_BootSettingData').PlatformErase, false, 'the boot consumed the erase');
+    assert.match(shown, /Remote Platform Erase: beginning platform erase\r\nRemote Platform Erase: secure erase of all SSDs \.\.\. done\r\n[\s\S]*Remote Platform Erase: ended successfully/, 'the host console shows the progress');
   });
 
   test('a caller-known name confirms too; an action the device lacks is refused before any write', async () => {
