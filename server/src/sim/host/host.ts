@@ -109,7 +109,7 @@ export class SimHost implements IderAttachPoint {
   readonly serial: SerialPort;
   private readonly console: HostConsole;
   private readonly account: { user: string; password: string };
-  private ider: IderBus | undefined;
+  private ider: { bus: IderBus; startMode: number } | undefined;
   /** Device-clock time the running OS booted (the simulator start, before any simulated boot). */
   private bootedAt: number;
 
@@ -157,12 +157,22 @@ export class SimHost implements IderAttachPoint {
     return this.state.installed ?? DEFAULT_OS;
   }
 
-  attachIder(bus: IderBus): void {
-    this.ider = bus;
+  /**
+   * A console enabled its IDE-R drives: the BIOS boots from this bus when a boot asks for IDE-R.
+   * Every start mode (0x08 next boot, 0x10 graceful, 0x18 now) makes the drives available to
+   * the next boot; the simulated OS does not mount them.
+   */
+  attachIder(bus: IderBus, startMode: number): void {
+    this.ider = { bus, startMode };
   }
 
   detachIder(bus: IderBus): void {
-    if (this.ider === bus) this.ider = undefined;
+    if (this.ider?.bus === bus) this.ider = undefined;
+  }
+
+  /** The IDE-R session lending the host its drives, if any. */
+  get iderSession(): { readonly bus: IderBus; readonly startMode: number } | undefined {
+    return this.ider?.bus.open ? this.ider : undefined;
   }
 
   /** Ends the running console program (the simulator is closing). */
@@ -246,7 +256,7 @@ export class SimHost implements IderAttachPoint {
     if (record.options.BIOSPause === true) await biosPause(run, bios);
     if (record.medium === 'bios-setup') await biosSetup(run, bios);
     if (record.medium === 'ider-cd' || record.medium === 'ider-floppy') {
-      const installed = await bootIder(run, record.medium === 'ider-cd' ? 'cd' : 'floppy', this.ider, {
+      const installed = await bootIder(run, record.medium === 'ider-cd' ? 'cd' : 'floppy', this.ider?.bus, {
         path,
         device: this.device,
         install: (label) => {
