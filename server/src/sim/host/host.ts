@@ -24,7 +24,8 @@ import type { PowerChange, SimDevice } from '../device';
 import { POWER } from '../power-states';
 import { sideState } from '../side-state';
 import type { PropMap, PropValue } from '../values';
-import { biosPause, biosSetup, bootDisk, bootElsewhere, httpsBootUrl, post, type BiosInfo } from './bios';
+import { biosPause, biosSetup, bootDisk, bootElsewhere, post, type BiosInfo } from './bios';
+import { BOOT_SETTINGS, bootReason, sxState, takeOneTimeOptions } from './boot-options';
 import { Aborted, HostConsole, type Run } from './console';
 import { bootIder } from './ider-boot';
 import type { IderAttachPoint, IderBus } from './links';
@@ -81,26 +82,10 @@ export interface SimHostOptions {
 
 export const DEFAULT_HOST_ACCOUNT = { user: 'root', password: 'amt' } as const;
 
-const BOOT_SETTINGS = 'AMT_BootSettingData';
-const ELEMENT_SETTING = 'CIM_ElementSettingData';
+
 const BOOT_REASON = 'IPS_HostBootReason';
-const SINGLE_USE = 3;
-const NOT_NEXT = 2;
 /** Kept at most in `state.boots` (the oldest go first). */
 const MAX_BOOT_RECORDS = 100;
-
-/** Flags of AMT_BootSettingData that a boot consumes, with the values they return to. */
-const ONE_TIME_DEFAULTS: Readonly<Record<string, PropValue>> = {
-  BIOSPause: false, BIOSSetup: false, BootMediaIndex: 0, ConfigurationDataReset: false, EnforceSecureBoot: false,
-  FirmwareVerbosity: 0, ForcedProgressEvents: false, IDERBootDevice: 0, LockKeyboard: false, LockPowerButton: false,
-  LockResetButton: false, LockSleepButton: false, PlatformErase: false, ReflashBIOS: false, SecureErase: false,
-  UseIDER: false, UseSOL: false, UseSafeMode: false, UserPasswordBypass: false, UefiBootNumberOfParams: 0,
-};
-
-/** StructuredBootString (CIM_BootSourceSetting) → medium. */
-const MEDIA: Readonly<Record<string, BootMedium>> = {
-  'CIM:Hard-Disk': 'hard-drive', 'CIM:Network': 'pxe', 'CIM:CD/DVD': 'cd-dvd', 'CIM:Diagnostic': 'diagnostic',
-};
 
 export class SimHost implements IderAttachPoint {
   /** Plain JSON, a side object that `--state` keeps (side-state.ts). */
@@ -194,38 +179,20 @@ export class SimHost implements IderAttachPoint {
 
   private boot(reason: BootRecord['reason'], previous: number, initiator?: 'host'): void {
     const d = this.device;
-    const link = d.instances(ELEMENT_SETTING).find((e) => isBootConfigLink(e));
-    const oneTime = link?.IsNext === SINGLE_USE;
-    const settings = d.instances(BOOT_SETTINGS)[0] ?? {};
-    const forcedSource = oneTime ? this.state.forcedSource : undefined;
-    const options: Record<string, PropValue> = {};
-    if (oneTime) {
-      for (const [k, dflt] of Object.entries(ONE_TIME_DEFAULTS)) {
-        const v = settings[k];
-        if (v !== undefined && v !== dflt) options[k] = v;
-      }
-    }
-    const httpsUrl = oneTime ? httpsBootUrl(settings.UefiBootParametersArray) : undefined;
+    const next = takeOneTimeOptions(d, this.state);
     const record: BootRecord = {
       number: (this.lastBoot?.number ?? 0) + 1,
       at: d.now(),
       reason,
-      ...(forcedSource ? { forcedSource } : {}),
-      medium: medium(d, forcedSource, options),
-      oneTime,
-      options,
+      ...(next.forcedSource ? { forcedSource: next.forcedSource } : {}),
+      medium: next.medium,
+      oneTime: next.oneTime,
+      options: next.options,
       ...(initiator ? { initiator } : {}),
       path: [],
     };
     this.state.boots.push(record);
     if (this.state.boots.length > MAX_BOOT_RECORDS) this.state.boots.shift();
-    // The boot consumed the one-time options (Intel AMT SDK: they apply to the next boot only).
-    delete this.state.forcedSource;
-    delete this.state.pendingRsePassword;
-    if (link) link.IsNext = NOT_NEXT;
-    for (const [k, dflt] of Object.entries(ONE_TIME_DEFAULTS)) if (settings[k] !== undefined) settings[k] = dflt;
-    if ('UefiBootParametersArray' in settings) delete settings.UefiBootParametersArray;
-    if (settings.InstanceID !== undefined) settings.OptionsCleared = true;
     const hostReason = d.instances(BOOT_REASON)[0];
     // Reason 2 Remote Control for AMT's power actions; 1 Other when the OS rebooted itself.
     if (hostReason) Object.assign(hostReason, { Reason: initiator ? 1 : 2, ReasonDetails: reason, PreviousSxState: sxState(previous) });
@@ -238,7 +205,7 @@ export class SimHost implements IderAttachPoint {
     d.emit('host-boot', record);
     const run = this.console.begin();
     this.bootedAt = record.at;
-    this.startRun(() => this.runBoot(run, record, { httpsUrl }));
+    this.startRun(() => this.runBoot(run, record, { httpsUrl: next.httpsUrl }));
   }
 
   /** Runs a console program to its end; an Aborted run (next boot, power off) just stops. */
@@ -253,8 +220,10 @@ export class SimHost implements IderAttachPoint {
     const path = record.path ?? [];
     const bios = this.biosInfo(record.options.UseSOL === true, path);
     await post(run, bios);
+    // BIOSSetup, or F2 typed during POST (as the POST screen offers).
+    const setup = record.medium === 'bios-setup' || run.pressed('f2');
     if (record.options.BIOSPause === true) await biosPause(run, bios);
-    if (record.medium === 'bios-setup') await biosSetup(run, bios);
+    if (setup) await biosSetup(run, bios);
     if (record.medium === 'ider-cd' || record.medium === 'ider-floppy') {
       const installed = await bootIder(run, record.medium === 'ider-cd' ? 'cd' : 'floppy', this.ider?.bus, {
         path,
@@ -316,39 +285,3 @@ export class SimHost implements IderAttachPoint {
 
 /** Memory initialization, video initialization, starting the operating system boot process. */
 const POST_PROGRESS = [0x01, 0x09, 0x13] as const;
-
-function bootReason(c: PowerChange): BootRecord['reason'] | undefined {
-  if (c.state !== POWER.On) return undefined;
-  if (c.requested === POWER.On) {
-    return c.previous === POWER.OffSoft || c.previous === POWER.OffHard || c.previous === POWER.Hibernate ? 'Power Up' : undefined;
-  }
-  if (c.requested === POWER.MasterBusReset || c.requested === POWER.MasterBusResetGraceful) return 'Reset';
-  if (c.requested === POWER.PowerCycleOffSoft || c.requested === POWER.PowerCycleOffHard) return 'Power Cycle';
-  return undefined;
-}
-
-/** The host S-state before the boot (IPS_HostBootReason.PreviousSxState: 0..5 = S0..S5). */
-function sxState(power: number): number {
-  if (power === POWER.SleepDeep) return 3;
-  if (power === POWER.Hibernate) return 4;
-  if (power === POWER.OffSoft || power === POWER.OffHard) return 5;
-  return 0;
-}
-
-function isBootConfigLink(e: PropMap): boolean {
-  const s = e.SettingData as { kind?: string; resourceUri?: string } | undefined;
-  return s?.kind === 'epr' && !!s.resourceUri?.endsWith('/CIM_BootConfigSetting');
-}
-
-function medium(d: SimDevice, forced: string | undefined, options: Record<string, PropValue>): BootMedium {
-  if (options.BIOSSetup === true) return 'bios-setup';
-  if (options.UseIDER === true) return options.IDERBootDevice === 1 ? 'ider-cd' : 'ider-floppy';
-  if (forced) {
-    const src = d.instances('CIM_BootSourceSetting').find((s) => s.InstanceID === forced);
-    const structured = String(src?.StructuredBootString ?? '').replace(/:\d+$/, '');
-    if (MEDIA[structured]) return MEDIA[structured];
-    if (forced.includes('HTTPS')) return 'uefi-https';
-    if (forced.includes('UEFI')) return 'uefi-local';
-  }
-  return 'hard-drive';
-}
