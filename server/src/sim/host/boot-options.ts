@@ -8,7 +8,7 @@ import type { PowerChange, SimDevice } from '../device';
 import { POWER } from '../power-states';
 import type { PropMap, PropValue } from '../values';
 import { httpsBootUrl } from './bios';
-import type { BootMedium, BootRecord, HostState } from './host';
+import type { BootMedium, BootRecord, HostState } from './types';
 
 export const BOOT_SETTINGS = 'AMT_BootSettingData';
 const ELEMENT_SETTING = 'CIM_ElementSettingData';

@@ -23,7 +23,7 @@
 import type { PowerChange, SimDevice } from '../device';
 import { POWER } from '../power-states';
 import { sideState } from '../side-state';
-import type { PropMap, PropValue } from '../values';
+import type { PropMap } from '../values';
 import { biosPause, biosSetup, bootDisk, bootElsewhere, post, type BiosInfo } from './bios';
 import { BOOT_SETTINGS, bootReason, sxState, takeOneTimeOptions } from './boot-options';
 import { Aborted, HostConsole, type Run } from './console';
@@ -31,57 +31,11 @@ import { bootIder } from './ider-boot';
 import type { IderAttachPoint, IderBus } from './links';
 import { DEFAULT_OS, runOs, type OsContext } from './os';
 import { SerialPort } from './serial';
+import type { BootRecord, BootStep, HostState, SimHostOptions } from './types';
 
-export interface BootRecord {
-  /** 1 for the first boot this device simulated. */
-  readonly number: number;
-  /** Device-clock time of the boot (ms since the epoch). */
-  readonly at: number;
-  /** What caused it, as IPS_HostBootReason.ReasonDetails words it. */
-  readonly reason: 'Power Up' | 'Reset' | 'Power Cycle';
-  /** The CIM_BootSourceSetting InstanceID forced for this boot, if any. */
-  readonly forcedSource?: string;
-  /** Where the host booted from. */
-  readonly medium: BootMedium;
-  /** Whether the one-time options (SetBootConfigRole Role 1) applied to this boot. */
-  readonly oneTime: boolean;
-  /** The AMT_BootSettingData flags that were set (true or non-zero) for this boot. */
-  readonly options: Readonly<Record<string, PropValue>>;
-  /** Set when the host's OS asked for this boot (`reboot`), not a WS-Man request. */
-  readonly initiator?: 'host';
-  /**
-   * What the boot did, step by step, as it goes (e.g. `post:sol`, `pxe:no-offers`, `hard-drive`,
-   * `ider-cd:boot`, `installed`, `os`); a boot cut short by the next one stops where it was.
-   */
-  readonly path?: string[];
-  /** The OS label the installer of this boot recorded (IDE-R CD boot). */
-  installed?: string;
-}
-
-export type BootMedium = 'hard-drive' | 'pxe' | 'cd-dvd' | 'diagnostic' | 'ider-floppy' | 'ider-cd' | 'bios-setup' | 'uefi-https' | 'uefi-local';
-
-export interface HostState {
-  /** The source ChangeBootOrder forced (a CIM_BootSourceSetting InstanceID), until the next boot. */
-  forcedSource?: string;
-  /** AMT_BootSettingData.RSEPassword is write-only: the value a Put gave waits here. */
-  pendingRsePassword?: string;
-  boots: BootRecord[];
-  /** The OS an installer put on the disk (an IDE-R CD's volume label); the simulator's own OS until then. */
-  installed?: string;
-  /** Device-clock time the installer ran. */
-  installedAt?: number;
-}
-
-export interface SimHostOptions {
-  /** The OS login (`amtwb sim --host-user/--host-password`); default root / amt. */
-  user?: string;
-  password?: string;
-  /** Real-time ms between paced console lines (POST, boot messages); default 100, tests use 0. */
-  lineDelayMs?: number;
-}
+export type { BootMedium, BootRecord, BootStep, BootStepContext, HostState, SimHostOptions } from './types';
 
 export const DEFAULT_HOST_ACCOUNT = { user: 'root', password: 'amt' } as const;
-
 
 const BOOT_REASON = 'IPS_HostBootReason';
 /** Kept at most in `state.boots` (the oldest go first). */
@@ -97,6 +51,7 @@ export class SimHost implements IderAttachPoint {
   private ider: { bus: IderBus; startMode: number } | undefined;
   /** Device-clock time the running OS booted (the simulator start, before any simulated boot). */
   private bootedAt: number;
+  private readonly bootSteps: BootStep[] = [];
 
   constructor(
     private readonly device: SimDevice,
@@ -135,6 +90,15 @@ export class SimHost implements IderAttachPoint {
   /** Writes text on the host's console (serial and screen) while it is powered; \n becomes \r\n. */
   print(text: string): void {
     this.serial.write(text);
+  }
+
+  /** Adds a step to every boot from now on (BootStep); returns a function that removes it. */
+  addBootStep(step: BootStep): () => void {
+    this.bootSteps.push(step);
+    return () => {
+      const at = this.bootSteps.indexOf(step);
+      if (at >= 0) this.bootSteps.splice(at, 1);
+    };
   }
 
   /** The OS on the disk: the installed label, or the simulator's own OS. */
@@ -224,6 +188,14 @@ export class SimHost implements IderAttachPoint {
     const setup = record.medium === 'bios-setup' || run.pressed('f2');
     if (record.options.BIOSPause === true) await biosPause(run, bios);
     if (setup) await biosSetup(run, bios);
+    for (const step of [...this.bootSteps]) {
+      try {
+        await step({ record, line: (text) => run.line(text), pause: (ms) => run.pause(ms) });
+      } catch (err) {
+        if (err instanceof Aborted) throw err;
+        await run.line(`host: a boot step failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     if (record.medium === 'ider-cd' || record.medium === 'ider-floppy') {
       const installed = await bootIder(run, record.medium === 'ider-cd' ? 'cd' : 'floppy', this.ider?.bus, {
         path,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allSideState, restoreSideState } from '../../../../server/src/sim/side-state';
 import { FakeIderBus } from './fake-ider';
-import { ConsoleReader, device, oneTimeBoot } from './helpers';
+import { ConsoleReader, device, oneTimeBoot, withHost } from './helpers';
 
 const XORRISO = '/usr/bin/xorriso';
 const haveXorriso = existsSync(XORRISO);
@@ -43,10 +43,8 @@ function floppy(signature: boolean): Buffer {
   return img;
 }
 
-test('an El Torito ISO boots, the installer copies it and records its label; the next boot runs the installed OS', { skip }, async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('an El Torito ISO boots, the installer copies it and records its label; the next boot runs the installed OS', { skip }, () =>
+  withHost(async (d, c) => {
     const bus = new FakeIderBus({ cd: iso.elTorito });
     d.host.attachIder(bus, 0x18);
     oneTimeBoot(d, { UseIDER: true, IDERBootDevice: 1, UseSOL: true });
@@ -73,10 +71,7 @@ test('an El Torito ISO boots, the installer copies it and records its label; the
     assert.equal(bootRecord?.installed, 'WORKBENCH_OS_2');
     assert.deepEqual(bootRecord?.path?.slice(-2), ['ider-cd:boot', 'installed']);
     assert.deepEqual([d.host.lastBoot?.initiator, d.host.lastBoot?.medium, d.host.lastBoot?.number], ['host', 'hard-drive', (bootRecord?.number ?? 0) + 1]);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
 test('the installed OS survives in the host side state (what --state saves)', { skip }, async () => {
   const d = device();
@@ -97,10 +92,8 @@ test('the installed OS survives in the host side state (what --state saves)', { 
   }
 });
 
-test('an ISO without El Torito and an image that is no ISO boot the disk and install nothing', { skip }, async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('an ISO without El Torito and an image that is no ISO boot the disk and install nothing', { skip }, () =>
+  withHost(async (d, c) => {
     const bus = new FakeIderBus({ cd: iso.plain });
     d.host.attachIder(bus, 0x08);
     oneTimeBoot(d, { UseIDER: true, IDERBootDevice: 1 });
@@ -114,28 +107,18 @@ test('an ISO without El Torito and an image that is no ISO boot the disk and ins
     await c.expect('hosttest login: ');
     assert.equal(d.host.state.installed, undefined);
     assert.deepEqual(d.host.lastBoot?.path?.slice(-3), ['ider-cd:not-iso', 'hard-drive', 'os']);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('a session with no image in the drive: "no medium", then the disk', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('a session with no image in the drive: "no medium", then the disk', () =>
+  withHost(async (d, c) => {
     d.host.attachIder(new FakeIderBus({}), 0x18);
     oneTimeBoot(d, { UseIDER: true, IDERBootDevice: 1 });
     await c.expect('IDE-R CD: no medium in the redirected drive');
     await c.expect('hosttest login: ');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('a floppy image with the 55 AA signature boots; one without says so; neither installs', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('a floppy image with the 55 AA signature boots; one without says so; neither installs', () =>
+  withHost(async (d, c) => {
     const bus = new FakeIderBus({ floppy: floppy(true) });
     d.host.attachIder(bus, 0x18);
     oneTimeBoot(d, { UseIDER: true, IDERBootDevice: 0 });
@@ -149,15 +132,10 @@ test('a floppy image with the 55 AA signature boots; one without says so; neithe
     await c.expect('IDE-R floppy: no boot signature');
     await c.expect('hosttest login: ');
     assert.equal(d.host.state.installed, undefined);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('the session ending mid-install prints a line and boots the old OS; nothing is recorded', { skip }, async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('the session ending mid-install prints a line and boots the old OS; nothing is recorded', { skip }, () =>
+  withHost(async (d, c) => {
     const bus = new FakeIderBus({ cd: iso.elTorito });
     bus.failAfterReads = 8;
     d.host.attachIder(bus, 0x18);
@@ -167,7 +145,4 @@ test('the session ending mid-install prints a line and boots the old OS; nothing
     await c.expect('SimOS 1.0 (AMT Workbench simulator) hosttest ttyS1');
     assert.equal(d.host.state.installed, undefined);
     assert.equal(d.host.lastBoot?.path?.includes('ider-cd:error'), true);
-  } finally {
-    d.dispose();
-  }
-});
+  }));

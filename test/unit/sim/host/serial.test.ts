@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { POWER } from '../../../../server/src/sim/power-states';
 import { TextScreen } from '../../../../server/src/sim/host/screen';
-import { ConsoleReader, device, oneTimeBoot } from './helpers';
+import { oneTimeBoot, withHost } from './helpers';
 
 test('the screen model keeps the last 80x25 screen: CR/LF, backspace, clear, cursor position, scrolling', () => {
   const s = new TextScreen();
@@ -19,38 +19,26 @@ test('the screen model keeps the last 80x25 screen: CR/LF, backspace, clear, cur
   assert.equal(s.lines()[23].trimEnd(), 'line 29');
 });
 
-test('what the OS prints lands on the screen; the login prompt is there after a boot', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('what the OS prints lands on the screen; the login prompt is there after a boot', () =>
+  withHost(async (d, c) => {
     oneTimeBoot(d, {});
     await c.expect('hosttest login: ');
     assert.match(d.host.serial.screen.text(), /SimOS 1\.0 \(AMT Workbench simulator\) hosttest ttyS1\n\nhosttest login:$/);
     assert.ok(c.output.includes('\r\n') && !/[^\r]\n/.test(c.output), 'every line ends in \\r\\n');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('POST without UseSOL reaches the screen (the KVM view) but not the serial port', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('POST without UseSOL reaches the screen (the KVM view) but not the serial port', () =>
+  withHost(async (d, c) => {
     oneTimeBoot(d, { BIOSPause: true });
     await c.expect('Press any key to continue...');
     assert.match(d.host.serial.screen.text(), /Memory Test/);
     assert.ok(!c.output.includes('Memory Test'));
     c.type('\r');
     await c.expect('login: ');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('a power cycle reports the serial port off then on; a reset keeps it on', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('a power cycle reports the serial port off then on; a reset keeps it on', () =>
+  withHost(async (d, c) => {
     const power: boolean[] = [];
     d.host.serial.on('power', (p: boolean) => power.push(p));
     assert.equal(d.requestPowerStateChange(POWER.PowerCycleOffSoft), 0);
@@ -60,15 +48,10 @@ test('a power cycle reports the serial port off then on; a reset keeps it on', a
     assert.deepEqual(power, [false, true]);
     await c.expect('login: ');
     assert.equal(d.host.serial.powered, true);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('F2 typed during POST opens BIOS setup', async () => {
-  const d = device({ hostLineDelayMs: 5 });
-  try {
-    const c = new ConsoleReader(d);
+test('F2 typed during POST opens BIOS setup', () =>
+  withHost({ hostLineDelayMs: 5 }, async (d, c) => {
     oneTimeBoot(d, { UseSOL: true });
     await c.expect('Memory Test');
     c.type('\x1b[12~');
@@ -76,15 +59,10 @@ test('F2 typed during POST opens BIOS setup', async () => {
     c.type('\x1b');
     await c.expect('login: ');
     assert.deepEqual(d.host.lastBoot?.path?.slice(0, 3), ['post:sol', 'bios-setup', 'setup:exit']);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('a reboot while the BIOS waits for a key starts the new boot cleanly (the old one prints no more)', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('a reboot while the BIOS waits for a key starts the new boot cleanly (the old one prints no more)', () =>
+  withHost(async (d, c) => {
     oneTimeBoot(d, { BIOSSetup: true });
     await c.expect('F10: Save & Exit');
     assert.equal(d.requestPowerStateChange(POWER.MasterBusReset), 0);
@@ -93,7 +71,4 @@ test('a reboot while the BIOS waits for a key starts the new boot cleanly (the o
     c.type('\r');
     await c.expect('login: ');
     assert.ok(!c.output.includes('Saving changes'), 'the abandoned setup screen never answered');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
