@@ -56,6 +56,9 @@ export async function bootIder(run: Run, drive: IderDevice, bus: IderBus | undef
     return await cd(run, d, cap, ctx);
   } catch (err) {
     if (err instanceof Aborted) throw err;
+    // Consoles answer some "no medium" cases with GOOD status (spec redirection.md §4.7 trap), so
+    // the first command that reports it may come after TEST UNIT READY.
+    if (err instanceof CheckCondition && err.sense.key === 0x02 && err.sense.asc === 0x3a) return noMedium(run, name, drive, ctx);
     const why = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
     await run.line(`${name}: reading the redirected drive failed (${why}); booting the hard drive`);
     ctx.path.push(`ider-${drive}:error`);
@@ -74,16 +77,18 @@ async function unitReady(run: Run, d: AtapiDrive, name: string, ctx: IderBootCon
     const r = await d.send(CDB.testUnitReady(), 0);
     if (!r.sense) return true;
     const { key, asc } = r.sense;
-    if (key === 0x02 && asc === 0x3a) {
-      await run.line(`${name}: no medium in the redirected drive (the console serves no image); booting the hard drive`);
-      ctx.path.push(`ider-${d.device}:no-medium`);
-      return false;
-    }
+    if (key === 0x02 && asc === 0x3a) return noMedium(run, name, d.device, ctx);
     // UNIT ATTENTION (medium changed, power-on reset) and NOT READY (becoming ready) are retried.
     if (key !== 0x06 && key !== 0x02) throw new CheckCondition('TEST UNIT READY', r.sense);
     await run.pause(key === 0x02 ? 50 : 0);
     if (attempt === READY_ATTEMPTS) throw new Error(`the drive stayed not ready (sense ${senseText(r.sense)})`);
   }
+  return false;
+}
+
+async function noMedium(run: Run, name: string, drive: IderDevice, ctx: IderBootContext): Promise<false> {
+  await run.line(`${name}: no medium in the redirected drive (the console serves no image); booting the hard drive`);
+  ctx.path.push(`ider-${drive}:no-medium`);
   return false;
 }
 

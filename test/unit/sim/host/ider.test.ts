@@ -146,3 +146,52 @@ test('the session ending mid-install prints a line and boots the old OS; nothing
     assert.equal(d.host.state.installed, undefined);
     assert.equal(d.host.lastBoot?.path?.includes('ider-cd:error'), true);
   }));
+
+test('"no medium" first reported after a GOOD TEST UNIT READY (the consoles\' GOOD-form trap) still reads as no medium', () =>
+  withHost(async (d, c) => {
+    const bus = new FakeIderBus({});
+    const inner = bus.packet.bind(bus);
+    bus.packet = async (device, cdb, allocation) => (cdb[0] === 0x00 ? { data: Buffer.alloc(0) } : inner(device, cdb, allocation));
+    d.host.attachIder(bus, 0x18);
+    oneTimeBoot(d, { UseIDER: true, IDERBootDevice: 1 });
+    await c.expect('IDE-R CD: no medium in the redirected drive');
+    await c.expect('login: ');
+    assert.equal(d.host.lastBoot?.path?.includes('ider-cd:no-medium'), true);
+  }));
+
+test('the session failing on the first packet prints a line and boots the disk', () =>
+  withHost(async (d, c) => {
+    const bus = new FakeIderBus({ cd: Buffer.alloc(64 * 2048) });
+    bus.open = true;
+    bus.packet = () => Promise.reject(new Error('The console closed the IDE-R session.'));
+    d.host.attachIder(bus, 0x18);
+    oneTimeBoot(d, { UseIDER: true, IDERBootDevice: 1 });
+    await c.expect('IDE-R CD: reading the redirected drive failed (The console closed the IDE-R session); booting the hard drive');
+    await c.expect('login: ');
+  }));
+
+test('a reset while an IDE-R packet is outstanding: the old boot says nothing more when the answer comes', () =>
+  withHost(async (d, c) => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const bus = new FakeIderBus({ cd: Buffer.alloc(64 * 2048) });
+    const inner = bus.packet.bind(bus);
+    let asked = 0;
+    bus.packet = async (device, cdb, allocation) => {
+      asked += 1;
+      await held;
+      return inner(device, cdb, allocation);
+    };
+    d.host.attachIder(bus, 0x18);
+    oneTimeBoot(d, { UseIDER: true, IDERBootDevice: 1 });
+    await c.expect('probing the redirected CD-ROM drive');
+    for (let i = 0; asked === 0 && i < 10_000; i++) await new Promise((r) => setImmediate(r));
+    d.host.detachIder(bus);
+    assert.equal(d.requestPowerStateChange(10), 0);
+    await c.expect('login: ');
+    const before = c.output;
+    release();
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(c.output, before, 'the abandoned boot printed nothing');
+    assert.equal(asked, 1);
+  }));
