@@ -31,6 +31,7 @@ import { AgentPresence } from './agent-presence';
 import { allClasses, classByName } from './classes/registry';
 import { EventSubscriptions } from './eventing/subscriptions';
 import { SimHost } from './host/host';
+import { watchBootParameters } from './classes/boot-parameters';
 import { makeIdentity, type DeviceIdentity } from './identity';
 import { bootRecords, RECORD_DEFAULTS, type LogRecord } from './message-log';
 import { applyModel, resolveModel, type DeviceModel, type ModelOptions } from './models';
@@ -175,6 +176,7 @@ export class SimDevice extends EventEmitter {
     }
     applyModel(this);
     this.host = new SimHost(this, { user: options.hostUser, password: options.hostPassword, lineDelayMs: options.hostLineDelayMs });
+    watchBootParameters(this);
     watchWriteOnly(this);
     this.setPowerState(POWER.On);
     this.syncLogCount();
