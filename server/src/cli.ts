@@ -53,6 +53,8 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     model: inv.command.model,
     amt: inv.command.amt,
     ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
+    hostUser: inv.command.hostUser,
+    hostPassword: inv.command.hostPassword,
     // AMT's 16994/16995 by default; with --port 0 (tests, several simulators) any free ports.
     redirectionPort: inv.command.redirectionPort ?? (port === 0 ? 0 : 16994),
     redirectionTlsPort: inv.command.redirectionTlsPort ?? (port === 0 ? 0 : 16995),

@@ -12,6 +12,7 @@ export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
             [--watchdog WPATH] [--time-scale N] [--software-identities N]
             [--tls-port N] [--model laptop|desktop] [--amt 11|12|16|18] [--state FILE]
+            [--host-user root] [--host-password amt]
             [--redirection-port N] [--redirection-tls-port N] [--redirection-basic-auth]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
@@ -34,6 +35,8 @@ export const USAGE = `Usage:
       7.0, or MEBx's legacy option), which old clients such as amtterm 1.4 use.
       --state FILE keeps the device's state (accounts, certificates, storage, policies, boot
       settings, logs) in FILE between runs: loaded at start, saved after changes and on exit.
+      --host-user U --host-password P set the login of the simulated host OS on its serial
+      console, which SOL carries (default root / amt).
 
   amtwb lms [--listen 127.0.0.1:16992] [--mei PATH]
       Stand in for Intel LMS: forward each TCP connection to AMT over its own APF channel
@@ -120,6 +123,8 @@ const OPTIONS = {
   amt: { type: 'string' },
   'tls-port': { type: 'string' },
   state: { type: 'string' },
+  'host-user': { type: 'string' },
+  'host-password': { type: 'string' },
   'redirection-port': { type: 'string' },
   'redirection-tls-port': { type: 'string' },
   'redirection-basic-auth': { type: 'boolean' },
@@ -136,7 +141,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -201,6 +206,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     }
   };
   only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt, 'tls-port': v['tls-port'], state: v.state });
+  only(['sim'], { 'host-user': v['host-user'], 'host-password': v['host-password'] });
   only(['sim'], { 'redirection-port': v['redirection-port'], 'redirection-tls-port': v['redirection-tls-port'], 'redirection-basic-auth': v['redirection-basic-auth'] });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
@@ -225,6 +231,8 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       const tlsPort = v['tls-port'] === undefined ? undefined : Number(v['tls-port']);
       if (tlsPort !== undefined && (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535)) throw usageError(`--tls-port "${v['tls-port']}" is not a port number; give 0 to 65535 (AMT uses 16993).`);
       if (v.state === '') throw usageError('--state needs a file name; write --state FILE, e.g. --state device.json.');
+      if (v['host-user'] !== undefined && !/^[a-z_][a-z0-9_.-]{0,31}$/i.test(v['host-user'])) throw usageError(`--host-user "${v['host-user']}" is not a login name; give letters, digits, "_", "." or "-" (at most 32, starting with a letter), e.g. --host-user root.`);
+      if (v['host-password'] === '') throw usageError('--host-password needs a password; write --host-password P (the default is amt).');
       const redirectionPort = portOption(v['redirection-port'], '--redirection-port');
       const redirectionTlsPort = portOption(v['redirection-tls-port'], '--redirection-tls-port');
       command = {
@@ -236,6 +244,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
         ...simModel(v.model, v.amt),
+        ...(v['host-user'] !== undefined ? { hostUser: v['host-user'] } : {}), ...(v['host-password'] !== undefined ? { hostPassword: v['host-password'] } : {}),
       };
       break;
     }
@@ -343,6 +352,8 @@ function allowedFor(opt: string): string {
     case 'amt':
     case 'tls-port':
     case 'state':
+    case 'host-user':
+    case 'host-password':
     case 'redirection-port':
     case 'redirection-tls-port':
     case 'redirection-basic-auth':

@@ -36,6 +36,11 @@ export interface SimulatorOptions extends ModelOptions {
   mei?: AttachMeiOptions;
   /** Also serve WS-Man over TLS on this port, as AMT does on 16993 (0 = any free port). */
   tlsPort?: number;
+  /** The simulated host OS's login on its serial console (SOL); default root / amt. */
+  hostUser?: string;
+  hostPassword?: string;
+  /** Real-time ms between paced host console lines (POST, boot messages); default 100. */
+  hostLineDelayMs?: number;
   /** Serve the redirection service (SOL, IDE-R) on this TCP port, as AMT does on 16994 (0 = any free port). */
   redirectionPort?: number;
   /** Serve the redirection service over TLS on this port, as AMT does on 16995 (0 = any free port). */
@@ -76,6 +81,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     extraSoftwareIdentities: options.extraSoftwareIdentities,
     model: options.model,
     amt: options.amt,
+    hostUser: options.hostUser,
+    hostPassword: options.hostPassword,
+    hostLineDelayMs: options.hostLineDelayMs,
   });
   const service = new WsmanService(device);
   const front = createHttpFront(device, service, options.tls);

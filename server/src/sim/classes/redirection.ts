@@ -4,6 +4,7 @@ import type { SimDevice } from '../device';
 import { CIM_RETURN } from '../power-states';
 import { auditFeatureChange, auditKvmChange } from '../redirection/logs';
 import { redirectionServiceOf } from '../redirection/registry';
+import { clearPendingBoot } from './boot-parameters';
 import { amtService, HOST_SYSTEM, PT_STATUS, SERVICE_PROPS } from './common';
 import type { ClassDef, MethodDef } from './types';
 
@@ -90,6 +91,8 @@ const KVM_SAP: ClassDef = {
 
 /** Opt-in states (Device Management Toolkit opt-in decoder): 0 not started, 1 requested, 2 displayed, 3 received, 4 in session. */
 const OPT_IN = { NotStarted: 0, Displayed: 2, Received: 3 } as const;
+/** IPS_OptInService.OptInRequired when consent covers everything (CCM). */
+const CONSENT_ALL = 0xffffffff;
 /** Opt-in method return values (go-wsman-messages optin decoder): 2 = invalid state. */
 const OPT_IN_INVALID_STATE = 2;
 
@@ -97,13 +100,27 @@ function optInInstance(device: SimDevice) {
   return device.singleton('IPS_OptInService');
 }
 
-/** A displayed code that was not entered in time lapses, as on a real screen. */
+/**
+ * A displayed code that was not entered within OptInCodeTimeout lapses, as on a real screen; a
+ * consent given lapses after OptInDisplayTimeout unless a redirection session holds it (state 4)
+ * — a choice, the SDK giving no figure. A consent that ends takes the pending one-time boot with
+ * it when consent is required for everything (Intel AMT SDK "User Consent": "if consent is revoked
+ * or expires, pending remote boot options are cleared").
+ */
 function expireOptIn(device: SimDevice): void {
   const inst = device.instances('IPS_OptInService')[0];
   if (!inst || device.optIn.expiresAt === undefined || device.now() < device.optIn.expiresAt) return;
-  if (inst.OptInState === OPT_IN.Displayed) inst.OptInState = OPT_IN.NotStarted;
+  const was = inst.OptInState;
   delete device.optIn.code;
   delete device.optIn.expiresAt;
+  if (was !== OPT_IN.Displayed && was !== OPT_IN.Received) return;
+  inst.OptInState = OPT_IN.NotStarted;
+  if (was === OPT_IN.Received) consentEnded(device, inst.OptInRequired);
+  device.emit('opt-in', { state: OPT_IN.NotStarted, expired: true });
+}
+
+function consentEnded(device: SimDevice, required: unknown): void {
+  if (Number(required) === CONSENT_ALL) clearPendingBoot(device);
 }
 
 const OPT_IN_METHODS: Record<string, MethodDef> = {
@@ -127,7 +144,7 @@ const OPT_IN_METHODS: Record<string, MethodDef> = {
         return { returnValue: PT_STATUS.InvalidCredentials };
       }
       inst.OptInState = OPT_IN.Received;
-      delete device.optIn.expiresAt;
+      device.optIn.expiresAt = device.now() + Number(inst.OptInDisplayTimeout) * 1000;
       device.emit('opt-in', { state: OPT_IN.Received });
       return { returnValue: PT_STATUS.Success };
     },
@@ -136,9 +153,11 @@ const OPT_IN_METHODS: Record<string, MethodDef> = {
     run: ({ device }) => {
       const inst = optInInstance(device);
       if (inst.OptInState === OPT_IN.NotStarted) return { returnValue: OPT_IN_INVALID_STATE };
+      const was = inst.OptInState;
       inst.OptInState = OPT_IN.NotStarted;
       delete device.optIn.code;
       delete device.optIn.expiresAt;
+      if (was === OPT_IN.Received || was === 4) consentEnded(device, inst.OptInRequired);
       device.emit('opt-in', { state: OPT_IN.NotStarted });
       return { returnValue: PT_STATUS.Success };
     },
