@@ -11,7 +11,6 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { SimDevice } from '../device';
-import type { HostSerial, IderAttachPoint } from '../host/links';
 import { onCommit } from '../security/commit';
 import { securityState, tlsIdentity } from '../security/state';
 import type { PropMap } from '../values';
@@ -159,13 +158,9 @@ export class RedirectionService implements RedirectionControl {
   }
 }
 
-/** What the device's host lends, when it has them (host/host.ts implements links.ts). */
+/** What the device's simulated host lends (host/host.ts implements links.ts). */
 function hostLinks(device: SimDevice): HostLinks {
-  const host = device.host as unknown as { serial?: HostSerial } & Partial<IderAttachPoint>;
-  return {
-    serial: host.serial,
-    ider: typeof host.attachIder === 'function' && typeof host.detachIder === 'function' ? (host as IderAttachPoint) : undefined,
-  };
+  return { serial: device.host.serial, ider: device.host };
 }
 
 /** KVM: session start, authentication and refusals are served; the RFB stream itself is not simulated yet. */

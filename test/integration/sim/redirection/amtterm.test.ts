@@ -72,6 +72,31 @@ describe('amtterm (Debian) opens SOL to the simulator', { skip }, () => {
   });
 });
 
+describe('amtterm with the simulated host behind SOL', { skip }, () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await startSimulator({ port: 0, redirectionPort: 0, redirectionBasicAuth: true });
+  });
+  after(() => sim?.close());
+
+  it('shows the running OS\'s login prompt after Enter', async () => {
+    let pressed = false;
+    let left = false;
+    const run = await amtterm(sim.redirectionPort!, DEFAULT_ACCOUNT.password, (stdout, stderr, write) => {
+      if (!pressed && stderr.includes('connected now')) {
+        pressed = true;
+        write('\n');
+      }
+      if (!left && / login: $/.test(stdout)) {
+        left = true;
+        write('\x1d');
+      }
+    });
+    assert.match(run.stdout, / login: /, `amtterm printed: ${run.stdout} / ${run.stderr}`);
+    assert.equal(run.code, 0, run.stderr);
+  });
+});
+
 describe('amtterm 1.4 against firmware that refuses log-ons in clear (AMT 7.0 and later)', { skip }, () => {
   let sim: Simulator;
   before(async () => {
