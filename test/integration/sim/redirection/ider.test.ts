@@ -190,4 +190,48 @@ describe('IDE redirection', () => {
     assert.deepEqual(records().slice(before.log), [2, 3]);
     assert.deepEqual(audits().slice(before.audit), [`1800 ${user}`, `1801 ${user}`]);
   });
+
+  it('ends the session when the console stays silent past its RxTimeout with a packet outstanding', async () => {
+    const open50 = Buffer.from(MC_OPEN);
+    open50.writeUInt16LE(50, 8); // RxTimeout 50 ms
+    const c = await open(open50);
+    c.send(features(1, 3, 0x09));
+    await c.expect(0x49);
+    const bus = await host.attached();
+    const end = sessionEnd(s.sim.device);
+    const tur = bus.packet('cd', Buffer.alloc(12), 0);
+    await c.expect(0x50);
+    await assert.rejects(tur, /RxTimeout of 50 ms/);
+    const e = await end;
+    assert.equal(e.event, 'ended-by-error');
+    await c.closedByFirmware();
+  });
+
+  it('sends ResetOccurred and rejects the outstanding packet when the host is reset', async () => {
+    const c = await open(MC_OPEN);
+    c.send(features(1, 3, 0x09));
+    await c.expect(0x49);
+    const bus = await host.attached();
+    const tur = assert.rejects(bus.packet('cd', Buffer.alloc(12), 0), /reset/);
+    await c.expect(0x50);
+    assert.equal((await s.call('CIM_PowerManagementService', 'RequestPowerStateChange', { PowerState: 10 })).ReturnValue, '0');
+    await tur;
+    const reset = await c.expect(0x46);
+    assert.equal(reset.readUInt32LE(4), 3);
+    c.send(header(0x47, 2));
+    const next = bus.packet('cd', Buffer.alloc(12), 0);
+    const cmd = await c.expect(0x50);
+    assert.equal(cmd.readUInt32LE(4), 4);
+    c.send(commandEnd(3, 0xb0));
+    assert.equal((await next).sense, undefined);
+    await closed(c);
+  });
+
+  it('ends the IDE-R session on AMT_RedirectionService.TerminateSession(0)', async () => {
+    const c = await open(MC_OPEN);
+    const end = sessionEnd(s.sim.device);
+    assert.equal((await s.call('AMT_RedirectionService', 'TerminateSession', { SessionType: 0 })).ReturnValue, '0');
+    assert.match((await end).reason!, /TerminateSession/);
+    await c.closedByFirmware();
+  });
 });
