@@ -32,6 +32,22 @@ function amtterm(port: number, password: string, onText: (stdout: string, stderr
   });
 }
 
+/** Presses Enter once amtterm is connected, and ^] (leave) once its output matches `prompt`. */
+function enterUntil(port: number, prompt: RegExp) {
+  let pressed = false;
+  let left = false;
+  return amtterm(port, DEFAULT_ACCOUNT.password, (stdout, stderr, write) => {
+    if (!pressed && stderr.includes('connected now')) {
+      pressed = true;
+      write('\n');
+    }
+    if (!left && prompt.test(stdout)) {
+      left = true;
+      write('\x1d');
+    }
+  });
+}
+
 describe('amtterm (Debian) opens SOL to the simulator', { skip }, () => {
   let sim: Simulator;
   const serial = new SerialStandIn();
@@ -47,18 +63,7 @@ describe('amtterm (Debian) opens SOL to the simulator', { skip }, () => {
   after(() => sim?.close());
 
   it('prints the host console text after Enter and leaves on ^]', async () => {
-    let pressed = false;
-    let left = false;
-    const run = await amtterm(sim.redirectionPort!, DEFAULT_ACCOUNT.password, (stdout, stderr, write) => {
-      if (!pressed && stderr.includes('connected now')) {
-        pressed = true;
-        write('\n');
-      }
-      if (!left && stdout.includes('simhost login: ')) {
-        left = true;
-        write('\x1d');
-      }
-    });
+    const run = await enterUntil(sim.redirectionPort!, /simhost login: /);
     assert.match(run.stdout, /simhost login: /, `amtterm printed: ${run.stdout} / ${run.stderr}`);
     assert.equal(run.code, 0, run.stderr);
     assert.ok(!run.stderr.includes(DEFAULT_ACCOUNT.password), 'the password never appears in the output');
@@ -80,18 +85,7 @@ describe('amtterm with the simulated host behind SOL', { skip }, () => {
   after(() => sim?.close());
 
   it('shows the running OS\'s login prompt after Enter', async () => {
-    let pressed = false;
-    let left = false;
-    const run = await amtterm(sim.redirectionPort!, DEFAULT_ACCOUNT.password, (stdout, stderr, write) => {
-      if (!pressed && stderr.includes('connected now')) {
-        pressed = true;
-        write('\n');
-      }
-      if (!left && / login: $/.test(stdout)) {
-        left = true;
-        write('\x1d');
-      }
-    });
+    const run = await enterUntil(sim.redirectionPort!, / login: $/);
     assert.match(run.stdout, / login: /, `amtterm printed: ${run.stdout} / ${run.stderr}`);
     assert.equal(run.code, 0, run.stderr);
   });

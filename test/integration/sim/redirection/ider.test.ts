@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_ACCOUNT } from '../../../../server/src/sim';
 import { auditLog } from '../../../../server/src/sim/audit/log';
 import { simSession } from '../sim-session';
-import { Console, header, sessionEnd } from './console';
+import { Console, closeAndWait, header, sessionEnd } from './console';
 import { IderStandIn } from './stand-ins';
 
 const { user, password } = DEFAULT_ACCOUNT;
@@ -46,12 +46,7 @@ function dataToHost(seq: number, drive: number, data: Buffer, last: boolean): Bu
 
 describe('IDE redirection', () => {
   const s = simSession({ redirectionPort: 0 });
-  /** Closes the console's connection and waits until the service has ended the session. */
-  const closed = async (c: Console) => {
-    const end = sessionEnd(s.sim.device);
-    c.close();
-    await end;
-  };
+  const closed = (c: Console) => closeAndWait(c, s.sim.device);
   const host = new IderStandIn();
 
   async function open(layout: Buffer): Promise<Console> {

@@ -6,18 +6,13 @@ import { DEFAULT_ACCOUNT } from '../../../../server/src/sim';
 import { auditLog } from '../../../../server/src/sim/audit/log';
 import { build, payload, resourceUriFor } from '../helpers';
 import { simSession } from '../sim-session';
-import { Console, authMessage, sessionEnd, startSession, strings } from './console';
+import { Console, authMessage, closeAndWait, sessionEnd, startSession, strings } from './console';
 
 const { user, password } = DEFAULT_ACCOUNT;
 
 describe('redirection session manager', () => {
   const s = simSession({ redirectionPort: 0 });
-  /** Closes the console's connection and waits until the service has ended the session. */
-  const closed = async (c: Console) => {
-    const end = sessionEnd(s.sim.device);
-    c.close();
-    await end;
-  };
+  const closed = (c: Console) => closeAndWait(c, s.sim.device);
 
   it('answers the authentication query with digest types 3 and 4 and logs the admin on with digest', async () => {
     const c = await Console.tcp(s.sim.redirectionPort!);
