@@ -229,4 +229,15 @@ describe('IDE redirection', () => {
     assert.match((await end).reason!, /TerminateSession/);
     await c.closedByFirmware();
   });
+
+  it('sends 0x4B heartbeats, numbered in order, at the interval 0x40 asked for', async () => {
+    const fast = Buffer.from(MC_OPEN);
+    fast.writeUInt16LE(20, 12); // Heartbeat 20 ms
+    const c = await open(fast);
+    const first = await c.next();
+    const second = await c.next();
+    assert.deepEqual([first[0], second[0]], [0x4b, 0x4b]);
+    assert.deepEqual([first.readUInt32LE(4), second.readUInt32LE(4)], [1, 2]);
+    await closed(c);
+  });
 });

@@ -1,12 +1,13 @@
 /** The redirection session manager over real sockets: refusals, digest log-on, the listener switch. */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { describe, it } from 'node:test';
 import { DEFAULT_ACCOUNT } from '../../../../server/src/sim';
 import { auditLog } from '../../../../server/src/sim/audit/log';
 import { build, payload, resourceUriFor } from '../helpers';
 import { simSession } from '../sim-session';
-import { Console, authMessage, closeAndWait, sessionEnd, startSession, strings } from './console';
+import { Console, authMessage, closeAndWait, readStrings, sessionEnd, startSession, strings } from './console';
 
 const { user, password } = DEFAULT_ACCOUNT;
 
@@ -131,6 +132,39 @@ describe('redirection session manager', () => {
     await put(true);
     const c = await Console.tcp(port);
     assert.deepEqual(await c.logOn('SOL ', user, password), { start: 0, auth: 0 });
+    await closed(c);
+  });
+
+  it('logs on with digest type 3 (RFC 2069: an empty qop in the challenge, no cnonce or nc in the hash)', async () => {
+    const md5 = (t: string) => createHash('md5').update(t).digest('hex');
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    c.send(startSession('SOL '));
+    await c.expect(0x11);
+    const uri = '/RedirectionService';
+    c.send(authMessage(3, strings(user, '', '', uri, '', '', '')));
+    const challenge = await c.expect(0x14);
+    assert.equal(challenge[1], 1);
+    assert.equal(challenge[4], 3);
+    const [realm, nonce, qop] = readStrings(challenge.subarray(9));
+    assert.equal(realm, s.sim.device.identity.realm);
+    assert.equal(qop, '');
+    const response = md5(`${md5(`${user}:${realm}:${password}`)}:${nonce}:${md5(`POST:${uri}`)}`);
+    c.send(authMessage(3, strings(user, realm, nonce, uri, 'abc', '00000002', response)));
+    const result = await c.expect(0x14);
+    assert.equal(result[1], 0);
+    await closed(c);
+  });
+
+  it('refuses a digest over another URI than /RedirectionService', async () => {
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    c.send(startSession('SOL '));
+    await c.expect(0x11);
+    c.send(authMessage(4, strings(user, '', '', '', '', '', '', '')));
+    const [realm, nonce] = readStrings((await c.expect(0x14)).subarray(9));
+    const md5 = (t: string) => createHash('md5').update(t).digest('hex');
+    const response = md5(`${md5(`${user}:${realm}:${password}`)}:${nonce}:00000002:c:auth:${md5('POST:')}`);
+    c.send(authMessage(4, strings(user, realm, nonce, '', 'c', '00000002', response, 'auth')));
+    assert.equal((await c.expect(0x14))[1], 1);
     await closed(c);
   });
 });
