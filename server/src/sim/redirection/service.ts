@@ -57,7 +57,10 @@ export class RedirectionService implements RedirectionControl {
       active: new Map(),
     };
     registerRedirection(device, this);
-    onCommit(device, () => this.tlsServer?.setSecureContext(tlsIdentity(device)));
+    // A CommitChanges that puts another certificate in force applies to both TLS servers.
+    onCommit(device, () => {
+      for (const server of [this.tlsServer, this.secure]) server?.setSecureContext(tlsIdentity(device));
+    });
     device.on('put', ({ className, changed }: { className: string; instance: PropMap; changed: string[] }) => {
       if (className === 'AMT_RedirectionService' && changed.includes('ListenerEnabled')) void this.follow();
     });
@@ -151,7 +154,6 @@ export class RedirectionService implements RedirectionControl {
         this.serve(socket, false, socket.remoteAddress ?? '');
       });
       server.on('tlsClientError', () => {});
-      onCommit(this.device, () => server.setSecureContext(tlsIdentity(this.device)));
       this.secure = server;
       this.tlsPort = await listen(server, this.tlsPort ?? this.options.tlsPort, host);
     }
