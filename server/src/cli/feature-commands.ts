@@ -14,6 +14,8 @@ import { runEventsCli } from './events';
 import { runLogCli } from './log';
 import { runWatchdogCli } from './watchdog';
 import { runSendCli, SEND_USAGE } from './send';
+import { REDIRECTION_USAGE, runSolCli } from './redirection';
+import type { RedirectionTarget } from '../features/redirection/connect';
 
 export interface CliIo {
   /** Writes to stdout (a trailing newline is added when missing). */
@@ -30,6 +32,8 @@ export interface CliIo {
   signal: AbortSignal;
   /** The device's base URL (`http://host:port`), for `{{$target}}` in .wsman files. */
   targetUrl?: string;
+  /** The device's redirection service (sol, ider). */
+  redirection?: RedirectionTarget;
 }
 
 export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -40,6 +44,7 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   events: runEventsCli,
   agent: runAgentCli,
   send: runSendCli,
+  sol: runSolCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -57,7 +62,8 @@ export const FEATURE_USAGE = `  log                                      the fir
                                            arm it with S seconds (120..65535, default 120) and send
                                            a heartbeat every I seconds (default S/2) until Ctrl-C,
                                            then disarm it
-${SEND_USAGE}`;
+${SEND_USAGE}
+${REDIRECTION_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);
