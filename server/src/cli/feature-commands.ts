@@ -14,7 +14,7 @@ import { runEventsCli } from './events';
 import { runLogCli } from './log';
 import { runWatchdogCli } from './watchdog';
 import { runSendCli, SEND_USAGE } from './send';
-import { REDIRECTION_USAGE, runSolCli } from './redirection';
+import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import type { RedirectionTarget } from '../features/redirection/connect';
 
 export interface CliIo {
@@ -45,6 +45,7 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   agent: runAgentCli,
   send: runSendCli,
   sol: runSolCli,
+  ider: runIderCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */

@@ -3,16 +3,19 @@
  * and — when the device refuses — one sentence from the device's WS-Man state saying why
  * (refusals.ts). The target is given as an interface so features know nothing of the registry.
  */
+import type { Duplex } from 'node:stream';
 import { AmtError } from '../../errors';
 import type { LogOn } from './session';
 import { RedirectionLink } from './session';
-import { explainRefusal, type RefusalClient, type SessionKind } from './refusals';
+import { explainRefusal, type SessionKind } from './refusals';
+import type { WsmanClient } from '../../wsman/client';
 import { SolSession, type SolOptions } from './sol';
+import { IderSession, type IderOptions } from './ider';
 
 export interface RedirectionTarget {
   label: string;
-  open(signal?: AbortSignal): Promise<{ stream: import('node:stream').Duplex; route: string; credentials: LogOn }>;
-  wsman?(signal?: AbortSignal): Promise<RefusalClient>;
+  open(signal?: AbortSignal): Promise<{ stream: Duplex; route: string; credentials: LogOn }>;
+  wsman?(signal?: AbortSignal): Promise<WsmanClient>;
 }
 
 /** Opens the link and runs `start` on it; a refusal is explained from the device's state. */
@@ -33,4 +36,8 @@ export async function withRefusalExplained<T>(target: RedirectionTarget, kind: S
 
 export function openSol(target: RedirectionTarget, options: Omit<SolOptions, 'credentials'> = {}, signal?: AbortSignal): Promise<{ session: SolSession; route: string }> {
   return withRefusalExplained(target, 'SOL', (link, credentials) => SolSession.open(link, { ...options, credentials }), signal);
+}
+
+export function openIder(target: RedirectionTarget, options: Omit<IderOptions, 'credentials'>, signal?: AbortSignal): Promise<{ session: IderSession; route: string }> {
+  return withRefusalExplained(target, 'IDE-R', (link, credentials) => IderSession.open(link, { ...options, credentials }), signal);
 }

@@ -54,6 +54,21 @@ export class RedirectionLink extends EventEmitter {
     this.stream.write(buf);
   }
 
+  /** Writes and says whether the stream wants more now (false: wait for drained()). */
+  sendMore(buf: Buffer): boolean {
+    return this.closed ? true : this.stream.write(buf);
+  }
+
+  /** Resolves when the stream's buffer has drained (or the link closed). */
+  drained(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => (this.stream.off('drain', done), this.off('close', done), resolve());
+      this.stream.once('drain', done);
+      this.once('close', done);
+    });
+  }
+
   /** The next message, waiting up to `timeoutMs`; `what` names the awaited answer in errors. */
   next(what: string, timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<Buffer> {
     const queued = this.queue.shift();

@@ -13,6 +13,10 @@ export interface FakeFirmware {
   failedLogOns: number;
   /** Every message type the console sent, in order. */
   received: number[];
+  /** IDE-R: the host sends one ATAPI packet (0x50) and gets the console's data and status. */
+  packet(cdb: number[], device?: number): Promise<{ data: Buffer; sense?: number[] }>;
+  /** IDE-R: the drives' start mode the console asked for (0x48 value). */
+  iderToggle?: number;
   /** Resolves when the console's connection has closed. */
   disconnected: Promise<void>;
   close(): Promise<void>;
@@ -27,9 +31,32 @@ export async function fakeFirmware(options: { status?: number; user?: string; pa
   const nonce = 'aabbccdd';
   const sockets = new Set<Socket>();
   let gone!: () => void;
-  const fw: FakeFirmware = { port: 0, failedLogOns: 0, received: [], disconnected: new Promise<void>((r) => (gone = r)), close: async () => undefined };
+  let seq = 0;
+  let current: Socket | undefined;
+  let pending: { data: Buffer[]; resolve: (r: { data: Buffer; sense?: number[] }) => void } | undefined;
+  const fw: FakeFirmware = {
+    port: 0, failedLogOns: 0, received: [], disconnected: new Promise<void>((r) => (gone = r)), close: async () => undefined,
+    packet: (cdb, device = 0xb0) => new Promise((resolve) => {
+      pending = { data: [], resolve };
+      const b = Buffer.alloc(28);
+      b[0] = 0x50;
+      b.writeUInt32LE(seq++, 4);
+      b[14] = device === 0xb0 ? 0x10 : 0;
+      b[15] = 0xa0;
+      Buffer.from(cdb).copy(b, 16);
+      current!.write(b);
+    }),
+  };
+  const iderReply = (type: number, extra: number, fill?: (b: Buffer) => void) => {
+    const b = Buffer.alloc(8 + extra);
+    b[0] = type;
+    b.writeUInt32LE(seq++, 4);
+    fill?.(b);
+    current!.write(b);
+  };
   const server: Server = createServer((socket) => {
     sockets.add(socket);
+    current = socket;
     const reader = new MessageReader();
     const hdr = (type: number, extra: number) => { const b = Buffer.alloc(8 + extra); b[0] = type; return b; };
     const auth = (status: number, type: number, data: Buffer) => {
@@ -82,6 +109,26 @@ export async function fakeFirmware(options: { status?: number; user?: string; pa
             socket.write(Buffer.concat([b, data]));
             break;
           }
+          case 0x40:
+            seq = 0;
+            iderReply(0x41, 22, (b) => b.writeUInt16LE(4096, 16)); // read buffer 4096
+            break;
+          case 0x48:
+            fw.iderToggle = m.readUInt32LE(9);
+            iderReply(0x49, 5, (b) => { b[8] = 3; b.writeUInt32LE(1, 9); });
+            break;
+          case 0x54:
+            pending!.data.push(Buffer.from(m.subarray(34)));
+            if (m[3]! & 2) pending!.resolve({ data: Buffer.concat(pending!.data) });
+            break;
+          case 0x51: {
+            const p = pending!;
+            p.resolve({ data: Buffer.concat(p.data), ...(m[27]! & 1 ? { sense: [m[28]!, m[29]!, m[30]!] } : {}) });
+            break;
+          }
+          case 0x42:
+            iderReply(0x43, 0);
+            break;
           case 0x22:
             socket.write(hdr(0x23, 0));
             break;
