@@ -34,19 +34,13 @@ export interface OpenedRedirection {
   credentials: LogOn;
 }
 
-/** The simulator's redirection ports (startSimulator reports them once its service runs). */
-interface SimRedirectionPorts {
-  redirectionPort?: number;
-  redirectionTlsPort?: number;
-}
-
 export async function openRedirection(endpoint: RedirectionEndpoint, signal?: AbortSignal): Promise<OpenedRedirection> {
   if (endpoint.via === 'local') return openLocal(endpoint, signal);
   let host: string;
   let port: number;
   let tls: Omit<TlsTransportOptions, 'via'> | undefined;
   if (endpoint.via === 'sim') {
-    const ports = endpoint.sim as Simulator & SimRedirectionPorts;
+    const ports = endpoint.sim;
     if (!ports.redirectionPort) throw new AmtError('redir.unsupported', `${endpoint.label} has no redirection service in this build; update AMT Workbench.`);
     host = endpoint.host;
     port = ports.redirectionPort;
