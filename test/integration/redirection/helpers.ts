@@ -1,8 +1,12 @@
 /**
  * What the redirection integration tests share: the host's SOL output gathered as text with a
- * wait for a piece of it, and a login on the simulated host's serial console (root / amt).
+ * wait for a piece of it, a login on the simulated host's serial console (root / amt), and an ISO made
+ * by xorriso.
  */
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_HOST_ACCOUNT } from '../../../server/src/sim/host/host';
 import type { SolSession } from '../../../server/src/features/redirection/sol';
 
@@ -33,3 +37,17 @@ export async function login(screen: Screen): Promise<number> {
   screen.session.write(Buffer.from(`${DEFAULT_HOST_ACCOUNT.password}\r`));
   return screen.waitFor('# ', at);
 }
+
+export const LABEL = 'AMTWB_TEST_CD';
+
+/** An ISO 9660 image with a label and one 3 MB file, made by xorriso. */
+export function makeIso(dir: string): string {
+  const content = join(dir, 'content');
+  mkdirSync(content);
+  writeFileSync(join(content, 'README.TXT'), 'served over IDE-R\n');
+  writeFileSync(join(content, 'BIG.BIN'), Buffer.alloc(3 << 20, 0x5a));
+  const iso = join(dir, 'test.iso');
+  execFileSync('/usr/bin/xorriso', ['-as', 'mkisofs', '-quiet', '-V', LABEL, '-o', iso, content], { stdio: 'ignore' });
+  return iso;
+}
+

@@ -6,9 +6,8 @@
  * CHECK CONDITION out of range, and eject ending the session. Consent required is one sentence.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,19 +17,7 @@ import { DiskImage } from '../../../server/src/features/redirection/image';
 import { redirectionTarget } from '../../../server/src/targets/redirection';
 import { TargetRegistry } from '../../../server/src/targets/registry';
 import { IderStandIn } from '../sim/redirection/stand-ins';
-
-export const LABEL = 'AMTWB_TEST_CD';
-
-/** An ISO 9660 image with a label and one 3 MB file, made by xorriso. */
-export function makeIso(dir: string): string {
-  const content = join(dir, 'content');
-  mkdirSync(content);
-  writeFileSync(join(content, 'README.TXT'), 'served over IDE-R\n');
-  writeFileSync(join(content, 'BIG.BIN'), Buffer.alloc(3 << 20, 0x5a));
-  const iso = join(dir, 'test.iso');
-  execFileSync('/usr/bin/xorriso', ['-as', 'mkisofs', '-quiet', '-V', LABEL, '-o', iso, content], { stdio: 'ignore' });
-  return iso;
-}
+import { LABEL, makeIso } from './helpers';
 
 const cdb = (...b: number[]) => Buffer.concat([Buffer.from(b), Buffer.alloc(12 - b.length)]);
 

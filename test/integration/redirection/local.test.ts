@@ -30,8 +30,8 @@ meiSuite('SOL over the local APF path', () => {
         assert.equal(route, 'local APF channel');
         const screen = new Screen(session);
         const at = await login(screen);
-        session.write(Buffer.from('uname\r'));
-        await screen.waitFor('SimOS', at);
+        session.write(Buffer.from('uname -a\r'));
+        await screen.waitFor(' #1 SMP x86_64 ', at);
       } finally {
         await session.close();
       }

@@ -1,9 +1,12 @@
 /**
- * `--reboot` / `reboot: true` of IDE-R: once the drives are up, boot the host once from them.
+ * `--reboot` / `reboot: true` of IDE-R: once the drives are up, boot the host once from them —
+ * the one-time boot sequence of features/boot (UseIDER, IDERBootDevice, then power on or reset).
+ * Returns the boot feature's sentence about the next boot.
  */
-import { AmtError } from '../../errors';
+import { bootOnce } from '../boot';
 import type { WsmanClient } from '../../wsman/client';
 
-export async function rebootToIder(_client: WsmanClient, _target: 'ider-cd' | 'ider-floppy', _signal?: AbortSignal): Promise<string> {
-  throw new AmtError('redir.unsupported', 'Booting from IDE-R (--reboot) needs the boot feature, which this build does not have; serve the image without --reboot and set the next boot from the BIOS or another console.');
+export async function rebootToIder(client: WsmanClient, target: 'ider-cd' | 'ider-floppy', signal?: AbortSignal): Promise<string> {
+  const result = await bootOnce(client, { target }, signal ? { signal } : {});
+  return result.message;
 }
