@@ -15,6 +15,8 @@ import { runLogCli } from './log';
 import { runWatchdogCli } from './watchdog';
 import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
+import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
+import type { RedirectionTarget } from '../features/redirection/connect';
 
 export interface CliIo {
   /** Writes to stdout (a trailing newline is added when missing). */
@@ -31,6 +33,8 @@ export interface CliIo {
   signal: AbortSignal;
   /** The device's base URL (`http://host:port`), for `{{$target}}` in .wsman files. */
   targetUrl?: string;
+  /** The device's redirection service (sol, ider). */
+  redirection?: RedirectionTarget;
 }
 
 export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -45,6 +49,8 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   erase: runEraseCli,
   redirection: runRedirectionCli,
   consent: runConsentCli,
+  sol: runSolCli,
+  ider: runIderCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -63,7 +69,8 @@ export const FEATURE_USAGE = `  log                                      the fir
                                            a heartbeat every I seconds (default S/2) until Ctrl-C,
                                            then disarm it
 ${SEND_USAGE}
-${BOOT_USAGE}`;
+${BOOT_USAGE}
+${REDIRECTION_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

@@ -11,6 +11,7 @@ import type { HandlerHost } from './host';
 import { registerInstanceHandlers } from './instances';
 import { registerLogHandlers } from './log';
 import { registerPowerHandlers } from './power';
+import { registerRedirectionHandlers } from './redirection';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
@@ -34,6 +35,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   registerBootHandlers(host);
   const events = registerEventHandlers(host);
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
+  const redirection = registerRedirectionHandlers(host);
   return {
     configure(o) {
       watchdog.configure({
@@ -42,7 +44,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
       });
     },
     async dispose() {
-      await Promise.allSettled([events.dispose(), watchdog.dispose()]);
+      await Promise.allSettled([events.dispose(), watchdog.dispose(), redirection.dispose()]);
     },
   };
 }
