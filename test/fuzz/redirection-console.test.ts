@@ -295,7 +295,6 @@ async function iderSession(r: Rng, w: Wire, seq: () => number, hostile: boolean,
       w.socket.end();
       return;
     }
-    if (process.env.FUZZ_TRACE) process.stderr.write(`  0x50 ${b.toString('hex')}\n`);
     w.send(b);
     // Wait for the console's answer to this packet (0x51, or a 0x54 marked completed).
     for (;;) {
@@ -372,7 +371,6 @@ test(`the redirection client survives a hostile firmware (FUZZ_SEED=${SEED}, ${C
       const fr = rng(caseSeed);
       script = (w) => firmware(fr, w, kind, bad, out);
       const label = () => `case ${i} (seed ${SEED}, case seed ${caseSeed}, ${kind}, ${out.what})`;
-      if (process.env.FUZZ_TRACE) process.stderr.write(`case ${i} ${kind} ${bad} ${caseSeed}\n`);
       const body = async () => {
         let reason: string | undefined;
         let ended: Promise<unknown> | undefined;
@@ -424,4 +422,109 @@ test(`the redirection client survives a hostile firmware (FUZZ_SEED=${SEED}, ${C
   console.log(`# ${CASES} cases in ${Date.now() - started} ms: ${JSON.stringify(tally)}`);
   assert.deepEqual(after, before, 'the image files were never written');
   assert.deepEqual(problems, []);
+});
+
+/** A firmware that runs the log-on and then does `after` with the console's next message. */
+async function scripted(kind: 'SOL' | 'IDER', after: (w: Wire, m: Buffer) => Promise<void>): Promise<{ target: RedirectionTarget; wires: Wire[]; close(): Promise<void> }> {
+  const wires: Wire[] = [];
+  const server = createServer((socket) => {
+    const w = new Wire(socket);
+    wires.push(w);
+    void (async () => {
+      for (;;) {
+        const m = await w.next();
+        if (!m) return;
+        if (m[0] === 0x10) { const b = Buffer.alloc(13); b[0] = 0x11; w.send(b); }
+        else if (m[0] === 0x13 && m[4] === 0) w.send(authReply(0, 0, Buffer.from([4])));
+        else if (m[0] === 0x13 && m[9 + 1 + m[9]!] === 0) w.send(authReply(1, 4, strings('Digest:00', 'n0', 'auth')));
+        else if (m[0] === 0x13) w.send(authReply(0, 4, Buffer.alloc(0)));
+        else if (m[0] === 0x40 && kind === 'IDER') w.send(head(0x41, 0, 22));
+        else return after(w, m);
+      }
+    })();
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const p = (server.address() as { port: number }).port;
+  return {
+    wires,
+    target: { label: LABEL, open: (signal) => openRedirection({ via: 'tcp', host: '127.0.0.1', port: p, label: LABEL, credentials: { user: 'admin', password: PASSWORD } }, signal) },
+    close: () => new Promise<void>((res) => { for (const w of wires) w.socket.destroy(); server.close(() => res()); }),
+  };
+}
+
+test('a 0x14 declaring 4 GiB of log-on data ends the handshake at once, however many bytes follow', { timeout: 60_000 }, async () => {
+  const wires: Wire[] = [];
+  // Replace the query answer: a header declaring 0xFFFFFFFF bytes, then 8 MB of filler while the console listens.
+  const server = createServer((socket) => {
+    const w = new Wire(socket);
+    wires.push(w);
+    void (async () => {
+      await w.next();
+      const b = Buffer.alloc(13); b[0] = 0x11; w.send(b);
+      await w.next();
+      const hdr = authReply(0, 0, Buffer.alloc(0));
+      hdr.writeUInt32LE(0xffffffff, 5);
+      w.send(hdr);
+      for (let i = 0; i < 128 && !w.closed; i++) {
+        w.send(Buffer.alloc(64 * 1024, 0x41));
+        await new Promise((res) => setImmediate(res));
+      }
+    })();
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const port = (server.address() as { port: number }).port;
+  try {
+    await assert.rejects(openSol({ label: LABEL, open: (signal) => openRedirection({ via: 'tcp', host: '127.0.0.1', port, label: LABEL, credentials: { user: 'admin', password: PASSWORD } }, signal) }, { timeoutMs: 60_000 }), (err: unknown) => {
+      assert.ok(err instanceof AmtError);
+      assert.equal(err.code, 'redir.protocol', err.message);
+      assertSentence(err.message, '4 GiB 0x14');
+      return true;
+    });
+  } finally {
+    for (const w of wires) w.socket.destroy();
+    await new Promise<void>((res) => server.close(() => res()));
+  }
+});
+
+test('IDE-R: a device that closes with its 0x41, or never answers DisableEnableFeatures, fails open() with one sentence', { timeout: 60_000 }, async () => {
+  for (const how of ['close-with-0x41', 'silent-after-0x48'] as const) {
+    const fw = await scripted('IDER', async (w, m) => {
+      if (how === 'silent-after-0x48' && m[0] === 0x48) return w.gone();
+    });
+    // close-with-0x41: its own server, which answers 0x40 and ends the connection in the same write.
+    const server = how === 'close-with-0x41' ? createServer((socket) => {
+      const w = new Wire(socket);
+      fw.wires.push(w);
+      void (async () => {
+        for (;;) {
+          const m = await w.next();
+          if (!m) return;
+          if (m[0] === 0x10) { const b = Buffer.alloc(13); b[0] = 0x11; w.send(b); }
+          else if (m[0] === 0x13 && m[4] === 0) w.send(authReply(0, 0, Buffer.from([4])));
+          else if (m[0] === 0x13 && m[9 + 1 + m[9]!] === 0) w.send(authReply(1, 4, strings('Digest:00', 'n0', 'auth')));
+          else if (m[0] === 0x13) w.send(authReply(0, 4, Buffer.alloc(0)));
+          else if (m[0] === 0x40) return void socket.end(head(0x41, 0, 22));
+        }
+      })();
+    }) : undefined;
+    let target = fw.target;
+    if (server) {
+      await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+      const port = (server.address() as { port: number }).port;
+      target = { label: LABEL, open: (signal) => openRedirection({ via: 'tcp', host: '127.0.0.1', port, label: LABEL, credentials: { user: 'admin', password: PASSWORD } }, signal) };
+    }
+    try {
+      const opened = openIder(target, { timeoutMs: 500 });
+      assert.ok(await within(opened.then(() => undefined, () => undefined)), `${how}: open() settles`);
+      await assert.rejects(opened, (err: unknown) => {
+        assert.ok(err instanceof AmtError);
+        assert.equal(err.code, how === 'close-with-0x41' ? 'redir.closed' : 'timeout', err.message);
+        assertSentence(err.message, how);
+        return true;
+      });
+    } finally {
+      if (server) { for (const w of fw.wires) w.socket.destroy(); await new Promise<void>((res) => server.close(() => res())); }
+      await fw.close();
+    }
+  }
 });
