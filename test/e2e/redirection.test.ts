@@ -85,8 +85,10 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
 
   /** The text of the terminal's visible rows (xterm's DOM renderer pads with no-break spaces). */
   async function terminalText(): Promise<string> {
-    const rows = wb.page.locator('.part.panel .xterm-rows').first();
-    return (await rows.innerText()).replace(/\u00a0/g, ' ');
+    // Each child of .xterm-rows is one screen row; textContent does not depend on layout or focus.
+    const rows = wb.page.locator('.xterm-rows').first();
+    const lines = await rows.evaluate((el) => Array.from((el as unknown as { children: ArrayLike<{ textContent: string | null }> }).children).map((r) => r.textContent ?? ''));
+    return lines.map((l) => l.replace(/\u00a0/g, ' ').trimEnd()).join('\n').replace(/\n+$/, '\n');
   }
 
   async function waitForTerminal(pattern: RegExp, timeoutMs = 90_000): Promise<string> {

@@ -13,7 +13,7 @@ export const BOOT_OPTIONS: readonly { target: BootTarget | 'https'; label: strin
   { target: 'hdd', label: 'Boot Once from Hard Disk', icon: 'database', detail: "boots the host's own disk once" },
   { target: 'bios-setup', label: 'Boot Once into BIOS Setup', icon: 'settings-gear', detail: 'stops in the BIOS setup screen' },
   { target: 'pxe', label: 'Boot Once from PXE', icon: 'globe', detail: 'boots from the network once' },
-  { target: 'ider-cd', label: 'Boot Once from IDE-R CD…', icon: 'disc', detail: 'boots the image served over IDE-R (mounts one first when none is)' },
+  { target: 'ider-cd', label: 'Boot Once from IDE-R CD…', icon: 'package', detail: 'boots the image served over IDE-R (mounts one first when none is)' },
   { target: 'https', label: 'Boot Once from HTTPS (One Click Recovery)…', icon: 'cloud-download', detail: 'boots an image from an https:// URL (AMT 16+)' },
 ];
 
