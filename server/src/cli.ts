@@ -53,7 +53,16 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     model: inv.command.model,
     amt: inv.command.amt,
     ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
-  }).catch((err: NodeJS.ErrnoException) => {
+    hostUser: inv.command.hostUser,
+    hostPassword: inv.command.hostPassword,
+    redirectionPort: inv.command.redirectionPort,
+    redirectionTlsPort: inv.command.redirectionTlsPort,
+    redirectionBasicAuth: inv.command.redirectionBasicAuth,
+  }).catch((err: NodeJS.ErrnoException & { port?: number }) => {
+    if (err?.code === 'EADDRINUSE' && err.port !== undefined && err.port !== port) {
+      const option = err.port === inv.command.redirectionPort ? '--redirection-port' : err.port === inv.command.redirectionTlsPort ? '--redirection-tls-port' : '--tls-port';
+      throw new AmtError('sim.start', `Port ${err.port} on ${host} is already in use; pick another with ${option}, or ${option} 0 for any free port.`);
+    }
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
     if (err?.code === 'EACCES') throw new AmtError('sim.start', `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port.`);
     if (err?.code === 'ENOTFOUND' || err?.code === 'EADDRNOTAVAIL' || err?.code === 'EAI_AGAIN') {
@@ -65,6 +74,8 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
   await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
   if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
+  if (sim.redirectionPort !== undefined) await write(process.stdout, `redirection on ${shownHost}:${sim.redirectionPort}`);
+  if (sim.redirectionTlsPort !== undefined) await write(process.stdout, `redirection over TLS on ${shownHost}:${sim.redirectionTlsPort}`);
   if (sim.mei) await write(process.stdout, `MEI device at ${sim.mei.path}`);
   const watchdog = await attachSimWatchdog(sim, { watchdog: inv.command.watchdog, timeScale: inv.command.timeScale }, (t) => write(process.stdout, t)).catch(async (err) => {
     await sim.close();

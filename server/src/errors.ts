@@ -36,6 +36,8 @@ export type ErrorCode =
   // Class families
   | 'put.bad-xml' | 'put.class-mismatch' | 'put.read-only'
   | 'power.invalid-action' | 'power.refused' | 'power.unavailable'
+  | 'boot.unsupported' | 'boot.refused' | 'boot.consent' | 'boot.invalid' | 'boot.confirmation'
+  | 'consent.code' | 'consent.refused' | 'consent.state' | 'redirection.unsupported' | 'redirection.refused'
   | 'events.address' | 'events.unsubscribe'
   | 'agent.failed' | 'agent.guid'
   | 'watchdog.busy' | 'watchdog.closed' | 'watchdog.not-armed' | 'watchdog.not-found' | 'watchdog.not-iamt' | 'watchdog.not-required'

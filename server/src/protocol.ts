@@ -464,7 +464,10 @@ export interface HttpsBootParams extends TargetParams {
   /** `https://…` of the boot image (One Click Recovery, AMT 16+). */ url: string; /** The HTTPS server's account, not AMT's. */ username?: string; password?: string;
   verifyServerCertificate?: boolean; power?: BootPower;
 }
-export interface EraseParams extends TargetParams { /** The device name the user typed to confirm. */ confirmation: string; power?: BootPower }
+export interface EraseParams extends TargetParams {
+  /** The device name the user typed to confirm. */ confirmation: string; power?: BootPower;
+  /** Erase actions (`ssd`, `verify`, `tpm`, `oem`, `bios-nvm`, `bios-golden`); default: each of ssd, tpm, bios-nvm the device offers. */ actions?: string[];
+}
 /** One WS-Man step of a boot sequence, in the order sent. */
 export interface BootStep { step: string; ok: boolean; /** The device's answer, e.g. `ReturnValue 0`. */ detail: string }
 export interface BootResult { steps: BootStep[]; /** One sentence: what the host does at its next boot. */ message: string; powerState?: PowerStateResult }

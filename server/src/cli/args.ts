@@ -12,6 +12,8 @@ export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
             [--watchdog WPATH] [--time-scale N] [--software-identities N]
             [--tls-port N] [--model laptop|desktop] [--amt 11|12|16|18] [--state FILE]
+            [--host-user root] [--host-password amt]
+            [--redirection-port N] [--redirection-tls-port N] [--redirection-basic-auth]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
       The account is admin / P@ssw0rd unless --user/--password say otherwise; the password
@@ -26,8 +28,15 @@ export const USAGE = `Usage:
       --time-scale N runs the simulated firmware clock N times faster.
       --tls-port N also serves WS-Man over TLS on N (AMT uses 16993), with the device's
       self-signed certificate until a TLS set-up (AMT_TLSSettingData + CommitChanges) names another.
+      --redirection-port N serves redirection (SOL, IDE-R) on N (default 16994, as AMT; with
+      --port 0 any free port) and prints "redirection on HOST:PORT"; --redirection-tls-port N
+      the same over TLS (default 16995; with --port 0 any free port); 0 picks a free port.
+      --redirection-basic-auth also accepts log-ons with the password in clear (AMT before
+      7.0, or MEBx's legacy option), which old clients such as amtterm 1.4 use.
       --state FILE keeps the device's state (accounts, certificates, storage, policies, boot
       settings, logs) in FILE between runs: loaded at start, saved after changes and on exit.
+      --host-user U --host-password P set the login of the simulated host OS on its serial
+      console, which SOL carries (default root / amt).
 
   amtwb lms [--listen 127.0.0.1:16992] [--mei PATH]
       Stand in for Intel LMS: forward each TCP connection to AMT over its own APF channel
@@ -114,6 +123,11 @@ const OPTIONS = {
   amt: { type: 'string' },
   'tls-port': { type: 'string' },
   state: { type: 'string' },
+  'host-user': { type: 'string' },
+  'host-password': { type: 'string' },
+  'redirection-port': { type: 'string' },
+  'redirection-tls-port': { type: 'string' },
+  'redirection-basic-auth': { type: 'boolean' },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -127,7 +141,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -192,6 +206,8 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     }
   };
   only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt, 'tls-port': v['tls-port'], state: v.state });
+  only(['sim'], { 'host-user': v['host-user'], 'host-password': v['host-password'] });
+  only(['sim'], { 'redirection-port': v['redirection-port'], 'redirection-tls-port': v['redirection-tls-port'], 'redirection-basic-auth': v['redirection-basic-auth'] });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -215,13 +231,20 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       const tlsPort = v['tls-port'] === undefined ? undefined : Number(v['tls-port']);
       if (tlsPort !== undefined && (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535)) throw usageError(`--tls-port "${v['tls-port']}" is not a port number; give 0 to 65535 (AMT uses 16993).`);
       if (v.state === '') throw usageError('--state needs a file name; write --state FILE, e.g. --state device.json.');
+      if (v['host-user'] !== undefined && !/^[a-z_][a-z0-9_.-]{0,31}$/i.test(v['host-user'])) throw usageError(`--host-user "${v['host-user']}" is not a login name; give letters, digits, "_", "." or "-" (at most 32, starting with a letter), e.g. --host-user root.`);
+      if (v['host-password'] === '') throw usageError('--host-password needs a password; write --host-password P (the default is amt).');
+      // AMT's 16994/16995 by default; with --port 0 (tests, several simulators) any free ports.
+      const redirectionPort = portOption(v['redirection-port'], '--redirection-port', port === 0 ? 0 : 16994);
+      const redirectionTlsPort = portOption(v['redirection-tls-port'], '--redirection-tls-port', port === 0 ? 0 : 16995);
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
         ...(tlsPort !== undefined ? { tlsPort } : {}),
+        redirectionPort, redirectionTlsPort, ...(v['redirection-basic-auth'] ? { redirectionBasicAuth: true } : {}),
         ...(softwareIdentities !== undefined ? { softwareIdentities } : {}), ...(v.state !== undefined ? { state: v.state } : {}),
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
         ...simModel(v.model, v.amt),
+        ...(v['host-user'] !== undefined ? { hostUser: v['host-user'] } : {}), ...(v['host-password'] !== undefined ? { hostPassword: v['host-password'] } : {}),
       };
       break;
     }
@@ -329,8 +352,21 @@ function allowedFor(opt: string): string {
     case 'amt':
     case 'tls-port':
     case 'state':
+    case 'host-user':
+    case 'host-password':
+    case 'redirection-port':
+    case 'redirection-tls-port':
+    case 'redirection-basic-auth':
       return 'amtwb sim';
     default:
       return 'another command';
   }
+}
+
+/** A port option's value, or `dflt` when it was not given. */
+function portOption(value: string | undefined, name: string, dflt: number): number {
+  if (value === undefined) return dflt;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw usageError(`${name} "${value}" is not a port number; give 0 to 65535 (0 picks a free port).`);
+  return port;
 }

@@ -31,6 +31,7 @@ import { AgentPresence } from './agent-presence';
 import { allClasses, classByName } from './classes/registry';
 import { EventSubscriptions } from './eventing/subscriptions';
 import { SimHost } from './host/host';
+import { watchBootParameters } from './classes/boot-parameters';
 import { makeIdentity, type DeviceIdentity } from './identity';
 import { bootRecords, RECORD_DEFAULTS, type LogRecord } from './message-log';
 import { applyModel, resolveModel, type DeviceModel, type ModelOptions } from './models';
@@ -53,6 +54,11 @@ export interface SimDeviceOptions extends ModelOptions {
    * made as large as a test or benchmark needs (bulk transfer over APF windows). Default 0.
    */
   extraSoftwareIdentities?: number;
+  /** The simulated host OS's login (host/host.ts); default root / amt. */
+  hostUser?: string;
+  hostPassword?: string;
+  /** Real-time ms between paced host console lines (POST, boot messages); default 100. */
+  hostLineDelayMs?: number;
 }
 
 /** Knobs tests and users may turn on a live device. */
@@ -84,6 +90,8 @@ export interface PowerChange {
   readonly requested: number;
   readonly state: number;
   readonly steps: readonly number[];
+  /** 'host' when the host's OS asked (reboot, shutdown), not a RequestPowerStateChange. */
+  readonly origin?: 'host';
 }
 
 export interface ServedInstance {
@@ -167,7 +175,8 @@ export class SimDevice extends EventEmitter {
       if (def.initial) this.store.set(def.name, def.initial(this));
     }
     applyModel(this);
-    this.host = new SimHost(this);
+    this.host = new SimHost(this, { user: options.hostUser, password: options.hostPassword, lineDelayMs: options.hostLineDelayMs });
+    watchBootParameters(this);
     watchWriteOnly(this);
     this.setPowerState(POWER.On);
     this.syncLogCount();
@@ -241,6 +250,7 @@ export class SimDevice extends EventEmitter {
     if (this.wake) clearTimeout(this.wake.timer);
     this.wake = undefined;
     this.eventing.dispose();
+    this.host.dispose();
   }
 
   /** AMT's own real-time clock in Unix seconds (what GetLowAccuracyTimeSynch reports). */
@@ -307,14 +317,14 @@ export class SimDevice extends EventEmitter {
     return Number(this.singleton(POWER_ASSOC).PowerState);
   }
 
-  /** Applies a RequestPowerStateChange; returns the CIM ReturnValue. */
-  requestPowerStateChange(requested: number): number {
+  /** Applies a RequestPowerStateChange (or, with origin 'host', the host OS's own reboot or power-off); returns the CIM ReturnValue. */
+  requestPowerStateChange(requested: number, origin?: 'host'): number {
     const previous = this.powerState;
     const plan = planPowerChange(previous, requested);
     if (plan.returnValue !== 0) return plan.returnValue;
     const state = plan.steps[plan.steps.length - 1];
     this.setPowerState(state);
-    this.emit('power', { previous, requested, state, steps: plan.steps } satisfies PowerChange);
+    this.emit('power', { previous, requested, state, steps: plan.steps, ...(origin ? { origin } : {}) } satisfies PowerChange);
     return 0;
   }
 

@@ -9,6 +9,7 @@ import { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/a
 import { createHttpFront, type HttpFront } from './http-server';
 import type { ModelOptions } from './models';
 import { attachTls } from './security/front';
+import { RedirectionService } from './redirection/service';
 import { WsmanService } from './wsman-service';
 
 /** The documented default admin account of a simulated device (README.md). */
@@ -35,6 +36,17 @@ export interface SimulatorOptions extends ModelOptions {
   mei?: AttachMeiOptions;
   /** Also serve WS-Man over TLS on this port, as AMT does on 16993 (0 = any free port). */
   tlsPort?: number;
+  /** The simulated host OS's login on its serial console (SOL); default root / amt. */
+  hostUser?: string;
+  hostPassword?: string;
+  /** Real-time ms between paced host console lines (POST, boot messages); default 100. */
+  hostLineDelayMs?: number;
+  /** Serve the redirection service (SOL, IDE-R) on this TCP port, as AMT does on 16994 (0 = any free port). */
+  redirectionPort?: number;
+  /** Serve the redirection service over TLS on this port, as AMT does on 16995 (0 = any free port). */
+  redirectionTlsPort?: number;
+  /** Accept redirection log-ons with the password in clear (type 1), as AMT before 7.0 or with MEBx's legacy option. */
+  redirectionBasicAuth?: boolean;
 }
 
 export interface Simulator {
@@ -47,7 +59,13 @@ export interface Simulator {
   readonly mei?: AttachedMei;
   /** The TLS port, when started with `tlsPort`. */
   readonly tlsPort?: number;
-  /** Feeds any Duplex (e.g. an APF channel) into the same service; AMT port 16993 gets the TLS front. */
+  /** The redirection port (16994's role), when started with `redirectionPort`. */
+  readonly redirectionPort?: number;
+  /** The redirection TLS port (16995's role), when started with `redirectionTlsPort`. */
+  readonly redirectionTlsPort?: number;
+  /** The redirection service (SOL, IDE-R); it also serves APF channels to 16994/16995. */
+  readonly redirection: RedirectionService;
+  /** Feeds any Duplex (e.g. an APF channel) into the same service; AMT port 16993 gets the TLS front, 16994/16995 the redirection service. */
   handleConnection(stream: Duplex, amtPort?: number): void;
   close(): Promise<void>;
 }
@@ -63,20 +81,35 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     extraSoftwareIdentities: options.extraSoftwareIdentities,
     model: options.model,
     amt: options.amt,
+    hostUser: options.hostUser,
+    hostPassword: options.hostPassword,
+    hostLineDelayMs: options.hostLineDelayMs,
   });
   const service = new WsmanService(device);
   const front = createHttpFront(device, service, options.tls);
   const tls = attachTls(device, front, (identity) => createHttpFront(device, service, identity));
   const port = await listen(front, options.port ?? 16992, host);
   const tlsPort = options.tlsPort === undefined ? undefined : await listen(tls.front(), options.tlsPort, host);
+  const redirection = new RedirectionService(device, {
+    host, port: options.redirectionPort, tlsPort: options.redirectionTlsPort, basicAuth: options.redirectionBasicAuth,
+  });
+  try {
+    await redirection.start();
+  } catch (err) {
+    await Promise.all([front.close(), tls.close(), redirection.close()]);
+    throw err;
+  }
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  const handleConnection = (stream: Duplex, amtPort?: number) => (amtPort === 16993 && !options.tls ? tls.front() : front).feed(stream);
+  const handleConnection = (stream: Duplex, amtPort?: number) => {
+    if (amtPort === 16994 || amtPort === 16995) return redirection.handleConnection(stream, amtPort);
+    (amtPort === 16993 && !options.tls ? tls.front() : front).feed(stream);
+  };
   let mei: AttachedMei | undefined;
   if (options.mei) {
     try {
       mei = await attachMei({ device, handleConnection }, options.mei);
     } catch (err) {
-      await front.close();
+      await Promise.all([front.close(), redirection.close()]);
       throw err;
     }
   }
@@ -86,11 +119,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     host,
     port,
     ...(tlsPort !== undefined ? { tlsPort } : {}),
+    ...(redirection.port !== undefined ? { redirectionPort: redirection.port } : {}),
+    ...(redirection.tlsPort !== undefined ? { redirectionTlsPort: redirection.tlsPort } : {}),
+    redirection,
     device,
     ...(mei ? { mei } : {}),
     handleConnection,
     // dispose() stops the device's firmware timer and event-delivery retries.
-    close: () => (closed ??= Promise.all([mei?.close(), front.close(), tls.close()]).then(() => device.dispose())),
+    close: () => (closed ??= Promise.all([mei?.close(), redirection.close(), front.close(), tls.close()]).then(() => device.dispose())),
   };
 }
 

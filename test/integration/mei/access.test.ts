@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { promisify } from 'node:util';
@@ -13,9 +14,27 @@ import { closeTemp, echoClient, ECHO_GUID, meiSuite, mountTemp } from './helpers
 
 const NOBODY = 65534;
 
+/**
+ * The child runs as `nobody` from the project folder, so every folder above the project must let
+ * other users through (o+x); a clone under `mktemp -d` (mode 0700) does not. Says so, instead of the
+ * child's module-resolution stack.
+ */
+function assertOthersCanReach(dir: string): void {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `The folder ${d} (mode 0${(mode & 0o777).toString(8)}) does not let other users through, so the child running as nobody cannot load the project's modules; run \`chmod o+rx ${d}\` and run the tests again.`,
+      );
+    }
+    if (path.dirname(d) === d) return;
+  }
+}
+
 /** Runs children/open-mei.ts as `nobody`, asynchronously (the firmware answers on this thread). */
 async function openAsNobody(devicePath: string): Promise<{ ok: boolean; code?: string; message?: string; reply?: string }> {
   const child = path.join(__dirname, 'children', 'open-mei.ts');
+  assertOthersCanReach(path.dirname(child));
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, devicePath, ECHO_GUID], {
     uid: NOBODY,
     gid: NOBODY,

@@ -172,11 +172,19 @@ function certificateInputs(sim: Simulator): Record<string, string> {
  * Differences that come from the recorded device, not from the shape of AMT's answers: elements
  * named here are left out on both sides for that fixture.
  */
+/** The recording predates One Click Recovery and Remote Platform Erase, which AMT 16+ reports in AMT_BootCapabilities. */
+const OCR_CAPABILITIES = {
+  ignore: ['AMTSecureBootControl', 'ForceUEFIHTTPSBoot', 'ForceUEFIPBABoot', 'ForceWinREBoot', 'PlatformErase'],
+  why: 'recorded on a device without the AMT 16 One Click Recovery / Remote Platform Erase capabilities, which the simulated AMT 16 reports (go-wsman-messages BootCapabilitiesResponse)',
+};
+
 const RECORDING_DIFFERENCES: Record<string, { readonly ignore: readonly string[]; readonly why: string }> = {
   'amt/general/pull.xml': {
     ignore: ['DHCPSyncRequiresHostname', 'ThunderboltDockEnabled'],
     why: 'recorded on older firmware without these two properties; get.xml of the same folder has them',
   },
+  'amt/boot/capabilities/get.xml': OCR_CAPABILITIES,
+  'amt/boot/capabilities/pull.xml': OCR_CAPABILITIES,
   'amt/userinitiatedconnection/get.xml': {
     ignore: ['LastConnectionReason'],
     why: 'that device did not report LastConnectionReason; pull.xml of the same folder reports it (empty)',

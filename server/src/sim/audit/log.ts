@@ -99,7 +99,8 @@ const POWER_EVENTS: Record<number, readonly [number, number]> = {
 
 function listen(device: SimDevice): void {
   device.on('power', (c: PowerChange) => {
-    const event = POWER_EVENTS[c.requested];
+    // The host OS rebooting or shutting itself down is no AMT action.
+    const event = c.origin === 'host' ? undefined : POWER_EVENTS[c.requested];
     if (event) audit(device, event);
   });
   // 1605: byte 0 = 0 "Invalid ME access" (MC GetAuditLogExtendedDataStr).

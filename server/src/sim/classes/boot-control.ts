@@ -39,7 +39,11 @@ const BOOT_SERVICE: ClassDef = {
   name: 'CIM_BootService',
   commonNs: true,
   props: { ...SERVICE_PROPS },
-  initial: () => [amtService('CIM_BootService', 'Intel(r) AMT Boot Service', { EnabledState: 2, OperationalStatus: [0], RequestedState: 12 })],
+  // AMT 16+ starts with One Click Recovery on and Remote Platform Erase off (32769, as the Device
+  // Management Toolkit console's tests read it); older firmware reports 2 (recorded, no such feature).
+  initial: (device) => [
+    amtService('CIM_BootService', 'Intel(r) AMT Boot Service', { EnabledState: device.model.hasOcr ? OCR_STATE_BASE + 1 : 2, OperationalStatus: [0], RequestedState: 12 }),
+  ],
   methods: {
     SetBootConfigRole: {
       inputs: { BootConfigSetting: 'epr req', Role: 'uint16 req' },
@@ -106,11 +110,14 @@ const BOOT_SOURCE_SETTING: ClassDef = {
     InstanceID: 'string key',
     StructuredBootString: 'string',
   },
-  // As recorded (go-wsman-messages cim/boot/sourcesetting/pull.xml).
-  initial: () => [
+  // As recorded (go-wsman-messages cim/boot/sourcesetting/pull.xml), plus on AMT 16+ the One Click
+  // Recovery HTTPS source the BIOS registers (its InstanceID as Open AMT mps and the console use it;
+  // its StructuredBootString is the simulator's own vendor form, none being published).
+  initial: (device) => [
     source('Force Hard-drive Boot', 'CIM:Hard-Disk:1'),
     source('Force PXE Boot', 'CIM:Network:1'),
     source('Force CD/DVD Boot', 'CIM:CD/DVD:1'),
+    ...(device.model.hasOcr ? [source('Force OCR UEFI HTTPS Boot', 'Intel:UEFI-HTTPS:1')] : []),
   ],
 };
 

@@ -1,4 +1,5 @@
 /** Boot options for the next boot and what the platform can do (AMT_BootSettingData, AMT_BootCapabilities). */
+import { checkBootParametersPut } from './boot-parameters';
 import type { ClassDef } from './types';
 
 /**
@@ -8,6 +9,9 @@ import type { ClassDef } from './types';
  * UEFILocalPBABootEnabled, WinREBootEnabled (Intel AMT SDK AMT_BootSettingData; MeshCommander strips exactly these
  * before its Put; Open AMT's Remote Platform Erase notes: "RPEEnabled … read-only … only changed via the BIOS menu").
  * RSEPassword is write-only: it reads back empty (host/host.ts keeps the value for the next boot).
+ * UefiBootParametersArray (One Click Recovery / Remote Platform Erase TLVs) is checked by the Put
+ * and kept for the next boot by boot-parameters.ts, and reads back absent.
+ * RPEEnabled is true as recorded (test/fixtures/real-amt/amt/boot/settingdata/get.xml): the BIOS allows erase.
  */
 const BOOT_SETTING_DATA: ClassDef = {
   name: 'AMT_BootSettingData',
@@ -67,7 +71,7 @@ const BOOT_SETTING_DATA: ClassDef = {
       OptionsCleared: true,
       OwningEntity: 'Intel(r) AMT',
       PlatformErase: false,
-      RPEEnabled: false,
+      RPEEnabled: true,
       RSEPassword: '',
       ReflashBIOS: false,
       SecureBootControlEnabled: false,
@@ -82,7 +86,17 @@ const BOOT_SETTING_DATA: ClassDef = {
       WinREBootEnabled: true,
     },
   ],
+  checkPut: checkBootParametersPut,
 };
+
+/**
+ * PlatformErase bits offered on AMT 16+ (MeshCommander `powerActionDlgRPE`): 0 RPE itself, 2 SSD
+ * secure erase, 6 TPM clear, 25 BIOS NVM clear, 26 BIOS golden configuration (a choice: a
+ * platform with all of these). The OCR properties are the ones the Device Management Toolkit
+ * console reads (ForceUEFIHTTPSBoot true; local PBA and WinRE not offered here). Firmware before
+ * 16 has none of them (models.ts drops them).
+ */
+const PLATFORM_ERASE_BITS = (1 << 0) | (1 << 2) | (1 << 6) | (1 << 25) | (1 << 26);
 
 const BOOT_CAPABILITIES: ClassDef = {
   name: 'AMT_BootCapabilities',
@@ -120,6 +134,7 @@ const BOOT_CAPABILITIES: ClassDef = {
   },
   initial: () => [
     {
+      AMTSecureBootControl: true,
       BIOSPause: false,
       BIOSReflash: true,
       BIOSSecureBoot: true,
@@ -131,10 +146,14 @@ const BOOT_CAPABILITIES: ClassDef = {
       ForceHardDriveBoot: true,
       ForceHardDriveSafeModeBoot: false,
       ForcePXEBoot: true,
+      ForceUEFIHTTPSBoot: true,
+      ForceUEFIPBABoot: false,
+      ForceWinREBoot: false,
       ForcedProgressEvents: true,
       IDER: true,
       InstanceID: 'Intel(r) AMT:BootCapabilities 0',
       KeyboardLock: true,
+      PlatformErase: PLATFORM_ERASE_BITS,
       PowerButtonLock: false,
       ResetButtonLock: false,
       SOL: true,

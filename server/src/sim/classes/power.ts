@@ -3,6 +3,7 @@
  * CIM_AssociatedPowerManagementService instance; SimDevice.requestPowerStateChange keeps it current.
  */
 import { CIM_RETURN, POWER } from '../power-states';
+import { redirectionServiceOf } from '../redirection/registry';
 import { amtService, amtServiceEpr, hostSystemEpr, SERVICE_PROPS } from './common';
 import type { ClassDef } from './types';
 
@@ -15,6 +16,13 @@ const POWER_INPUTS = {
   TimeoutPeriod: 'datetime',
 } as const;
 
+/**
+ * "If there is an active redirection session (SOL, IDE-R or KVM), then a power cycle or a power
+ * off command will be rejected as invalid" (Intel AMT SDK, Change System Power State); the code,
+ * 4097 Invalid State Transition, is inferred from "invalid".
+ */
+const OFF_OR_CYCLE = new Set<number>([POWER.PowerCycleOffSoft, POWER.OffHard, POWER.OffSoft, POWER.PowerCycleOffHard, POWER.OffSoftGraceful]);
+
 const POWER_MANAGEMENT_SERVICE: ClassDef = {
   name: 'CIM_PowerManagementService',
   commonNs: true,
@@ -25,7 +33,13 @@ const POWER_MANAGEMENT_SERVICE: ClassDef = {
   methods: {
     RequestPowerStateChange: {
       inputs: POWER_INPUTS,
-      run: ({ device }, input) => ({ returnValue: device.requestPowerStateChange(Number(input.PowerState)) }),
+      run: ({ device }, input) => {
+        const requested = Number(input.PowerState);
+        if (OFF_OR_CYCLE.has(requested) && (redirectionServiceOf(device)?.openKinds.length ?? 0) > 0) {
+          return { returnValue: CIM_RETURN.InvalidStateTransition };
+        }
+        return { returnValue: device.requestPowerStateChange(requested) };
+      },
     },
   },
 };

@@ -2,6 +2,9 @@
 import { randomInt } from 'node:crypto';
 import type { SimDevice } from '../device';
 import { CIM_RETURN } from '../power-states';
+import { auditFeatureChange, auditKvmChange } from '../redirection/logs';
+import { redirectionServiceOf } from '../redirection/registry';
+import { clearPendingBoot } from './boot-parameters';
 import { amtService, HOST_SYSTEM, PT_STATUS, SERVICE_PROPS } from './common';
 import type { ClassDef, MethodDef } from './types';
 
@@ -29,9 +32,10 @@ const REDIRECTION_SERVICE: ClassDef = {
     RequestStateChange: {
       inputs: { RequestedState: 'uint16 req', TimeoutPeriod: 'datetime' },
       // 32768 both off, 32769 IDE-R only, 32770 SOL only, 32771 both (bit 0 IDE-R, bit 1 SOL).
-      run: ({ instance }, input) => {
+      run: ({ device, instance }, input) => {
         const s = Number(input.RequestedState);
         if (s >= 32768 && s <= 32771 && instance) {
+          auditFeatureChange(device, Number(instance.EnabledState) - 32768, s - 32768);
           instance.EnabledState = s;
           return { returnValue: CIM_RETURN.Completed };
         }
@@ -40,7 +44,12 @@ const REDIRECTION_SERVICE: ClassDef = {
     },
     TerminateSession: {
       inputs: { SessionType: 'uint32' },
-      run: () => ({ returnValue: PT_STATUS.Success }),
+      // SessionType 0 IDE-R, 1 SOL (intel/lms class header); ends that session if one is open.
+      run: ({ device }, input) => {
+        const kind = Number(input.SessionType) === 0 ? 'IDER' : Number(input.SessionType) === 1 ? 'SOL' : undefined;
+        if (kind) redirectionServiceOf(device)?.terminate(kind);
+        return { returnValue: PT_STATUS.Success };
+      },
     },
   },
 };
@@ -64,10 +73,16 @@ const KVM_SAP: ClassDef = {
   methods: {
     RequestStateChange: {
       inputs: { RequestedState: 'uint16 req', TimeoutPeriod: 'datetime' },
-      run: ({ instance }, input) => ({
+      run: ({ device, instance }, input) => ({
         returnValue: cimStateRequest(Number(input.RequestedState), {
-          2: () => Object.assign(instance!, { EnabledState: 6, RequestedState: 2 }),
-          3: () => Object.assign(instance!, { EnabledState: 3, RequestedState: 3 }),
+          2: () => {
+            if (instance!.EnabledState === 3) auditKvmChange(device, true);
+            Object.assign(instance!, { EnabledState: 6, RequestedState: 2 });
+          },
+          3: () => {
+            if (instance!.EnabledState !== 3) auditKvmChange(device, false);
+            Object.assign(instance!, { EnabledState: 3, RequestedState: 3 });
+          },
         }),
       }),
     },
@@ -76,6 +91,8 @@ const KVM_SAP: ClassDef = {
 
 /** Opt-in states (Device Management Toolkit opt-in decoder): 0 not started, 1 requested, 2 displayed, 3 received, 4 in session. */
 const OPT_IN = { NotStarted: 0, Displayed: 2, Received: 3 } as const;
+/** IPS_OptInService.OptInRequired when consent covers everything (CCM). */
+const CONSENT_ALL = 0xffffffff;
 /** Opt-in method return values (go-wsman-messages optin decoder): 2 = invalid state. */
 const OPT_IN_INVALID_STATE = 2;
 
@@ -83,13 +100,27 @@ function optInInstance(device: SimDevice) {
   return device.singleton('IPS_OptInService');
 }
 
-/** A displayed code that was not entered in time lapses, as on a real screen. */
+/**
+ * A displayed code that was not entered within OptInCodeTimeout lapses, as on a real screen; a
+ * consent given lapses after OptInDisplayTimeout unless a redirection session holds it (state 4)
+ * — a choice, the SDK giving no figure. A consent that ends takes the pending one-time boot with
+ * it when consent is required for everything (Intel AMT SDK "User Consent": "if consent is revoked
+ * or expires, pending remote boot options are cleared").
+ */
 function expireOptIn(device: SimDevice): void {
   const inst = device.instances('IPS_OptInService')[0];
   if (!inst || device.optIn.expiresAt === undefined || device.now() < device.optIn.expiresAt) return;
-  if (inst.OptInState === OPT_IN.Displayed) inst.OptInState = OPT_IN.NotStarted;
+  const was = inst.OptInState;
   delete device.optIn.code;
   delete device.optIn.expiresAt;
+  if (was !== OPT_IN.Displayed && was !== OPT_IN.Received) return;
+  inst.OptInState = OPT_IN.NotStarted;
+  if (was === OPT_IN.Received) consentEnded(device, inst.OptInRequired);
+  device.emit('opt-in', { state: OPT_IN.NotStarted, expired: true });
+}
+
+function consentEnded(device: SimDevice, required: unknown): void {
+  if (Number(required) === CONSENT_ALL) clearPendingBoot(device);
 }
 
 const OPT_IN_METHODS: Record<string, MethodDef> = {
@@ -113,7 +144,7 @@ const OPT_IN_METHODS: Record<string, MethodDef> = {
         return { returnValue: PT_STATUS.InvalidCredentials };
       }
       inst.OptInState = OPT_IN.Received;
-      delete device.optIn.expiresAt;
+      device.optIn.expiresAt = device.now() + Number(inst.OptInDisplayTimeout) * 1000;
       device.emit('opt-in', { state: OPT_IN.Received });
       return { returnValue: PT_STATUS.Success };
     },
@@ -122,9 +153,11 @@ const OPT_IN_METHODS: Record<string, MethodDef> = {
     run: ({ device }) => {
       const inst = optInInstance(device);
       if (inst.OptInState === OPT_IN.NotStarted) return { returnValue: OPT_IN_INVALID_STATE };
+      const was = inst.OptInState;
       inst.OptInState = OPT_IN.NotStarted;
       delete device.optIn.code;
       delete device.optIn.expiresAt;
+      if (was === OPT_IN.Received || was === 4) consentEnded(device, inst.OptInRequired);
       device.emit('opt-in', { state: OPT_IN.NotStarted });
       return { returnValue: PT_STATUS.Success };
     },

@@ -72,6 +72,8 @@ export interface ClassDef {
   readonly create?: (device: SimDevice, props: PropMap) => PropMap;
   /** AMT answers a Put of this class with an empty Body (recorded for the CIRA classes). */
   readonly emptyPutResponse?: boolean;
+  /** Checks a Put's properties (name → value, null for xsi:nil) before they apply; throws a WsmanFault to refuse it. */
+  readonly checkPut?: (device: SimDevice, changes: ReadonlyMap<string, PropValue | null>) => void;
   /** WS-Transfer Delete of one stored instance (classes without it answer ActionNotSupported). */
   readonly remove?: (device: SimDevice, instance: PropMap) => void;
 }

@@ -1,8 +1,10 @@
 /**
- * The simulated host behind the firmware — for now only its boot: on every boot the device's power
- * changes cause, it records which boot source it used and what the one-time boot options asked
- * for, then clears those options as AMT does. (The redirection work extends this into a simulated
- * BIOS and OS.)
+ * The simulated host behind the firmware. On every boot the device's power changes cause, it
+ * records which boot source it used and what the one-time boot options asked for, clears those
+ * options as AMT does, and runs the boot on its text console: the BIOS (bios.ts: POST, BIOSPause,
+ * setup, boot devices), IDE-R boot and the installer (ider-boot.ts, installer.ts), then the OS
+ * with its login and shell (os.ts, shell.ts). The console is the serial port SOL carries
+ * (serial.ts, `serial`) and a text screen model (screen.ts, `serial.screen`).
  *
  * The one-time sequence consoles run (Intel AMT SDK "Set or Disable Boot Configuration Settings for
  * the Next Boot"; MeshCommander and Open AMT mps): ChangeBootOrder() to clear, Put
@@ -16,12 +18,18 @@
  * from sleep (S3) resumes the OS and is no boot; an NMI (11) neither.
  *
  * State that is not instances lives in `state` (plain JSON: the forced source, a pending RSE
- * password, the boot history), so a state file can keep it.
+ * password, the boot history, the installed OS), so a state file can keep it.
  */
 import type { PowerChange, SimDevice } from '../device';
 import { POWER } from '../power-states';
 import { sideState } from '../side-state';
 import type { PropMap, PropValue } from '../values';
+import { biosPause, biosSetup, bootDisk, bootElsewhere, httpsBootUrl, post, type BiosInfo } from './bios';
+import { Aborted, HostConsole, type Run } from './console';
+import { bootIder } from './ider-boot';
+import type { IderAttachPoint, IderBus } from './links';
+import { DEFAULT_OS, runOs, type OsContext } from './os';
+import { SerialPort } from './serial';
 
 export interface BootRecord {
   /** 1 for the first boot this device simulated. */
@@ -38,6 +46,15 @@ export interface BootRecord {
   readonly oneTime: boolean;
   /** The AMT_BootSettingData flags that were set (true or non-zero) for this boot. */
   readonly options: Readonly<Record<string, PropValue>>;
+  /** Set when the host's OS asked for this boot (`reboot`), not a WS-Man request. */
+  readonly initiator?: 'host';
+  /**
+   * What the boot did, step by step, as it goes (e.g. `post:sol`, `pxe:no-offers`, `hard-drive`,
+   * `ider-cd:boot`, `installed`, `os`); a boot cut short by the next one stops where it was.
+   */
+  readonly path?: string[];
+  /** The OS label the installer of this boot recorded (IDE-R CD boot). */
+  installed?: string;
 }
 
 export type BootMedium = 'hard-drive' | 'pxe' | 'cd-dvd' | 'diagnostic' | 'ider-floppy' | 'ider-cd' | 'bios-setup' | 'uefi-https' | 'uefi-local';
@@ -48,7 +65,21 @@ export interface HostState {
   /** AMT_BootSettingData.RSEPassword is write-only: the value a Put gave waits here. */
   pendingRsePassword?: string;
   boots: BootRecord[];
+  /** The OS an installer put on the disk (an IDE-R CD's volume label); the simulator's own OS until then. */
+  installed?: string;
+  /** Device-clock time the installer ran. */
+  installedAt?: number;
 }
+
+export interface SimHostOptions {
+  /** The OS login (`amtwb sim --host-user/--host-password`); default root / amt. */
+  user?: string;
+  password?: string;
+  /** Real-time ms between paced console lines (POST, boot messages); default 100, tests use 0. */
+  lineDelayMs?: number;
+}
+
+export const DEFAULT_HOST_ACCOUNT = { user: 'root', password: 'amt' } as const;
 
 const BOOT_SETTINGS = 'AMT_BootSettingData';
 const ELEMENT_SETTING = 'CIM_ElementSettingData';
@@ -71,15 +102,35 @@ const MEDIA: Readonly<Record<string, BootMedium>> = {
   'CIM:Hard-Disk': 'hard-drive', 'CIM:Network': 'pxe', 'CIM:CD/DVD': 'cd-dvd', 'CIM:Diagnostic': 'diagnostic',
 };
 
-export class SimHost {
+export class SimHost implements IderAttachPoint {
   /** Plain JSON, a side object that `--state` keeps (side-state.ts). */
   readonly state: HostState;
+  /** The host's serial console (links.ts HostSerial) and its screen model. */
+  readonly serial: SerialPort;
+  private readonly console: HostConsole;
+  private readonly account: { user: string; password: string };
+  private ider: IderBus | undefined;
+  /** Device-clock time the running OS booted (the simulator start, before any simulated boot). */
+  private bootedAt: number;
 
-  constructor(private readonly device: SimDevice) {
+  constructor(
+    private readonly device: SimDevice,
+    options: SimHostOptions = {},
+  ) {
     this.state = sideState<HostState>(device, 'host', () => ({ boots: [] }));
-    device.on('power', (change: PowerChange) => {
-      const reason = bootReason(change);
-      if (reason) this.boot(reason, change.previous);
+    this.account = { user: options.user ?? DEFAULT_HOST_ACCOUNT.user, password: options.password ?? DEFAULT_HOST_ACCOUNT.password };
+    this.serial = new SerialPort(() => device.powerState === POWER.On);
+    this.console = new HostConsole(this.serial, Math.max(0, options.lineDelayMs ?? 100));
+    this.bootedAt = device.now();
+    device.on('power', (change: PowerChange) => this.power(change));
+    device.on('opt-in', ({ state, code }: { state: number; code?: string }) => {
+      if (state === 2 && code) this.print(`\r\n*** Intel(R) AMT: user consent code ${code} - read it to the remote operator ***\r\n`);
+    });
+    // The OS is already running when the simulator starts (the device starts powered on): it sits
+    // at its login prompt, having printed nothing anyone saw.
+    const initial = this.console.begin();
+    queueMicrotask(() => {
+      if (initial.live) this.startRun(() => this.os(initial, false));
     });
     device.on('put', ({ className, instance, changed }: { className: string; instance: PropMap; changed: string[] }) => {
       if (className !== BOOT_SETTINGS || changed.length === 0) return;
@@ -96,7 +147,42 @@ export class SimHost {
     return this.state.boots[this.state.boots.length - 1];
   }
 
-  private boot(reason: BootRecord['reason'], previous: number): void {
+  /** Writes text on the host's console (serial and screen) while it is powered; \n becomes \r\n. */
+  print(text: string): void {
+    this.serial.write(text);
+  }
+
+  /** The OS on the disk: the installed label, or the simulator's own OS. */
+  get osName(): string {
+    return this.state.installed ?? DEFAULT_OS;
+  }
+
+  attachIder(bus: IderBus): void {
+    this.ider = bus;
+  }
+
+  detachIder(bus: IderBus): void {
+    if (this.ider === bus) this.ider = undefined;
+  }
+
+  /** Ends the running console program (the simulator is closing). */
+  dispose(): void {
+    this.console.end();
+  }
+
+  private power(change: PowerChange): void {
+    const powered = change.state === POWER.On;
+    const wasPowered = change.previous === POWER.On;
+    // Off or hibernating ends what ran; a sleeping (S3) host resumes where it was.
+    if (!powered && change.state !== POWER.SleepDeep) this.console.end();
+    const cycled = powered && change.steps.some((s) => s !== POWER.On);
+    if (cycled && wasPowered) this.serial.powerChanged(false);
+    if (powered !== wasPowered || cycled) this.serial.powerChanged(powered);
+    const reason = bootReason(change);
+    if (reason) this.boot(reason, change.previous, change.origin);
+  }
+
+  private boot(reason: BootRecord['reason'], previous: number, initiator?: 'host'): void {
     const d = this.device;
     const link = d.instances(ELEMENT_SETTING).find((e) => isBootConfigLink(e));
     const oneTime = link?.IsNext === SINGLE_USE;
@@ -109,6 +195,7 @@ export class SimHost {
         if (v !== undefined && v !== dflt) options[k] = v;
       }
     }
+    const httpsUrl = oneTime ? httpsBootUrl(settings.UefiBootParametersArray) : undefined;
     const record: BootRecord = {
       number: (this.lastBoot?.number ?? 0) + 1,
       at: d.now(),
@@ -117,6 +204,8 @@ export class SimHost {
       medium: medium(d, forcedSource, options),
       oneTime,
       options,
+      ...(initiator ? { initiator } : {}),
+      path: [],
     };
     this.state.boots.push(record);
     if (this.state.boots.length > MAX_BOOT_RECORDS) this.state.boots.shift();
@@ -128,7 +217,8 @@ export class SimHost {
     if ('UefiBootParametersArray' in settings) delete settings.UefiBootParametersArray;
     if (settings.InstanceID !== undefined) settings.OptionsCleared = true;
     const hostReason = d.instances(BOOT_REASON)[0];
-    if (hostReason) Object.assign(hostReason, { Reason: 2, ReasonDetails: reason, PreviousSxState: sxState(previous) });
+    // Reason 2 Remote Control for AMT's power actions; 1 Other when the OS rebooted itself.
+    if (hostReason) Object.assign(hostReason, { Reason: initiator ? 1 : 2, ReasonDetails: reason, PreviousSxState: sxState(previous) });
     // The BIOS reports its POST to the firmware's event log as PET "System Firmware Progress"
     // events (IPMI 2.0 table 42-3: sensor type 0Fh, offset 02h, event data 2 = the progress code),
     // from the BIOS entity (22h), as AMT_MessageLog shows after a remote power-on.
@@ -136,6 +226,81 @@ export class SimHost {
       d.addLogRecord({ sensorType: 0x0f, eventType: 0x6f, eventOffset: 2, entity: 0x22, eventData: [0xc2, code] });
     }
     d.emit('host-boot', record);
+    const run = this.console.begin();
+    this.bootedAt = record.at;
+    this.startRun(() => this.runBoot(run, record, { httpsUrl }));
+  }
+
+  /** Runs a console program to its end; an Aborted run (next boot, power off) just stops. */
+  private startRun(program: () => Promise<void>): void {
+    program().catch((err: unknown) => {
+      if (err instanceof Aborted) return;
+      this.print(`\r\nhost: ${err instanceof Error ? err.message : String(err)}\r\n`);
+    });
+  }
+
+  private async runBoot(run: Run, record: BootRecord, detail: { httpsUrl?: string }): Promise<void> {
+    const path = record.path ?? [];
+    const bios = this.biosInfo(record.options.UseSOL === true, path);
+    await post(run, bios);
+    if (record.options.BIOSPause === true) await biosPause(run, bios);
+    if (record.medium === 'bios-setup') await biosSetup(run, bios);
+    if (record.medium === 'ider-cd' || record.medium === 'ider-floppy') {
+      const installed = await bootIder(run, record.medium === 'ider-cd' ? 'cd' : 'floppy', this.ider, {
+        path,
+        device: this.device,
+        install: (label) => {
+          this.state.installed = label;
+          this.state.installedAt = this.device.now();
+          record.installed = label;
+        },
+      });
+      if (installed) {
+        // The installer ejected the medium and restarts the host into the new OS.
+        await run.line('Installation finished; restarting the system.');
+        this.device.requestPowerStateChange(POWER.MasterBusResetGraceful, 'host');
+        return;
+      }
+    } else await bootElsewhere(run, record.medium, bios, { httpsUrl: detail.httpsUrl, source: record.forcedSource });
+    await bootDisk(run, bios);
+    path.push('os');
+    await this.os(run, true);
+  }
+
+  private os(run: Run, banner: boolean): Promise<void> {
+    const d = this.device;
+    const ctx: OsContext = {
+      hostname: this.hostname(),
+      osName: this.osName,
+      user: this.account.user,
+      password: this.account.password,
+      bootedAt: this.bootedAt,
+      ...(this.state.installed ? { installLog: `Installed ${this.state.installed} from IDE-R CD on ${new Date(this.state.installedAt ?? 0).toUTCString()}` } : {}),
+      now: () => d.now(),
+      reboot: () => d.requestPowerStateChange(POWER.MasterBusResetGraceful, 'host'),
+      shutdown: () => d.requestPowerStateChange(POWER.OffSoftGraceful, 'host'),
+    };
+    return runOs(run, ctx, banner);
+  }
+
+  private hostname(): string {
+    const name = this.device.instances('AMT_GeneralSettings')[0]?.HostName;
+    return typeof name === 'string' && name !== '' ? name : this.device.identity.hostName || 'simhost';
+  }
+
+  private biosInfo(redirect: boolean, path: string[]): BiosInfo {
+    const d = this.device;
+    const bios = d.instances('CIM_BIOSElement')[0] ?? {};
+    const memory = d.instances('CIM_PhysicalMemory').reduce((sum, m) => sum + Number(m.Capacity ?? 0), 0);
+    return {
+      vendor: String(bios.Manufacturer ?? 'Simulated Systems Inc.'),
+      version: String(bios.Version ?? 'SIM.0001'),
+      memoryMb: Math.round(memory / 2 ** 20) || 8192,
+      amtVersion: d.identity.firmwareVersion,
+      uuid: d.identity.uuid,
+      redirect,
+      path,
+    };
   }
 }
 

@@ -31,6 +31,7 @@ export function put(ctx: OpContext): Reply {
   const target = findInstance(ctx.device, info, ctx.req.selectors)!;
   const cls = infoFor(target.className);
   const changes = readPutBody(ctx.req.body, cls);
+  cls.def.checkPut?.(ctx.device, changes);
   const changed = applyPut(cls, target.props, changes);
   ctx.device.notePut(target.className, target.props, changed);
   const reply = instanceReply(ctx, `${ACTION.put}Response`, target);

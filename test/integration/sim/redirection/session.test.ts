@@ -1,0 +1,134 @@
+/** The redirection session manager over real sockets: refusals, digest log-on, the listener switch. */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { describe, it } from 'node:test';
+import { DEFAULT_ACCOUNT } from '../../../../server/src/sim';
+import { auditLog } from '../../../../server/src/sim/audit/log';
+import { redirectionHistory } from '../../../../server/src/sim/redirection/logs';
+import { build, payload, resourceUriFor } from '../helpers';
+import { simSession } from '../sim-session';
+import { Console, authMessage, startSession, strings } from './console';
+
+const { user, password } = DEFAULT_ACCOUNT;
+
+describe('redirection session manager', () => {
+  const s = simSession({ redirectionPort: 0 });
+
+  it('answers the authentication query with digest types 3 and 4 and logs the admin on with digest', async () => {
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    c.send(startSession('SOL '));
+    const reply = await c.expect(0x11);
+    assert.equal(reply.length, 13);
+    assert.equal(reply[1], 0, 'SUCCESS');
+    c.send(authMessage(0, Buffer.alloc(0)));
+    const query = await c.expect(0x14);
+    assert.deepEqual([...query.subarray(9)], [3, 4]);
+    c.close();
+    const d = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await d.logOn('SOL ', user, password), { start: 0, auth: 0 });
+    d.close();
+  });
+
+  it('answers a wrong password with status 1 and counts one failed log-on (audit 1605)', async () => {
+    const before = s.sim.device.failedLogins;
+    const audits = auditLog(s.sim.device).records.filter((r) => r.appId === 16 && r.eventId === 5).length;
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await c.logOn('SOL ', user, 'wrong-password'), { start: 0, auth: 1 });
+    assert.equal(s.sim.device.failedLogins, before + 1);
+    assert.equal(auditLog(s.sim.device).records.filter((r) => r.appId === 16 && r.eventId === 5).length, audits + 1);
+    c.close();
+  });
+
+  it('refuses an unknown session tag with TYPE_UNKNOWN and closes', async () => {
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    c.send(startSession('ABCD'));
+    assert.equal((await c.expect(0x11))[1], 1);
+    await c.closedByFirmware();
+  });
+
+  it('answers BUSY to a second SOL session while one is open, and SUCCESS once it ended', async () => {
+    const first = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await first.logOn('SOL ', user, password), { start: 0, auth: 0 });
+    const second = await Console.tcp(s.sim.redirectionPort!);
+    second.send(startSession('SOL '));
+    assert.equal((await second.expect(0x11))[1], 2, 'BUSY');
+    await second.closedByFirmware();
+    first.send(Buffer.from([0x12, 0, 0, 0]));
+    await first.closedByFirmware();
+    const third = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await third.logOn('SOL ', user, password), { start: 0, auth: 0 });
+    third.close();
+  });
+
+  it('answers UNSUPPORTED for SOL and IDE-R after RequestStateChange(32768), and serves them again after 32771', async () => {
+    await s.call('AMT_RedirectionService', 'RequestStateChange', { RequestedState: 32768 });
+    for (const tag of ['SOL ', 'IDER']) {
+      const c = await Console.tcp(s.sim.redirectionPort!);
+      c.send(startSession(tag));
+      assert.equal((await c.expect(0x11))[1], 3, `${tag} UNSUPPORTED`);
+      await c.closedByFirmware();
+    }
+    const events = auditLog(s.sim.device).records.filter((r) => r.appId === 18).map((r) => 1800 + r.eventId);
+    assert.ok(events.includes(1803) && events.includes(1807), `IDE-R and SoL disabled audited: ${events}`);
+    await s.call('AMT_RedirectionService', 'RequestStateChange', { RequestedState: 32771 });
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    assert.equal((await c.logOn('IDER', user, password)).start, 0);
+    c.close();
+  });
+
+  it('ends a session whose console sends anything but 0x10/0x13 before authenticating, and the next one works', async () => {
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    c.send(startSession('SOL '));
+    await c.expect(0x11);
+    c.send(Buffer.from([0x20, 0, 0, 0, 0, 0, 0, 0, ...Buffer.alloc(16)]));
+    await c.closedByFirmware();
+    const last = redirectionHistory(s.sim.device).at(-1)!;
+    assert.equal(last.event, 'ended-by-error');
+    assert.match(last.reason!, /before authentication/);
+    const d = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await d.logOn('SOL ', user, password), { start: 0, auth: 0 });
+    d.close();
+  });
+
+  it('ends a connection that sends garbage, logs why, and serves the next one', async () => {
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    c.send(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+    await c.closedByFirmware();
+    const last = redirectionHistory(s.sim.device).at(-1)!;
+    assert.equal(last.event, 'ended-by-error');
+    assert.match(last.reason!, /outside the protocol|before StartRedirectionSession/);
+    const d = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await d.logOn('SOL ', user, password), { start: 0, auth: 0 });
+    d.close();
+  });
+
+  it('accepts messages split byte by byte and several in one write', async () => {
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    for (const b of startSession('SOL ')) c.send(Buffer.from([b]));
+    assert.equal((await c.expect(0x11))[1], 0);
+    c.send(Buffer.concat([authMessage(0, Buffer.alloc(0)), authMessage(4, strings(user, '', '', '/RedirectionService', '', '', '', ''))]));
+    assert.equal((await c.expect(0x14))[1], 0);
+    assert.equal((await c.expect(0x14))[1], 1, 'the challenge');
+    c.close();
+  });
+
+  it('closes the port when ListenerEnabled is put false (connection refused) and reopens it on true', async () => {
+    const port = s.sim.redirectionPort!;
+    const put = async (enabled: boolean) => {
+      const uri = resourceUriFor('AMT_RedirectionService');
+      const current = payload((await s.client.post(build.get('AMT_RedirectionService'))).body);
+      const body = current.children.map((c) => `<h:${c.local}>${c.local === 'ListenerEnabled' ? enabled : c.text}</h:${c.local}>`).join('');
+      const reply = await s.client.post(build.put('AMT_RedirectionService', `<h:AMT_RedirectionService xmlns:h="${uri}">${body}</h:AMT_RedirectionService>`));
+      assert.equal(reply.status, 200, reply.body);
+    };
+    await put(false);
+    await assert.rejects(
+      new Promise((resolve, reject) => net.connect(port, '127.0.0.1').once('connect', resolve).once('error', reject)),
+      /ECONNREFUSED/,
+    );
+    await put(true);
+    const c = await Console.tcp(port);
+    assert.deepEqual(await c.logOn('SOL ', user, password), { start: 0, auth: 0 });
+    c.close();
+  });
+});
