@@ -120,13 +120,16 @@ export function summariseBoot(device: string, result: BootResult): string {
 
 /**
  * Codes with which the backend says an action needs the user's consent first (IPS_OptInService,
- * CCM). `consent.required` is the one the boot and redirection handlers send.
+ * CCM): the boot sequence (`boot.consent`) and opening a redirection session (`redir.consent`).
  */
-export const CONSENT_REQUIRED_CODES: ReadonlySet<string> = new Set(['consent.required']);
-/** The code typed was not the one the host shows. */
-export const CONSENT_WRONG_CODES: ReadonlySet<string> = new Set(['consent.wrong-code', 'consent.invalid-code']);
-/** The code's time ran out (OptInCodeTimeout) or the flow was cancelled at the device. */
-export const CONSENT_EXPIRED_CODES: ReadonlySet<string> = new Set(['consent.expired', 'consent.timeout', 'consent.not-started']);
+export const CONSENT_REQUIRED_CODES: ReadonlySet<string> = new Set(['boot.consent', 'redir.consent', 'consent.required']);
+/** The code typed was not the one the host shows (or not six digits). */
+export const CONSENT_WRONG_CODES: ReadonlySet<string> = new Set(['consent.code']);
+/**
+ * No code is showing (any more): it expired or was cancelled. From StartOptIn the same code means
+ * a code is on the screen already, so the flow asks for it.
+ */
+export const CONSENT_STATE_CODES: ReadonlySet<string> = new Set(['consent.state']);
 
 export function needsConsent(err: unknown): boolean {
   return CONSENT_REQUIRED_CODES.has(errorCode(err) ?? '');

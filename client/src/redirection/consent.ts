@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { RedirectionRequests, type ConsentState, type TargetInfo } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
-import { CONSENT_EXPIRED_CODES, CONSENT_WRONG_CODES, consentGiven, needsConsent, validateConsentCode } from '../model/redirection';
+import { CONSENT_STATE_CODES, CONSENT_WRONG_CODES, consentGiven, needsConsent, validateConsentCode } from '../model/redirection';
 import { errorCode, errorMessage } from '../model/request';
 
 /** Runs `action`; when the device wants consent first, asks for it and runs `action` once more. Undefined: consent not given. */
@@ -22,19 +22,22 @@ export async function withConsent<T>(ctx: Ctx, target: TargetInfo, action: () =>
 
 /** The whole consent flow; true once the device has accepted a code (or already had consent). */
 export async function requestConsent(ctx: Ctx, target: TargetInfo, why?: string): Promise<boolean> {
-  let state: ConsentState;
+  let state: ConsentState | undefined;
   try {
     state = await ctx.request(RedirectionRequests.consentStart, { targetId: target.id });
   } catch (err) {
-    void vscode.window.showErrorMessage(errorMessage(err));
-    return false;
+    // A code is on the host's screen already (an earlier start): ask for that one.
+    if (!CONSENT_STATE_CODES.has(errorCode(err) ?? '')) {
+      void vscode.window.showErrorMessage(errorMessage(err));
+      return false;
+    }
   }
-  if (consentGiven(state)) return true;
+  if (state && consentGiven(state)) return true;
   let problem: string | undefined;
   for (;;) {
     const code = await vscode.window.showInputBox({
       title: `User consent for ${target.label}${why ? ` — ${why}` : ''}`,
-      prompt: `${problem ? `${problem} ` : ''}Type the six-digit code shown on ${target.label}'s screen (it is valid for ${state.codeTimeoutSeconds} s).`,
+      prompt: `${problem ? `${problem} ` : ''}Type the six-digit code shown on ${target.label}'s screen${state ? ` (it is valid for ${state.codeTimeoutSeconds} s)` : ''}.`,
       placeHolder: 'six digits',
       validateInput: validateConsentCode,
       ignoreFocusOut: true,
@@ -54,7 +57,7 @@ export async function requestConsent(ctx: Ctx, target: TargetInfo, why?: string)
         problem = errorMessage(err);
         continue;
       }
-      if (CONSENT_EXPIRED_CODES.has(c)) return startAgain(ctx, target, errorMessage(err), why);
+      if (CONSENT_STATE_CODES.has(c)) return startAgain(ctx, target, errorMessage(err), why);
       void vscode.window.showErrorMessage(errorMessage(err));
       return false;
     }

@@ -60,7 +60,7 @@ test('the consent input box takes six digits only and says what is wrong otherwi
   assert.equal(validateConsentCode(' 123456 '), undefined);
   assert.equal(validateConsentCode('12345'), 'The code is six digits; 5 typed.');
   assert.equal(validateConsentCode('12a456'), 'The code is six digits (0–9) only.');
-  assert.equal(needsConsent(Object.assign(new Error('x'), { data: { code: 'consent.required' } })), true);
+  assert.equal(needsConsent(Object.assign(new Error('x'), { data: { code: 'boot.consent' } })), true);
   assert.equal(needsConsent(Object.assign(new Error('x'), { data: { code: 'wsman.fault' } })), false);
   assert.equal(consentPolicyText({ required: 'all', controlMode: 'CCM' }), 'required for everything (CCM)');
 });
