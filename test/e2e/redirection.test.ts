@@ -93,7 +93,11 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
 
   async function waitForTerminal(pattern: RegExp, timeoutMs = 90_000): Promise<string> {
     let text = '';
-    await waitUntil(async () => pattern.test((text = await terminalText())), `the SOL terminal to show ${pattern} (it shows ${JSON.stringify(text.trimEnd().split('\n').slice(-12).join('\n'))})`, timeoutMs);
+    try {
+      await waitUntil(async () => pattern.test((text = await terminalText())), `the SOL terminal to show ${pattern}`, timeoutMs);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; its last lines are ${JSON.stringify(text.trimEnd().split('\n').slice(-12).join('\n'))}`);
+    }
     return text;
   }
 
