@@ -1,0 +1,65 @@
+/**
+ * The Power view's Boot and Redirection rows and the SOL terminal's decoding, against the real
+ * backend and its embedded simulator: the rows show what the device reports, a boot with BIOS
+ * output to SOL changes the Boot Status row, and the host's bytes (POST, the OS banner, the login
+ * prompt) come out of SolDecoder as the terminal would show them: whole lines ending in CRLF.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { BootStore, bootRows, redirectionRows } from '../../../client/src/model/bootTree';
+import { SolDecoder, summariseBoot } from '../../../client/src/model/redirection';
+import { BootRequests, RedirectionNotifications, RedirectionRequests } from '../../../server/src/protocol';
+import { startBackend, type Backend } from './backend';
+
+const SIM = 'sim';
+
+describe('boot options, redirection switches and SOL text from the embedded simulator', { timeout: 120_000 }, () => {
+  let backend: Backend;
+  let store: BootStore;
+
+  before(async () => {
+    backend = await startBackend();
+    store = new BootStore(backend.request);
+  });
+
+  after(async () => {
+    await backend?.close();
+  });
+
+  test('the Redirection rows show the switches the simulator reports, and turning IDE-R off reads back off', async () => {
+    const rows = redirectionRows(SIM, await store.redirection(SIM));
+    assert.deepEqual(rows.slice(0, 3).map((r) => r.label), ['Redirection listener: on', 'SOL: on', 'IDE-R: on']);
+    assert.match(rows.at(-1)!.label, /^User consent: /);
+    const off = await backend.request(RedirectionRequests.setFeatures, { targetId: SIM, ider: false });
+    store.setFeatures(SIM, off);
+    assert.ok(redirectionRows(SIM, await store.redirection(SIM)).some((r) => r.label === 'IDE-R: off'));
+    store.setFeatures(SIM, await backend.request(RedirectionRequests.setFeatures, { targetId: SIM, ider: true }));
+    assert.ok(redirectionRows(SIM, await store.redirection(SIM)).some((r) => r.label === 'IDE-R: on'));
+  });
+
+  test('a boot with BIOS output to SOL: the POST and the login prompt arrive as terminal lines; the Boot Status row follows', async () => {
+    const opened = await backend.request(RedirectionRequests.solOpen, { targetId: SIM, columns: 100, rows: 30 });
+    const decoder = new SolDecoder();
+    let text = '';
+    let resolveLogin!: () => void;
+    const login = new Promise<void>((r) => (resolveLogin = r));
+    backend.onNotification(RedirectionNotifications.solOutput, (d) => {
+      if (d.sessionId !== opened.sessionId) return;
+      text += decoder.decode(Buffer.from(d.data, 'base64'));
+      if (/login: $/.test(text)) resolveLogin();
+    });
+    const result = await backend.request(BootRequests.set, { targetId: SIM, target: 'hdd', useSol: true });
+    assert.match(summariseBoot('Simulator', result), /^Simulator: Next boot: .*hard drive.* Steps: /);
+    await login;
+    assert.match(text, /BIOS [^\r\n]*\r\n[\s\S]*Memory Test: \d+K OK/);
+    assert.match(text, /Loading SimOS kernel [^\r\n]*\r\n/);
+    // Every line end is CRLF: the terminal never shows a staircase.
+    assert.equal(/[^\r]\n/.test(text), false, JSON.stringify(text.slice(0, 400)));
+    await backend.request(RedirectionRequests.solClose, { sessionId: opened.sessionId });
+
+    await store.refresh(SIM);
+    const boot = bootRows(SIM, await store.bootStatus(SIM));
+    assert.equal(boot[0]!.label, 'Boot Status');
+    assert.match(boot[0]!.description ?? '', /^Next boot: /);
+  });
+});
