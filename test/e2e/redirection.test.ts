@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
+import { runContextMenu } from './editorHelpers';
 import { dialogButton, startWorkbench, TIMEOUTS, waitForMessage, waitUntil, type Workbench } from './harness';
 
 const DEVICES = 'Devices';
@@ -63,20 +64,8 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
     return scope.locator('.monaco-list-row').filter({ hasText: text }).first();
   }
 
-  /** Right-clicks the row and runs the context-menu entry `item` (the menu ignores a click while it opens; Enter on the hovered item runs it). */
   async function contextMenu(row: Locator, item: string): Promise<void> {
-    await row.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-    await row.click({ button: 'right' });
-    const entry = wb.page.locator('.context-view .action-item .action-label').filter({ hasText: item }).first();
-    await entry.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-    await entry.hover();
-    await waitUntil(async () => {
-      if (!(await entry.isVisible())) return true;
-      await entry.hover();
-      await wb.page.keyboard.press('Enter');
-      await new Promise((r) => setTimeout(r, 300));
-      return !(await entry.isVisible());
-    }, `the context menu item "${item}" to run`);
+    await runContextMenu(wb.page, row, item);
   }
 
   function terminal(): Locator {
