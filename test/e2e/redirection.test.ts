@@ -149,6 +149,33 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
     });
   });
 
+  test('Request User Consent: the host shows a code on its console; a wrong code is asked for again, the right one is accepted', async () => {
+    await wb.step('redirection-consent', async () => {
+      await clearTerminal();
+      await wb.runCommand('AMT: Request User Consent…');
+      // The simulated host prints the code on its console, which the SOL terminal shows.
+      const shown = await waitForTerminal(/user consent code (\d{6})/);
+      const code = /user consent code (\d{6})/.exec(shown)![1]!;
+      const box = wb.page.locator('.quick-input-widget');
+      const input = box.locator('input');
+      await input.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      assert.match(await box.innerText(), /Type the six-digit code shown on Simulator's screen \(it is valid for \d+ s\)/);
+      // The box itself refuses what is not six digits.
+      await input.fill('12345');
+      await box.filter({ hasText: 'The code is six digits; 5 typed.' }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await wb.screenshot('redirection-consent-01-code');
+      await input.fill(code === '000000' ? '111111' : '000000');
+      await wb.page.keyboard.press('Enter');
+      await box.filter({ hasText: /did not accept that code[^]*wrong code[^]*Type the six-digit code/ }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await wb.screenshot('redirection-consent-02-wrong');
+      await input.fill(code);
+      await wb.page.keyboard.press('Enter');
+      await waitForMessage(wb, /Simulator accepted the consent code/);
+      await wb.waitForRow(/User consent: .*3 \(/, POWER);
+      await wb.screenshot('redirection-consent-03-accepted');
+    });
+  });
+
   test('an ISO mounted with "Mount on AMT Device" boots the host from IDE-R, which then reports its label', async () => {
     await wb.step('redirection-04-mount', async () => {
       // A bootable ISO 9660 image with a label of our own: an El Torito no-emulation boot image.

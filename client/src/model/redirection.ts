@@ -131,6 +131,14 @@ export const CONSENT_WRONG_CODES: ReadonlySet<string> = new Set(['consent.code']
  */
 export const CONSENT_STATE_CODES: ReadonlySet<string> = new Set(['consent.state']);
 
+/**
+ * A backend sentence in the editor's words: the last clause that tells the CLI user which
+ * `amtwb` command to run goes (the editor offers that step as a button or asks again).
+ */
+export function withoutCliHint(message: string): string {
+  return message.replace(/\s*(?:[,;:(]|\s[—–-])\s*[^,;:(—–]*\bamtwb\b[^.]*\.?\s*$/, '.').replace(/\.\.$/, '.');
+}
+
 export function needsConsent(err: unknown): boolean {
   return CONSENT_REQUIRED_CODES.has(errorCode(err) ?? '');
 }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { RedirectionRequests, type ConsentState, type TargetInfo } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
-import { CONSENT_STATE_CODES, CONSENT_WRONG_CODES, consentGiven, needsConsent, validateConsentCode } from '../model/redirection';
+import { CONSENT_STATE_CODES, CONSENT_WRONG_CODES, consentGiven, needsConsent, validateConsentCode, withoutCliHint } from '../model/redirection';
 import { errorCode, errorMessage } from '../model/request';
 
 /** Runs `action`; when the device wants consent first, asks for it and runs `action` once more. Undefined: consent not given. */
@@ -54,10 +54,10 @@ export async function requestConsent(ctx: Ctx, target: TargetInfo, why?: string)
     } catch (err) {
       const c = errorCode(err) ?? '';
       if (CONSENT_WRONG_CODES.has(c)) {
-        problem = errorMessage(err);
+        problem = withoutCliHint(errorMessage(err));
         continue;
       }
-      if (CONSENT_STATE_CODES.has(c)) return startAgain(ctx, target, errorMessage(err), why);
+      if (CONSENT_STATE_CODES.has(c)) return startAgain(ctx, target, withoutCliHint(errorMessage(err)), why);
       void vscode.window.showErrorMessage(errorMessage(err));
       return false;
     }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BootStore, bootRows, redirectionRows } from '../../../client/src/model/bootTree';
-import { CP437_HIGH, SolDecoder, consentPolicyText, iderEndMessage, iderStatusText, imageDrive, needsConsent, summariseBoot, validateConsentCode } from '../../../client/src/model/redirection';
+import { CP437_HIGH, SolDecoder, consentPolicyText, iderEndMessage, iderStatusText, imageDrive, needsConsent, summariseBoot, validateConsentCode, withoutCliHint } from '../../../client/src/model/redirection';
 import type { Request } from '../../../client/src/model/request';
 import { BootRequests, RedirectionRequests, type RedirectionFeatures } from '../../../server/src/protocol';
 
@@ -62,6 +62,12 @@ test('the consent input box takes six digits only and says what is wrong otherwi
   assert.equal(validateConsentCode('12a456'), 'The code is six digits (0–9) only.');
   assert.equal(needsConsent(Object.assign(new Error('x'), { data: { code: 'boot.consent' } })), true);
   assert.equal(needsConsent(Object.assign(new Error('x'), { data: { code: 'wsman.fault' } })), false);
+  assert.equal(
+    withoutCliHint('The device did not accept the code (ReturnValue 2: Invalid State) because no code is showing any more: the code expired or was cancelled — start again with amtwb consent start.'),
+    'The device did not accept the code (ReturnValue 2: Invalid State) because no code is showing any more: the code expired or was cancelled.',
+  );
+  const plain = 'The device did not accept that code (ReturnValue 2: Invalid State): wrong code — check the six digits on the host screen and try again.';
+  assert.equal(withoutCliHint(plain), plain);
   assert.equal(consentPolicyText({ required: 'all', controlMode: 'CCM' }), 'required for everything (CCM)');
 });
 
