@@ -35,7 +35,7 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
   before(async () => {
     wb = await startWorkbench({
       ...(process.env.AMT_E2E_VSIX ? { vsix: process.env.AMT_E2E_VSIX } : {}),
-      settings: { 'amt.power.pollSeconds': 0, 'terminal.integrated.gpuAcceleration': 'off', 'terminal.integrated.scrollback': 5000 },
+      settings: { 'amt.power.pollSeconds': 0, 'terminal.integrated.gpuAcceleration': 'off', 'terminal.integrated.scrollback': 5000, 'terminal.integrated.showTerminalConfigPrompt': false },
       viewport: { width: 1400, height: 1100 },
     });
     await wb.openActivity('AMT Workbench');
@@ -186,6 +186,8 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
       execFileSync('/usr/bin/xorriso', ['-as', 'mkisofs', '-V', LABEL, '-b', 'boot.img', '-no-emul-boot', '-boot-load-size', '4', '-o', path.join(wb.workspace, 'test.iso'), src], { stdio: 'pipe' });
 
       await clearTerminal();
+      // At most three toasts show: the earlier ones go, so this step's notifications can be seen.
+      await wb.runCommand('Notifications: Clear All Notifications');
       await wb.openActivity('Explorer');
       const iso = paneRow(undefined, /^\s*test\.iso\s*$/);
       await waitUntil(async () => iso.isVisible(), 'test.iso in the explorer', 60_000);

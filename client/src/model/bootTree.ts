@@ -137,9 +137,9 @@ export function redirectionRows(targetId: string, features: Reading<RedirectionF
   const c = f.consent;
   rows.push({
     id: `power:${targetId}/redirection/consent`,
-    label: `User consent: ${consentPolicyText(c)}`,
+    label: `Consent: ${consentPolicyText(c)}`,
     description: c.stateText,
-    tooltip: `IPS_OptInService: consent ${consentPolicyText(c)}, state ${c.stateText}; a code is shown for ${c.displayTimeoutSeconds} s and must be typed within ${c.codeTimeoutSeconds} s. Click to ask for consent.`,
+    tooltip: `IPS_OptInService: user consent asked for ${consentPolicyText(c)}, state ${c.stateText}; a code is shown for ${c.displayTimeoutSeconds} s and must be typed within ${c.codeTimeoutSeconds} s. Click to ask for consent.`,
     icon: 'shield',
     collapsible: 'none',
     contextValue: 'amt.consent',

@@ -156,8 +156,8 @@ export function consentGiven(state: Pick<ConsentState, 'state'>): boolean {
   return state.state === 3 || state.state === 4;
 }
 
-/** `all redirection and boot` / `KVM only` / `not required` for the consent policy. */
+/** `everything (CCM)` / `KVM only (ACM)` / `not required (ACM)`: when the device asks for consent. */
 export function consentPolicyText(c: Pick<ConsentState, 'required' | 'controlMode'>): string {
-  const policy = c.required === 'all' ? 'required for everything' : c.required === 'kvm' ? 'required for KVM only' : 'not required';
+  const policy = c.required === 'all' ? 'everything' : c.required === 'kvm' ? 'KVM only' : 'not required';
   return `${policy} (${c.controlMode})`;
 }

@@ -29,7 +29,7 @@ describe('boot options, redirection switches and SOL text from the embedded simu
   test('the Redirection rows show the switches the simulator reports, and turning IDE-R off reads back off', async () => {
     const rows = redirectionRows(SIM, await store.redirection(SIM));
     assert.deepEqual(rows.slice(0, 3).map((r) => r.label), ['Redirection listener: on', 'SOL: on', 'IDE-R: on']);
-    assert.match(rows.at(-1)!.label, /^User consent: /);
+    assert.match(rows.at(-1)!.label, /^Consent: /);
     const off = await backend.request(RedirectionRequests.setFeatures, { targetId: SIM, ider: false });
     store.setFeatures(SIM, off);
     assert.ok(redirectionRows(SIM, await store.redirection(SIM)).some((r) => r.label === 'IDE-R: off'));

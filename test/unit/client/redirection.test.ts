@@ -68,7 +68,7 @@ test('the consent input box takes six digits only and says what is wrong otherwi
   );
   const plain = 'The device did not accept that code (ReturnValue 2: Invalid State): wrong code — check the six digits on the host screen and try again.';
   assert.equal(withoutCliHint(plain), plain);
-  assert.equal(consentPolicyText({ required: 'all', controlMode: 'CCM' }), 'required for everything (CCM)');
+  assert.equal(consentPolicyText({ required: 'all', controlMode: 'CCM' }), 'everything (CCM)');
 });
 
 const FEATURES: RedirectionFeatures = {
@@ -80,7 +80,7 @@ const FEATURES: RedirectionFeatures = {
 
 test('the Redirection rows show each switch with the command that flips it; KVM only when the device has it', () => {
   const rows = redirectionRows('sim', { value: FEATURES });
-  assert.deepEqual(rows.map((r) => r.label), ['Redirection listener: on', 'SOL: on', 'IDE-R: off', 'User consent: required for KVM only (ACM)']);
+  assert.deepEqual(rows.map((r) => r.label), ['Redirection listener: on', 'SOL: on', 'IDE-R: off', 'Consent: KVM only (ACM)']);
   assert.deepEqual(rows[2]!.command, { id: 'amt.redirection.toggle', title: 'Turn IDE-R On', args: ['sim', 'ider', true] });
   assert.equal(rows[3]!.description, '0 (not started)');
   const withKvm = redirectionRows('sim', { value: { ...FEATURES, kvm: false } });
