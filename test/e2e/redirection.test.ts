@@ -171,7 +171,7 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
       await input.fill(code);
       await wb.page.keyboard.press('Enter');
       await waitForMessage(wb, /Simulator accepted the consent code/);
-      await wb.waitForRow(/User consent: .*3 \(/, POWER);
+      await wb.waitForRow(/Consent: .*3 \(received\)/, POWER);
       await wb.screenshot('redirection-consent-03-accepted');
     });
   });
