@@ -204,6 +204,8 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
       await wb.screenshot('redirection-05-ider-boot');
       // The installer ejects the CD (the session ends, saying so) and the host reboots into what it installed.
       await waitForMessage(wb, /Simulator ejected test\.iso from its IDE-R drive after the host read \d+ sectors/);
+      // The session ended with the eject: its status-bar item is gone.
+      await wb.page.locator('.statusbar-item').filter({ hasText: /IDE-R:/ }).first().waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
       await waitForTerminal(/login:\s*$/m, 120_000);
       await wb.screenshot('redirection-06-installed-login');
     });

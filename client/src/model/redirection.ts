@@ -92,15 +92,17 @@ export function formatBytes(n: number): string {
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+const sectors = (n: number) => `${n} sector${n === 1 ? '' : 's'}`;
+
 /** The IDE-R status-bar text: `$(sync~spin) IDE-R: 1234 sectors · 2.1 MB/s`. */
 export function iderStatusText(p: Pick<IderProgress, 'state' | 'sectorsRead' | 'mbPerSecond'> | undefined, image: string): string {
   if (!p || p.state === 'waiting') return `$(sync~spin) IDE-R: ${image} · waiting for the host`;
-  return `$(sync~spin) IDE-R: ${p.sectorsRead} sectors · ${p.mbPerSecond.toFixed(1)} MB/s`;
+  return `$(sync~spin) IDE-R: ${sectors(p.sectorsRead)} · ${p.mbPerSecond.toFixed(1)} MB/s`;
 }
 
 /** The notification when an IDE-R session ends: why, and how much the host read. */
 export function iderEndMessage(p: Pick<IderProgress, 'state' | 'sectorsRead' | 'bytesRead' | 'reason'>, image: string, device: string, stoppedByUser: boolean): string {
-  const read = `after the host read ${p.sectorsRead} sectors (${formatBytes(p.bytesRead)})`;
+  const read = `after the host read ${sectors(p.sectorsRead)} (${formatBytes(p.bytesRead)})`;
   if (p.state === 'ejected') return `${device} ejected ${image} from its IDE-R drive ${read}; the IDE-R session ended.`;
   if (stoppedByUser) return `IDE-R of ${image} on ${device} stopped ${read}.`;
   return `IDE-R of ${image} on ${device} ended ${read}${p.reason ? `: ${p.reason.replace(/\.$/, '')}` : ''}.`;

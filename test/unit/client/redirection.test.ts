@@ -39,6 +39,7 @@ test('the IDE-R status bar counts sectors and speed; the end notification says w
     iderEndMessage({ state: 'ended', sectorsRead: 0, bytesRead: 0, reason: 'The host powered off.' }, 'a.img', 'Lab PC', false),
     'IDE-R of a.img on Lab PC ended after the host read 0 sectors (0 B): The host powered off.',
   );
+  assert.equal(iderStatusText({ state: 'reading', sectorsRead: 1, mbPerSecond: 0 }, 'test.iso'), '$(sync~spin) IDE-R: 1 sector · 0.0 MB/s');
   assert.equal(iderEndMessage({ state: 'ended', sectorsRead: 3, bytesRead: 6144 }, 'a.iso', 'Lab PC', true), 'IDE-R of a.iso on Lab PC stopped after the host read 3 sectors (6.0 KB).');
   assert.equal(imageDrive('/w/boot.IMG'), 'floppy');
   assert.equal(imageDrive('/w/test.iso'), 'cd');
