@@ -81,6 +81,10 @@ export function bootCommands(ctx: Ctx, mounts: IderMounts): vscode.Disposable[] 
         void vscode.window.showErrorMessage(errorMessage(err));
       }
     }),
+    reg('amt.boot.erase', async (arg?: TreeNode | string) => {
+      const target = await deviceOf(ctx, arg, 'Erase which device?');
+      if (target) await eraseDevice(ctx, target);
+    }),
     reg('amt.requestConsent', async (arg?: TreeNode | string) => {
       const target = await deviceOf(ctx, arg, 'Ask for user consent on which device?');
       if (target) await requestConsent(ctx, target);
@@ -129,4 +133,22 @@ async function runBoot(ctx: Ctx, target: TargetInfo, title: string, send: () => 
     void vscode.window.showErrorMessage(errorMessage(err));
     return undefined;
   }
+}
+
+/**
+ * Remote Platform Erase (AMT 16+): the user types the device's name to confirm, then a modal asks
+ * once more; the backend checks the name against the device's own before anything is sent.
+ */
+async function eraseDevice(ctx: Ctx, target: TargetInfo): Promise<void> {
+  const typed = await vscode.window.showInputBox({
+    title: `Remote Platform Erase of ${target.label}`,
+    prompt: `At its next boot the host erases its storage and settings; this cannot be undone. Type ${target.label} to confirm.`,
+    placeHolder: target.label,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' ? `Type ${target.label} to confirm.` : undefined),
+  });
+  if (!typed) return;
+  const answer = await vscode.window.showWarningMessage(`Erase ${target.label}?`, { modal: true, detail: 'The host is powered on, or reset at once when on, and erases itself as it boots.' }, 'Erase');
+  if (answer !== 'Erase') return;
+  await runBoot(ctx, target, `Remote Platform Erase: ${target.label}…`, () => ctx.request(BootRequests.erase, { targetId: target.id, confirmation: typed.trim() }));
 }

@@ -5,10 +5,14 @@
  * prompt) come out of SolDecoder as the terminal would show them: whole lines ending in CRLF.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BootStore, bootRows, redirectionRows } from '../../../client/src/model/bootTree';
-import { SolDecoder, summariseBoot } from '../../../client/src/model/redirection';
-import { BootRequests, RedirectionNotifications, RedirectionRequests } from '../../../server/src/protocol';
+import { iderEndMessage, iderStatusText, SolDecoder, summariseBoot } from '../../../client/src/model/redirection';
+import { BootRequests, RedirectionNotifications, RedirectionRequests, type IderProgress } from '../../../server/src/protocol';
 import { startBackend, type Backend } from './backend';
 
 const SIM = 'sim';
@@ -61,5 +65,38 @@ describe('boot options, redirection switches and SOL text from the embedded simu
     const boot = bootRows(SIM, await store.bootStatus(SIM));
     assert.equal(boot[0]!.label, 'Boot Status');
     assert.match(boot[0]!.description ?? '', /^Next boot: /);
+  });
+
+  test('an ISO served without a reboot waits for the host; Stop ends it and the last progress reads as the status bar and notification word it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'amtwb-ider-'));
+    try {
+      mkdirSync(path.join(dir, 'src'));
+      writeFileSync(path.join(dir, 'src', 'boot.img'), Buffer.alloc(2048, 0x90));
+      execFileSync('/usr/bin/xorriso', ['-as', 'mkisofs', '-V', 'IDER_STOP', '-b', 'boot.img', '-no-emul-boot', '-boot-load-size', '4', '-o', path.join(dir, 'stop.iso'), path.join(dir, 'src')], { stdio: 'pipe' });
+      const seen: IderProgress[] = [];
+      let ended!: (p: IderProgress) => void;
+      const last = new Promise<IderProgress>((r) => (ended = r));
+      backend.onNotification(RedirectionNotifications.iderProgress, (p) => {
+        seen.push(p);
+        if (p.state === 'ended' || p.state === 'ejected') ended(p);
+      });
+      const mounted = await backend.request(RedirectionRequests.iderMount, { targetId: SIM, cd: path.join(dir, 'stop.iso') });
+      assert.match(mounted.route, /^TCP /);
+      await backend.request(RedirectionRequests.iderStop, { sessionId: mounted.sessionId });
+      const end = await last;
+      assert.equal(end.sessionId, mounted.sessionId);
+      assert.equal(end.state, 'ended');
+      assert.equal(iderStatusText(seen.find((p) => p.state !== 'ended'), 'stop.iso'), '$(sync~spin) IDE-R: stop.iso · waiting for the host');
+      assert.match(iderEndMessage(end, 'stop.iso', 'Simulator', true), /^IDE-R of stop\.iso on Simulator stopped after the host read \d+ sectors? \(/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('One Click Recovery: an HTTPS boot reads as the device sentence and the steps sent', async () => {
+    const result = await backend.request(BootRequests.https, { targetId: SIM, url: 'https://127.0.0.1/recovery.iso', verifyServerCertificate: true, power: 'none' });
+    const text = summariseBoot('Simulator', result);
+    assert.match(text, /^Simulator: .*Steps: /);
+    assert.ok(result.steps.length > 0 && result.steps.every((s) => s.ok), JSON.stringify(result.steps));
   });
 });
