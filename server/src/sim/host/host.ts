@@ -22,6 +22,7 @@
  */
 import type { PowerChange, SimDevice } from '../device';
 import { POWER } from '../power-states';
+import { bootParameters } from '../classes/boot-parameters';
 import { sideState } from '../side-state';
 import type { PropMap } from '../values';
 import { biosPause, biosSetup, bootDisk, bootElsewhere, post, type BiosInfo } from './bios';
@@ -36,6 +37,12 @@ import type { BootRecord, BootStep, HostState, SimHostOptions } from './types';
 export type { BootMedium, BootRecord, BootStep, BootStepContext, HostState, SimHostOptions } from './types';
 
 export const DEFAULT_HOST_ACCOUNT = { user: 'root', password: 'amt' } as const;
+
+/** The URL of the OCR HTTPS boot the firmware ran for this boot (classes/boot-parameters.ts keeps it). */
+function httpsBootUrlOf(d: SimDevice, record: BootRecord): string | undefined {
+  const done = bootParameters(d).lastHttpsBoot;
+  return done && done.at === record.at ? done.url : undefined;
+}
 
 const BOOT_REASON = 'IPS_HostBootReason';
 /** Kept at most in `state.boots` (the oldest go first). */
@@ -52,6 +59,8 @@ export class SimHost implements IderAttachPoint {
   /** Device-clock time the running OS booted (the simulator start, before any simulated boot). */
   private bootedAt: number;
   private readonly bootSteps: BootStep[] = [];
+  /** Text printed from a 'host-boot' listener, shown after POST (the firmware acts during the BIOS). */
+  private held: string[] | undefined;
 
   constructor(
     private readonly device: SimDevice,
@@ -89,7 +98,8 @@ export class SimHost implements IderAttachPoint {
 
   /** Writes text on the host's console (serial and screen) while it is powered; \n becomes \r\n. */
   print(text: string): void {
-    this.serial.write(text);
+    if (this.held) this.held.push(text);
+    else this.serial.write(text);
   }
 
   /** Adds a step to every boot from now on (BootStep); returns a function that removes it. */
@@ -166,10 +176,16 @@ export class SimHost implements IderAttachPoint {
     for (const code of POST_PROGRESS) {
       d.addLogRecord({ sensorType: 0x0f, eventType: 0x6f, eventOffset: 2, entity: 0x22, eventData: [0xc2, code] });
     }
-    d.emit('host-boot', record);
-    const run = this.console.begin();
-    this.bootedAt = record.at;
-    this.startRun(() => this.runBoot(run, record, { httpsUrl: next.httpsUrl }));
+    this.held = [];
+    try {
+      d.emit('host-boot', record);
+    } finally {
+      const early = this.held;
+      this.held = undefined;
+      const run = this.console.begin();
+      this.bootedAt = record.at;
+      this.startRun(() => this.runBoot(run, record, { httpsUrl: next.httpsUrl ?? httpsBootUrlOf(d, record), early }));
+    }
   }
 
   /** Runs a console program to its end; an Aborted run (next boot, power off) just stops. */
@@ -180,7 +196,7 @@ export class SimHost implements IderAttachPoint {
     });
   }
 
-  private async runBoot(run: Run, record: BootRecord, detail: { httpsUrl?: string }): Promise<void> {
+  private async runBoot(run: Run, record: BootRecord, detail: { httpsUrl?: string; early: string[] }): Promise<void> {
     const path = record.path ?? [];
     const bios = this.biosInfo(record.options.UseSOL === true, path);
     await post(run, bios);
@@ -188,6 +204,7 @@ export class SimHost implements IderAttachPoint {
     const setup = record.medium === 'bios-setup' || run.pressed('f2');
     if (record.options.BIOSPause === true) await biosPause(run, bios);
     if (setup) await biosSetup(run, bios);
+    for (const text of detail.early) run.print(text);
     for (const step of [...this.bootSteps]) {
       try {
         await step({ record, line: (text) => run.line(text), pause: (ms) => run.pause(ms) });
