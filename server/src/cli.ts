@@ -19,6 +19,8 @@ import { buildMethodInput, buildSelectors } from './features/instances';
 import { startSimulator, DEFAULT_ACCOUNT } from './sim';
 import { openStateFile } from './sim/state-file';
 import { WsmanFaultError, type WsmanClient } from './wsman';
+import { redirectionTarget } from './targets/redirection';
+import type { RedirectionTarget } from './features/redirection/connect';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -55,12 +57,13 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
     hostUser: inv.command.hostUser,
     hostPassword: inv.command.hostPassword,
-    redirectionPort: inv.command.redirectionPort,
-    redirectionTlsPort: inv.command.redirectionTlsPort,
+    // AMT's 16994/16995 by default; with --port 0 (tests, several simulators) any free ports.
+    redirectionPort: inv.command.redirectionPort ?? (port === 0 ? 0 : 16994),
+    redirectionTlsPort: inv.command.redirectionTlsPort ?? (port === 0 ? 0 : 16995),
     redirectionBasicAuth: inv.command.redirectionBasicAuth,
   }).catch((err: NodeJS.ErrnoException & { port?: number }) => {
     if (err?.code === 'EADDRINUSE' && err.port !== undefined && err.port !== port) {
-      const option = err.port === inv.command.redirectionPort ? '--redirection-port' : err.port === inv.command.redirectionTlsPort ? '--redirection-tls-port' : '--tls-port';
+      const option = err.port === (inv.command.redirectionPort ?? 16994) ? '--redirection-port' : err.port === (inv.command.redirectionTlsPort ?? 16995) ? '--redirection-tls-port' : '--tls-port';
       throw new AmtError('sim.start', `Port ${err.port} on ${host} is already in use; pick another with ${option}, or ${option} 0 for any free port.`);
     }
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);
@@ -93,7 +96,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
 }
 
 /** Runs a watchdog/log/events/agent command (cli/feature-commands.ts) with Ctrl-C as its stop signal. */
-async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanClient | undefined, targetUrl?: string): Promise<number> {
+async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanClient | undefined, targetUrl?: string, redirection?: RedirectionTarget): Promise<number> {
   const stop = new AbortController();
   const abort = () => stop.abort();
   process.once('SIGINT', abort);
@@ -106,6 +109,7 @@ async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanC
       target: inv.target,
       ...(inv.meiPath ? { meiPath: inv.meiPath } : {}),
       ...(targetUrl ? { targetUrl } : {}),
+      ...(redirection ? { redirection } : {}),
       signal: stop.signal,
     });
   } finally {
@@ -184,7 +188,8 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
     const client = local
       ? await registry.connect(targetId, password ? { user, password } : undefined)
       : await registry.connect(targetId, { user, ...(password !== undefined ? { password } : {}) });
-    if (feature) return await runFeature(feature, inv, client, registry.info(targetId).url);
+    const redirection = redirectionTarget(registry, targetId, local ? (password ? { user, password } : undefined) : { user, ...(password !== undefined ? { password } : {}) });
+    if (feature) return await runFeature(feature, inv, client, registry.info(targetId).url, redirection);
 
     const className = (name: string) => canonicalClass(catalog, name);
     try {
