@@ -59,8 +59,6 @@ export class SimHost implements IderAttachPoint {
   /** Device-clock time the running OS booted (the simulator start, before any simulated boot). */
   private bootedAt: number;
   private readonly bootSteps: BootStep[] = [];
-  /** Text printed from a 'host-boot' listener, shown after POST (the firmware acts during the BIOS). */
-  private held: string[] | undefined;
 
   constructor(
     private readonly device: SimDevice,
@@ -98,8 +96,7 @@ export class SimHost implements IderAttachPoint {
 
   /** Writes text on the host's console (serial and screen) while it is powered; \n becomes \r\n. */
   print(text: string): void {
-    if (this.held) this.held.push(text);
-    else this.serial.write(text);
+    this.serial.write(text);
   }
 
   /** Adds a step to every boot from now on (BootStep); returns a function that removes it. */
@@ -176,16 +173,12 @@ export class SimHost implements IderAttachPoint {
     for (const code of POST_PROGRESS) {
       d.addLogRecord({ sensorType: 0x0f, eventType: 0x6f, eventOffset: 2, entity: 0x22, eventData: [0xc2, code] });
     }
-    this.held = [];
-    try {
-      d.emit('host-boot', record);
-    } finally {
-      const early = this.held;
-      this.held = undefined;
-      const run = this.console.begin();
-      this.bootedAt = record.at;
-      this.startRun(() => this.runBoot(run, record, { httpsUrl: next.httpsUrl ?? httpsBootUrlOf(d, record), early }));
-    }
+    // Listeners (the firmware's OCR and RPE, classes/boot-parameters.ts) may print at once: the
+    // POST below follows their lines without clearing the screen.
+    d.emit('host-boot', record);
+    const run = this.console.begin();
+    this.bootedAt = record.at;
+    this.startRun(() => this.runBoot(run, record, { httpsUrl: next.httpsUrl ?? httpsBootUrlOf(d, record) }));
   }
 
   /** Runs a console program to its end; an Aborted run (next boot, power off) just stops. */
@@ -196,7 +189,7 @@ export class SimHost implements IderAttachPoint {
     });
   }
 
-  private async runBoot(run: Run, record: BootRecord, detail: { httpsUrl?: string; early: string[] }): Promise<void> {
+  private async runBoot(run: Run, record: BootRecord, detail: { httpsUrl?: string }): Promise<void> {
     const path = record.path ?? [];
     const bios = this.biosInfo(record.options.UseSOL === true, path);
     await post(run, bios);
@@ -204,7 +197,6 @@ export class SimHost implements IderAttachPoint {
     const setup = record.medium === 'bios-setup' || run.pressed('f2');
     if (record.options.BIOSPause === true) await biosPause(run, bios);
     if (setup) await biosSetup(run, bios);
-    for (const text of detail.early) run.print(text);
     for (const step of [...this.bootSteps]) {
       try {
         await step({ record, line: (text) => run.line(text), pause: (ms) => run.pause(ms) });
