@@ -176,6 +176,19 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
     });
   });
 
+  test('the Redirection rows switch IDE-R off and on again, each change read back from the device', async () => {
+    await wb.step('redirection-features', async () => {
+      await wb.runCommand('Notifications: Clear All Notifications');
+      await paneRow(POWER, /^\s*IDE-R: on/).click();
+      await waitForMessage(wb, /^IDE-R on Simulator is off now\.$/);
+      await wb.waitForRow(/^\s*IDE-R: off/, POWER);
+      await wb.screenshot('redirection-features-ider-off');
+      await paneRow(POWER, /^\s*IDE-R: off/).click();
+      await waitForMessage(wb, /^IDE-R on Simulator is on now\.$/);
+      await wb.waitForRow(/^\s*IDE-R: on/, POWER);
+    });
+  });
+
   test('an ISO mounted with "Mount on AMT Device" boots the host from IDE-R, which then reports its label', async () => {
     await wb.step('redirection-04-mount', async () => {
       // A bootable ISO 9660 image with a label of our own: an El Torito no-emulation boot image.
