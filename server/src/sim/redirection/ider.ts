@@ -8,7 +8,8 @@
  * disables them. The firmware numbers every IDE-R message it sends 0, 1, 2, …; each console
  * message after 0x40 must carry the previous one's number + 1 (the first one sets the base,
  * because amtterm counts from its first write of the connection), else the firmware sends 0x4A
- * ErrorOccurred and ends the session.
+ * ErrorOccurred and ends the session. Heartbeats and pings a console echoes back carry the
+ * firmware's number and are not checked (amtterm's next message still counts the echo).
  *
  * A host packet becomes 0x50 CommandWritten; the console's 0x54 DataToHost chunks and 0x51
  * CommandEndResponse (or the last 0x54, marked completed) answer it. One packet is on the wire at
@@ -77,6 +78,12 @@ class IderSession implements KindHandler, IderBus {
       return this.start(m);
     }
     const seq = m.readUInt32LE(4);
+    if (type === MSG.IderHeartbeat || type === MSG.IderPing) {
+      // amtterm echoes the firmware's heartbeat and ping byte for byte (the firmware's own number
+      // inside), yet counts the echo as one of its writes: the next message is one further on.
+      if (this.consoleSeq !== undefined) this.consoleSeq = (this.consoleSeq + 1) >>> 0;
+      return type === MSG.IderPing ? this.send(MSG.IderPong) : undefined;
+    }
     if (this.consoleSeq !== undefined && seq !== ((this.consoleSeq + 1) >>> 0)) {
       return this.fail(`console sequence number ${seq}, expected ${(this.consoleSeq + 1) >>> 0}`);
     }
@@ -88,10 +95,7 @@ class IderSession implements KindHandler, IderBus {
       case MSG.IderEnd:
         this.send(MSG.IderEndReply);
         return this.stop('the console ended IDE-R (0x42)');
-      case MSG.IderPing:
-        return this.send(MSG.IderPong);
       case MSG.IderPong:
-      case MSG.IderHeartbeat:
       case MSG.IderResetReply:
         return;
       case MSG.IderDataToHost:
