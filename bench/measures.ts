@@ -3,6 +3,7 @@ import { wsmanMeasures } from './wsman';
 import { lspMeasures } from './lsp';
 import { localMeasures } from './local';
 import { fleetMeasures } from './fleet';
+import { redirectionMeasures } from './redirection';
 
 export interface Measure {
   name: string;
@@ -14,4 +15,5 @@ export const measures: Measure[] = [
   { name: 'wsman language on 2,000- and 20,000-request files', run: lspMeasures },
   { name: 'local access: WS-Man over APF/MEI vs direct TCP', run: localMeasures },
   { name: '1,000 simulated devices through the target registry', run: fleetMeasures },
+  { name: 'redirection: IDE-R MB/s vs disk, SOL echo vs bare TCP', run: redirectionMeasures },
 ];

@@ -19,6 +19,8 @@ import { buildMethodInput, buildSelectors } from './features/instances';
 import { startSimulator, DEFAULT_ACCOUNT } from './sim';
 import { openStateFile } from './sim/state-file';
 import { WsmanFaultError, type WsmanClient } from './wsman';
+import { redirectionTarget } from './targets/redirection';
+import type { RedirectionTarget } from './features/redirection/connect';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -94,7 +96,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
 }
 
 /** Runs a watchdog/log/events/agent command (cli/feature-commands.ts) with Ctrl-C as its stop signal. */
-async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanClient | undefined, targetUrl?: string): Promise<number> {
+async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanClient | undefined, targetUrl?: string, redirection?: RedirectionTarget): Promise<number> {
   const stop = new AbortController();
   const abort = () => stop.abort();
   process.once('SIGINT', abort);
@@ -107,6 +109,7 @@ async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanC
       target: inv.target,
       ...(inv.meiPath ? { meiPath: inv.meiPath } : {}),
       ...(targetUrl ? { targetUrl } : {}),
+      ...(redirection ? { redirection } : {}),
       signal: stop.signal,
     });
   } finally {
@@ -185,7 +188,8 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
     const client = local
       ? await registry.connect(targetId, password ? { user, password } : undefined)
       : await registry.connect(targetId, { user, ...(password !== undefined ? { password } : {}) });
-    if (feature) return await runFeature(feature, inv, client, registry.info(targetId).url);
+    const redirection = redirectionTarget(registry, targetId, local ? (password ? { user, password } : undefined) : { user, ...(password !== undefined ? { password } : {}) });
+    if (feature) return await runFeature(feature, inv, client, registry.info(targetId).url, redirection);
 
     const className = (name: string) => canonicalClass(catalog, name);
     try {

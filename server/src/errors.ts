@@ -42,6 +42,8 @@ export type ErrorCode =
   | 'agent.failed' | 'agent.guid'
   | 'watchdog.busy' | 'watchdog.closed' | 'watchdog.not-armed' | 'watchdog.not-found' | 'watchdog.not-iamt' | 'watchdog.not-required'
   | 'watchdog.protocol' | 'watchdog.refused' | 'watchdog.timeout' | `watchdog.e${string}`
+  | 'redir.protocol' | 'redir.closed' | 'redir.busy' | 'redir.unsupported' | 'redir.refused' | 'redir.listener-off'
+  | 'redir.consent' | 'redir.image' | 'redir.unknown-session'
   // The embedded simulator
   | 'sim.start' | 'sim.mei.clients' | 'sim.mei.eventfd' | 'sim.mei.fuse' | 'sim.mei.init' | 'sim.mei.mount' | 'sim.mei.path'
   | 'sim.mei.unsupported' | 'sim.mei.worker'

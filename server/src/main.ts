@@ -41,6 +41,7 @@ function startServer(): void {
   const handlers = registerHandlers({
     handle: (type, fn) => handleRequest(connection, type, fn),
     notify: (type, params) => void connection.sendNotification(type, params),
+    onNotification: (type, fn) => void connection.onNotification(type, fn),
     registry,
   });
 

@@ -13,7 +13,9 @@ import type { WsmanClient } from '../wsman/client';
 export interface HandlerHost {
   handle<P, R>(type: RequestType<P, R, void>, fn: (params: P, signal: AbortSignal) => Promise<R> | R): void;
   notify<P>(type: NotificationType<P>, params: P): void;
-  registry: Pick<TargetRegistry, 'connect' | 'info' | 'list' | 'add' | 'remove' | 'simulator'>;
+  /** Receives a notification from the client (SOL keystrokes); absent where nothing sends any. */
+  onNotification?<P>(type: NotificationType<P>, fn: (params: P) => void): void;
+  registry: Pick<TargetRegistry, 'connect' | 'info' | 'list' | 'add' | 'remove' | 'simulator'> & Partial<Pick<TargetRegistry, 'redirectionEndpoint'>>;
 }
 
 /** The device's client for a request that names a target (and maybe credentials). */

@@ -5,11 +5,13 @@
 import { Catalog } from '../catalog/catalog';
 import type { InitializationOptions } from '../protocol';
 import { registerAgentHandlers } from './agents';
+import { registerBootHandlers } from './boot';
 import { registerEventHandlers } from './events';
 import type { HandlerHost } from './host';
 import { registerInstanceHandlers } from './instances';
 import { registerLogHandlers } from './log';
 import { registerPowerHandlers } from './power';
+import { registerRedirectionHandlers } from './redirection';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
@@ -30,8 +32,10 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   registerPowerHandlers(host);
   registerLogHandlers(host);
   registerAgentHandlers(host);
+  registerBootHandlers(host);
   const events = registerEventHandlers(host);
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
+  const redirection = registerRedirectionHandlers(host);
   return {
     configure(o) {
       watchdog.configure({
@@ -40,7 +44,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
       });
     },
     async dispose() {
-      await Promise.allSettled([events.dispose(), watchdog.dispose()]);
+      await Promise.allSettled([events.dispose(), watchdog.dispose(), redirection.dispose()]);
     },
   };
 }

@@ -25,7 +25,8 @@ import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../sim';
 import { formatHost, parseDeviceUrl } from './address';
 import { Passwords } from './passwords';
 import { LocalTarget } from './local/target';
-import type { LocalTargetSpec, SimTargetSpec, TargetSpec } from './specs';
+import type { LocalTargetSpec, RemoteTargetSpec, SimTargetSpec, TargetSpec } from './specs';
+import type { RedirectionEndpoint } from './redirection';
 import type { LocalTrace } from './local/trace';
 
 /**
@@ -354,6 +355,23 @@ export class TargetRegistry {
     const e = this.entry(id);
     if (e.spec.kind !== 'sim') throw new AmtError('target.invalid', `"${e.info.label}" is not a simulator; choose the embedded simulator ("${DEFAULT_SIM_ID}") or another simulated device.`);
     return (await this.ensureSim(e)).sim;
+  }
+
+  /** How to reach the target's redirection service (SOL, IDE-R) and with which account; targets/redirection.ts opens it. */
+  async redirectionEndpoint(id: string, credentials?: { user?: string; password?: string }): Promise<RedirectionEndpoint> {
+    const e = this.entry(id);
+    const given = credentials?.password ? { user: credentials.user || e.info.user || DEFAULT_ACCOUNT.user, password: credentials.password } : undefined;
+    if (e.local) return { via: 'local', local: e.local, label: e.info.label, ...(given ? { credentials: { ...given, user: credentials?.user || (e.spec as LocalTargetSpec).user || DEFAULT_ACCOUNT.user } } : {}) };
+    if (e.spec.kind === 'sim') {
+      const sim = await this.ensureSim(e);
+      const user = credentials?.user || e.spec.user || DEFAULT_ACCOUNT.user;
+      const password = credentials?.password || (user === (e.spec.user ?? DEFAULT_ACCOUNT.user) ? e.spec.password ?? DEFAULT_ACCOUNT.password : '');
+      return { via: 'sim', host: sim.host, sim: sim.sim, label: e.info.label, credentials: { user, password } };
+    }
+    const spec = e.spec as RemoteTargetSpec;
+    const { host, tls } = e.endpoint!;
+    const trust = { ...(spec.ca ? { ca: spec.ca } : {}), ...(spec.trustedFingerprint256 ? { trustedFingerprint256: spec.trustedFingerprint256 } : {}), ...(spec.rejectUnauthorized !== undefined ? { rejectUnauthorized: spec.rejectUnauthorized } : {}) };
+    return { via: 'tcp', host, port: spec.redirectionPort ?? (tls ? 16995 : 16994), ...(tls ? { tls: trust } : {}), label: e.info.label, ...(given ? { credentials: given } : {}) };
   }
 
   /** Closes every client and stops every simulator. The registry is unusable afterwards. */

@@ -28,6 +28,8 @@ export interface RemoteTargetSpec {
   ca?: string;
   /** False to accept any certificate (https only; for lab use). */
   rejectUnauthorized?: boolean;
+  /** The redirection port (SOL, IDE-R); 16994, or 16995 when the URL is https, unless given. */
+  redirectionPort?: number;
 }
 
 /** AMT on this machine: `local` (own APF over MEI), `lms` (installed LMS), `auto` (see detect.ts). */

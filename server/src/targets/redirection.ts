@@ -1,0 +1,113 @@
+/**
+ * A stream to a target's redirection service (SOL, IDE-R): TCP to 16994, TLS to 16995 with the same
+ * certificate trust as the target's WS-Man (fingerprint pin, CA, rejectUnauthorized), the embedded
+ * simulator's redirection port, or for AMT on this machine a `forwarded-tcpip` APF channel to port
+ * 16994 over our own APF session (or TCP to an installed LMS, which forwards the same port).
+ *
+ * Connection refused on the redirection port is turned into the one sentence that says the
+ * listener is off; other socket and TLS failures keep the transport's own sentences.
+ */
+import type { Duplex } from 'node:stream';
+import { AmtError } from '../errors';
+import type { Simulator } from '../sim';
+import type { WsmanClient } from '../wsman/client';
+import { ConnectionError } from '../wsman/errors';
+import { tcpTransport, tlsTransport, type TlsTransportOptions, type Transport } from '../wsman/transport';
+import { listenerOffSentence } from '../features/redirection/refusals';
+import type { LogOn } from '../features/redirection/session';
+import { readLocalSystemAccount } from './local/account';
+import type { LocalTarget } from './local/target';
+
+export const REDIRECTION_PORT = 16994;
+export const REDIRECTION_TLS_PORT = 16995;
+
+export type RedirectionEndpoint =
+  | { via: 'tcp'; host: string; port: number; tls?: Omit<TlsTransportOptions, 'via'>; label: string; credentials?: LogOn }
+  | { via: 'sim'; host: string; sim: Simulator; label: string; credentials: LogOn }
+  | { via: 'local'; local: LocalTarget; label: string; credentials?: LogOn };
+
+export interface OpenedRedirection {
+  stream: Duplex;
+  /** How it reached the device, e.g. `TCP 127.0.0.1:16994`, `TLS …:16995`, `local APF channel`. */
+  route: string;
+  /** The account to log on with. */
+  credentials: LogOn;
+}
+
+export async function openRedirection(endpoint: RedirectionEndpoint, signal?: AbortSignal): Promise<OpenedRedirection> {
+  if (endpoint.via === 'local') return openLocal(endpoint, signal);
+  let host: string;
+  let port: number;
+  let tls: Omit<TlsTransportOptions, 'via'> | undefined;
+  if (endpoint.via === 'sim') {
+    const ports = endpoint.sim;
+    if (!ports.redirectionPort) throw new AmtError('redir.unsupported', `${endpoint.label} has no redirection service in this build; update AMT Workbench.`);
+    host = endpoint.host;
+    port = ports.redirectionPort;
+  } else {
+    ({ host, port } = endpoint);
+    tls = endpoint.tls;
+  }
+  const credentials = endpoint.credentials;
+  if (!credentials?.password) throw new AmtError('auth.missing', `No password was given for the redirection session on ${endpoint.label}; enter the AMT password of an account with the Redirection realm.`);
+  const transport = tls ? tlsTransport(host, port, tls) : tcpTransport(host, port);
+  const stream = await openMapped(transport, endpoint.label, port, signal);
+  return { stream, route: `${tls ? 'TLS' : 'TCP'} ${transport.describe()}`, credentials };
+}
+
+async function openLocal(endpoint: Extract<RedirectionEndpoint, { via: 'local' }>, signal?: AbortSignal): Promise<OpenedRedirection> {
+  const { local } = endpoint;
+  const credentials = endpoint.credentials ?? await localAccount(local, signal);
+  if (local.route === 'lms') {
+    const { host } = local.lmsEndpoint;
+    const transport = tcpTransport(host, REDIRECTION_PORT);
+    return { stream: await openMapped(transport, endpoint.label, REDIRECTION_PORT, signal), route: `TCP ${transport.describe()} (LMS)`, credentials };
+  }
+  const session = await local.apf.session(signal);
+  try {
+    const channel = await session.openChannel({ port: REDIRECTION_PORT, ...(signal ? { signal } : {}) });
+    return { stream: channel, route: 'local APF channel', credentials };
+  } catch (err) {
+    if (err instanceof AmtError && (err.code === 'apf.not-forwarded' || err.code === 'apf.open-failed')) {
+      throw new AmtError('redir.listener-off', listenerOffSentence(endpoint.label, REDIRECTION_PORT), { cause: err });
+    }
+    throw err;
+  }
+}
+
+async function localAccount(local: LocalTarget, signal?: AbortSignal): Promise<LogOn> {
+  const account = await readLocalSystemAccount(local.open, local.apf.where, signal);
+  return { user: account.username, password: account.password };
+}
+
+async function openMapped(transport: Transport, label: string, port: number, signal?: AbortSignal): Promise<Duplex> {
+  try {
+    return await transport.open(signal);
+  } catch (err) {
+    const code = ((err as ConnectionError).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (err instanceof ConnectionError && code === 'ECONNREFUSED') {
+      throw new AmtError('redir.listener-off', listenerOffSentence(label, port), { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** What features/redirection/connect.ts needs of a target: a way in, and its WS-Man client to explain refusals. */
+export interface RedirectionTargetOf {
+  label: string;
+  open(signal?: AbortSignal): Promise<OpenedRedirection>;
+  wsman(signal?: AbortSignal): Promise<WsmanClient>;
+}
+
+/** The target `id` of a registry, with the credentials given (or the target's own account). */
+export function redirectionTarget(
+  registry: { redirectionEndpoint(id: string, c?: { user?: string; password?: string }): Promise<RedirectionEndpoint>; connect(id: string, c?: { user?: string; password?: string }, s?: AbortSignal): Promise<WsmanClient>; info(id: string): { label: string } },
+  id: string,
+  credentials?: { user?: string; password?: string },
+): RedirectionTargetOf {
+  return {
+    label: registry.info(id).label,
+    open: async (signal) => openRedirection(await registry.redirectionEndpoint(id, credentials), signal),
+    wsman: (signal) => registry.connect(id, credentials, signal),
+  };
+}

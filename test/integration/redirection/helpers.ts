@@ -1,0 +1,53 @@
+/**
+ * What the redirection integration tests share: the host's SOL output gathered as text with a
+ * wait for a piece of it, a login on the simulated host's serial console (root / amt), and an ISO made
+ * by xorriso.
+ */
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_HOST_ACCOUNT } from '../../../server/src/sim/host/host';
+import type { SolSession } from '../../../server/src/features/redirection/sol';
+
+export class Screen {
+  text = '';
+  constructor(readonly session: SolSession) {
+    session.on('data', (b: Buffer) => (this.text += b.toString('latin1')));
+  }
+
+  /** Resolves once the output since `from` contains `piece`; returns the index after it. */
+  async waitFor(piece: string, from = 0): Promise<number> {
+    for (;;) {
+      const at = this.text.indexOf(piece, from);
+      if (at >= 0) return at + piece.length;
+      if (!this.session.open) throw new Error(`the SOL session ended before "${piece}" appeared; the host printed: ${JSON.stringify(this.text.slice(-400))}`);
+      await Promise.race([once(this.session, 'data'), once(this.session, 'ended')]);
+    }
+  }
+}
+
+/** Logs in on the host's getty and returns the shell prompt's end. */
+export async function login(screen: Screen): Promise<number> {
+  const start = screen.text.length;
+  screen.session.write(Buffer.from('\r'));
+  let at = await screen.waitFor('login: ', start);
+  screen.session.write(Buffer.from(`${DEFAULT_HOST_ACCOUNT.user}\r`));
+  at = await screen.waitFor('Password: ', at);
+  screen.session.write(Buffer.from(`${DEFAULT_HOST_ACCOUNT.password}\r`));
+  return screen.waitFor('# ', at);
+}
+
+export const LABEL = 'AMTWB_TEST_CD';
+
+/** An ISO 9660 image with a label and one 3 MB file, made by xorriso. */
+export function makeIso(dir: string): string {
+  const content = join(dir, 'content');
+  mkdirSync(content);
+  writeFileSync(join(content, 'README.TXT'), 'served over IDE-R\n');
+  writeFileSync(join(content, 'BIG.BIN'), Buffer.alloc(3 << 20, 0x5a));
+  const iso = join(dir, 'test.iso');
+  execFileSync('/usr/bin/xorriso', ['-as', 'mkisofs', '-quiet', '-V', LABEL, '-o', iso, content], { stdio: 'ignore' });
+  return iso;
+}
+

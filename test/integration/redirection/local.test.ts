@@ -1,0 +1,54 @@
+/**
+ * SOL through the product client on the local APF path: the `local` target's own APF session over
+ * the FUSE-emulated MEI device opens a `forwarded-tcpip` channel to port 16994, where the
+ * simulated firmware hands it to its redirection service. Needs root and /dev/fuse (meiSuite).
+ */
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { AmtError } from '../../../server/src/errors';
+import { openSol } from '../../../server/src/features/redirection/connect';
+import { redirectionTarget } from '../../../server/src/targets/redirection';
+import { localRegistry, localRig, meiSuite, type LocalRig } from '../local/helpers';
+import { login, Screen } from './helpers';
+
+const ADMIN = { user: 'admin', password: 'P@ssw0rd' };
+
+meiSuite('SOL over the local APF path', () => {
+  let rig: LocalRig;
+  before(async () => {
+    // Real firmware forwards the redirection port to LMS too; the simulator's default list stops at 16993.
+    rig = await localRig({ lme: { forwardPorts: [16992, 16993, 16994, 16995, 623, 664], channelPorts: [16992, 16993, 16994, 16995] } });
+  });
+  after(() => rig?.close());
+
+  it('logs in on the host through an APF channel to 16994 and runs a command', async () => {
+    const registry = localRegistry(rig.path);
+    try {
+      await registry.connect('local', ADMIN);
+      const { session, route } = await openSol(redirectionTarget(registry, 'local', ADMIN));
+      try {
+        assert.equal(route, 'local APF channel');
+        const screen = new Screen(session);
+        const at = await login(screen);
+        session.write(Buffer.from('uname -a\r'));
+        await screen.waitFor(' #1 SMP x86_64 ', at);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await registry.dispose();
+    }
+  });
+
+  it('without a forwarded redirection port the error says the listener is off', async () => {
+    const plain = await localRig();
+    const registry = localRegistry(plain.path);
+    try {
+      await registry.connect('local', ADMIN);
+      await assert.rejects(openSol(redirectionTarget(registry, 'local', ADMIN)), (e: unknown) => e instanceof AmtError && e.code === 'redir.listener-off' && /amtwb redirection --listener on/.test(e.message));
+    } finally {
+      await registry.dispose();
+      await plain.close();
+    }
+  });
+});
