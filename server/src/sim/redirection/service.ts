@@ -18,7 +18,7 @@ import { NonceBook } from './auth';
 import { iderHandler } from './ider';
 import { note } from './logs';
 import { redirectionServiceOf, registerRedirection, type RedirectionControl } from './registry';
-import { Connection, type HandlerFactory, type HostLinks, type ServiceContext } from './session';
+import { Connection, LOG_ON_TIMEOUT_MS, type HandlerFactory, type HostLinks, type ServiceContext } from './session';
 import { solHandler } from './sol';
 import { MSG, type SessionKind } from './wire';
 
@@ -33,6 +33,8 @@ export interface RedirectionOptions {
   tlsPort?: number;
   /** Accept authentication type 1 (user and password in clear), as AMT before 7.0 or with MEBx's legacy option. */
   basicAuth?: boolean;
+  /** How long a started session may take to log on; default LOG_ON_TIMEOUT_MS (60 s). */
+  logOnTimeoutMs?: number;
 }
 
 export class RedirectionService implements RedirectionControl {
@@ -53,6 +55,7 @@ export class RedirectionService implements RedirectionControl {
       device,
       nonces: new NonceBook(device),
       basicAuth: options.basicAuth ?? false,
+      logOnTimeoutMs: options.logOnTimeoutMs ?? LOG_ON_TIMEOUT_MS,
       links: () => this.override ?? hostLinks(device),
       active: new Map(),
     };
