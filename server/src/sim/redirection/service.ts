@@ -65,7 +65,9 @@ export class RedirectionService implements RedirectionControl {
       for (const server of [this.tlsServer, this.secure]) server?.setSecureContext(tlsIdentity(device));
     });
     device.on('put', ({ className, changed }: { className: string; instance: PropMap; changed: string[] }) => {
-      if (className === 'AMT_RedirectionService' && changed.includes('ListenerEnabled')) void this.follow();
+      if (className !== 'AMT_RedirectionService' || !changed.includes('ListenerEnabled')) return;
+      this.follow().catch((err: Error) =>
+        note(device, { id: 0, address: '', local: false, event: 'refused', reason: `the redirection port could not be opened again: ${err.message}` }));
     });
   }
 
@@ -121,11 +123,13 @@ export class RedirectionService implements RedirectionControl {
 
   private tlsFront(): tls.Server {
     // Only streams from the host side (APF channels to 16995) come through here.
-    this.tlsServer ??= tls.createServer(tlsIdentity(this.device), (socket) => {
-      socket.on('error', () => socket.destroy());
-      this.serve(socket, true, '');
-    });
-    this.tlsServer.on('tlsClientError', () => {});
+    if (!this.tlsServer) {
+      this.tlsServer = tls.createServer(tlsIdentity(this.device), (socket) => {
+        socket.on('error', () => socket.destroy());
+        this.serve(socket, true, '');
+      });
+      this.tlsServer.on('tlsClientError', () => {});
+    }
     return this.tlsServer;
   }
 
