@@ -15,7 +15,9 @@
  * CommandEndResponse (or the last 0x54, marked completed) answer it. One packet is on the wire at
  * a time; the others wait. A console silent past its RxTimeout (30 s when it gave 0) while a packet
  * is outstanding, or gone mid-packet, ends the session: pending packets reject, the host's bus is
- * detached. A host reset during the session sends 0x46 ResetOccurred (the console answers 0x47).
+ * detached. A host reset during the session rejects the host's packets and sends 0x46
+ * ResetOccurred; the console may still finish the packet the reset cut off (MeshCommander does),
+ * and those answers are dropped; new packets wait for its 0x47.
  */
 import type { PowerChange } from '../device';
 import type { AtapiResult, IderBus, IderDevice, Sense } from '../host/links';
@@ -51,6 +53,8 @@ class IderSession implements KindHandler, IderBus {
   private attached = false;
   private seq = 0;
   private consoleSeq?: number;
+  /** 0x46 went out; until the console's 0x47, its answers to the packet the reset cut off are dropped. */
+  private resetting = false;
   private rxTimeoutMs = DEFAULT_RX_TIMEOUT_MS;
   private heartbeat?: NodeJS.Timeout;
   private silence?: NodeJS.Timeout;
@@ -68,7 +72,7 @@ class IderSession implements KindHandler, IderBus {
   }
 
   busy(): boolean {
-    return this.current !== undefined;
+    return this.current !== undefined || this.resetting;
   }
 
   handle(m: Buffer): void {
@@ -88,7 +92,9 @@ class IderSession implements KindHandler, IderBus {
       return this.fail(`console sequence number ${seq}, expected ${(this.consoleSeq + 1) >>> 0}`);
     }
     this.consoleSeq = seq;
-    if (this.current) this.armSilence();
+    if (this.current || this.resetting) this.armSilence();
+    const answer = type === MSG.IderDataToHost || type === MSG.IderCommandEnd || type === MSG.IderGetData;
+    if (answer && this.resetting && !this.current) return; // the console finishing the packet the reset cut off
     switch (type) {
       case MSG.IderFeatures:
         return this.features(m);
@@ -97,7 +103,10 @@ class IderSession implements KindHandler, IderBus {
         return this.stop('the console ended IDE-R (0x42)');
       case MSG.IderPong:
       case MSG.IderResetReply:
-        return;
+        if (!this.resetting) return;
+        this.resetting = false;
+        clearTimeout(this.silence);
+        return this.next();
       case MSG.IderDataToHost:
         return this.dataToHost(m);
       case MSG.IderCommandEnd:
@@ -200,7 +209,7 @@ class IderSession implements KindHandler, IderBus {
   }
 
   private next(): void {
-    if (this.current || this.ended_) return;
+    if (this.current || this.resetting || this.ended_) return;
     const p = this.queue.shift();
     if (!p) return;
     this.current = p;
@@ -211,7 +220,7 @@ class IderSession implements KindHandler, IderBus {
   private armSilence(): void {
     clearTimeout(this.silence);
     this.silence = setTimeout(
-      () => this.conn.end(`the console did not answer a packet within its RxTimeout of ${this.rxTimeoutMs} ms`, true),
+      () => this.conn.end(`the console did not answer ${this.resetting ? 'ResetOccurred' : 'a packet'} within its RxTimeout of ${this.rxTimeoutMs} ms`, true),
       this.rxTimeoutMs,
     );
     this.silence.unref();
@@ -222,8 +231,9 @@ class IderSession implements KindHandler, IderBus {
     const p = this.current;
     this.current = undefined;
     for (const q of [...(p ? [p] : []), ...this.queue.splice(0)]) q.reject(new Error('the host was reset'));
-    clearTimeout(this.silence);
+    this.resetting = true;
     this.send(MSG.IderReset, Buffer.from([0]));
+    this.armSilence();
   }
 
   private fail(why: string): void {
