@@ -16,8 +16,8 @@ const ADMIN = { user: 'admin', password: 'P@ssw0rd' };
 meiSuite('SOL over the local APF path', () => {
   let rig: LocalRig;
   before(async () => {
-    // Real firmware forwards the redirection port to LMS too; the simulator's default list stops at 16993.
-    rig = await localRig({ lme: { forwardPorts: [16992, 16993, 16994, 16995, 623, 664], channelPorts: [16992, 16993, 16994, 16995] } });
+    // Real firmware forwards the redirection ports to LMS too (the simulated LME's default list).
+    rig = await localRig();
   });
   after(() => rig?.close());
 
@@ -41,7 +41,7 @@ meiSuite('SOL over the local APF path', () => {
   });
 
   it('without a forwarded redirection port the error says the listener is off', async () => {
-    const plain = await localRig();
+    const plain = await localRig({ lme: { forwardPorts: [16992, 16993, 623, 664], channelPorts: [16992, 16993] } });
     const registry = localRegistry(plain.path);
     try {
       await registry.connect('local', ADMIN);
