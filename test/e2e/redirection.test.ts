@@ -231,4 +231,31 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
       await wb.screenshot('redirection-07-os-release');
     });
   });
+
+  test('with SOL switched off the terminal says why SOL did not open; switched on again, Enter opens it', async () => {
+    await wb.step('redirection-08-refused', async () => {
+      await wb.runCommand('Notifications: Clear All Notifications');
+      await wb.openActivity('AMT Workbench');
+      await paneRow(POWER, /^\s*SOL: on/).click();
+      await waitForMessage(wb, /^SOL on Simulator is off now\.$/);
+      await wb.runCommand('Terminal: Kill the Active Terminal Instance');
+      await wb.page.locator('.part.panel .xterm').first().waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
+      await wb.runCommand('AMT: Open SOL Terminal');
+      const text = await waitForTerminal(/\[SOL not opened: ([^\]]+)\]/);
+      const reason = /\[SOL not opened: ([^\]]+)\]/.exec(text)![1]!;
+      // The same one sentence is the notification.
+      const shown = await waitForMessage(wb, /SOL/);
+      // (The terminal wraps long lines: compared without white space.)
+      assert.equal(shown.replace(/\s+/g, ''), reason.replace(/\s+/g, ''));
+      assert.match(shown, /^SOL is disabled on Simulator .*with the "SOL" switch in the Power view's Redirection rows\.$/);
+      assert.match(text, /\[Press Enter to try again\.\]/);
+      await wb.screenshot('redirection-08-sol-refused');
+      await paneRow(POWER, /^\s*SOL: off/).click();
+      await waitForMessage(wb, /^SOL on Simulator is on now\.$/);
+      await terminal().click();
+      await wb.page.keyboard.press('Enter');
+      await waitForTerminal(/\[SOL connected over [^\]]+\]/);
+      await wb.screenshot('redirection-09-sol-again');
+    });
+  });
 });

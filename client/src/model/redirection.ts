@@ -5,7 +5,7 @@
  */
 import { TextDecoder } from 'node:util';
 import type { BootResult, ConsentState, IderProgress } from '../../../server/src/protocol';
-import { errorCode } from './request';
+import { errorCode, errorMessage } from './request';
 
 /**
  * CP437 (the PC BIOS character set) for bytes 0x80–0xFF. A table of 128 characters is all a
@@ -105,7 +105,7 @@ export function iderEndMessage(p: Pick<IderProgress, 'state' | 'sectorsRead' | '
   const read = `after the host read ${sectors(p.sectorsRead)} (${formatBytes(p.bytesRead)})`;
   if (p.state === 'ejected') return `${device} ejected ${image} from its IDE-R drive ${read}; the IDE-R session ended.`;
   if (stoppedByUser) return `IDE-R of ${image} on ${device} stopped ${read}.`;
-  return `IDE-R of ${image} on ${device} ended ${read}${p.reason ? `: ${p.reason.replace(/\.$/, '')}` : ''}.`;
+  return `IDE-R of ${image} on ${device} ended ${read}${p.reason ? `: ${editorWords(p.reason).replace(/\.$/, '')}` : ''}.`;
 }
 
 /** Which drive an image goes to: `.img` is a floppy, everything else (`.iso`) the CD. */
@@ -139,6 +139,25 @@ export const CONSENT_STATE_CODES: ReadonlySet<string> = new Set(['consent.state'
  */
 export function withoutCliHint(message: string): string {
   return message.replace(/\s*(?:[,;:(]|\s[—–-])\s*[^,;:(—–]*\bamtwb\b[^.]*\.?\s*$/, '.').replace(/\.\.$/, '.');
+}
+
+/** The editor's step for each `amtwb` command a backend sentence names. */
+const SWITCH_LABELS: Record<string, string> = { sol: 'SOL', ider: 'IDE-R', listener: 'Redirection listener', kvm: 'KVM' };
+const EDITOR_STEPS: readonly [RegExp, (match: string, feature: string) => string][] = [
+  [/`?amtwb redirection --(sol|ider|listener|kvm) on`?/g, (_m, f) => `the "${SWITCH_LABELS[f]}" switch in the Power view's Redirection rows`],
+  [/`?amtwb consent start`?/g, () => '"AMT: Request User Consent…"'],
+  [/`?amtwb consent (?:status|code(?: NNNNNN)?|cancel)`?/g, () => "the Power view's Consent row"],
+  [/`?amtwb boot status`?/g, () => "the Power view's Boot Status row"],
+];
+
+/** A backend sentence with the CLI commands it names replaced by where the editor does the same. */
+export function editorWords(message: string): string {
+  return EDITOR_STEPS.reduce((m, [cli, step]) => m.replace(cli, step), message);
+}
+
+/** A failed request's sentence in the editor's words. */
+export function editorMessage(err: unknown): string {
+  return editorWords(errorMessage(err));
 }
 
 export function needsConsent(err: unknown): boolean {

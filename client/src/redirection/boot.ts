@@ -8,8 +8,7 @@ import { BootRequests, RedirectionRequests, type BootResult, type BootTarget, ty
 import { targetOf } from '../commands/devices';
 import type { Ctx } from '../ctx';
 import { BOOT_OPTIONS, bootLabel, FEATURES } from '../model/bootTree';
-import { summariseBoot } from '../model/redirection';
-import { errorMessage } from '../model/request';
+import { summariseBoot, editorMessage } from '../model/redirection';
 import type { TreeNode } from '../model/tree';
 import { requestConsent, withConsent } from './consent';
 import { pickImage, type IderMounts } from './mount';
@@ -49,7 +48,7 @@ export function bootCommands(ctx: Ctx, mounts: IderMounts): vscode.Disposable[] 
         void vscode.window.showInformationMessage(`${target.label}: ${status.nextBoot}`);
         await ctx.boot.refresh(target.id);
       } catch (err) {
-        void vscode.window.showErrorMessage(errorMessage(err));
+        void vscode.window.showErrorMessage(editorMessage(err));
       }
     }),
     reg('amt.redirection.toggle', async (arg?: TreeNode | string, feature?: Feature, enable?: boolean) => {
@@ -60,7 +59,7 @@ export function bootCommands(ctx: Ctx, mounts: IderMounts): vscode.Disposable[] 
         enable ??= !arg.data.enabled;
       }
       if (!feature || enable === undefined) {
-        const now = await ctx.request(RedirectionRequests.features, { targetId: target.id }).catch((err) => void vscode.window.showErrorMessage(errorMessage(err)));
+        const now = await ctx.request(RedirectionRequests.features, { targetId: target.id }).catch((err) => void vscode.window.showErrorMessage(editorMessage(err)));
         if (!now) return;
         const pick = await vscode.window.showQuickPick(
           FEATURES.filter((f) => f.feature !== 'kvm' || now.kvm !== undefined).map((f) => ({ label: `Turn ${f.label} ${now[f.feature] ? 'off' : 'on'}`, feature: f.feature, enable: !now[f.feature] })),
@@ -78,7 +77,7 @@ export function bootCommands(ctx: Ctx, mounts: IderMounts): vscode.Disposable[] 
           ? vscode.window.showInformationMessage(`${label} on ${target.label} is ${now ? 'on' : 'off'} now.`)
           : vscode.window.showWarningMessage(`${target.label} accepted the change but reads ${label} as ${now ? 'on' : 'off'} still.`));
       } catch (err) {
-        void vscode.window.showErrorMessage(errorMessage(err));
+        void vscode.window.showErrorMessage(editorMessage(err));
       }
     }),
     reg('amt.boot.erase', async (arg?: TreeNode | string) => {
@@ -130,7 +129,7 @@ async function runBoot(ctx: Ctx, target: TargetInfo, title: string, send: () => 
     await Promise.all([ctx.boot.refresh(target.id), ctx.power.refresh(target.id).catch(() => undefined)]);
     return result;
   } catch (err) {
-    void vscode.window.showErrorMessage(errorMessage(err));
+    void vscode.window.showErrorMessage(editorMessage(err));
     return undefined;
   }
 }

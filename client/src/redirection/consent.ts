@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { RedirectionRequests, type ConsentState, type TargetInfo } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
-import { CONSENT_STATE_CODES, CONSENT_WRONG_CODES, consentGiven, needsConsent, validateConsentCode, withoutCliHint } from '../model/redirection';
+import { CONSENT_STATE_CODES, CONSENT_WRONG_CODES, consentGiven, needsConsent, validateConsentCode, withoutCliHint, editorMessage } from '../model/redirection';
 import { errorCode, errorMessage } from '../model/request';
 
 /** Runs `action`; when the device wants consent first, asks for it and runs `action` once more. Undefined: consent not given. */
@@ -15,7 +15,7 @@ export async function withConsent<T>(ctx: Ctx, target: TargetInfo, action: () =>
     return await action();
   } catch (err) {
     if (!needsConsent(err)) throw err;
-    if (!(await requestConsent(ctx, target, errorMessage(err)))) return undefined;
+    if (!(await requestConsent(ctx, target, editorMessage(err)))) return undefined;
     return action();
   }
 }
@@ -28,7 +28,7 @@ export async function requestConsent(ctx: Ctx, target: TargetInfo, why?: string)
   } catch (err) {
     // A code is on the host's screen already (an earlier start): ask for that one.
     if (!CONSENT_STATE_CODES.has(errorCode(err) ?? '')) {
-      void vscode.window.showErrorMessage(errorMessage(err));
+      void vscode.window.showErrorMessage(editorMessage(err));
       return false;
     }
   }
@@ -58,7 +58,7 @@ export async function requestConsent(ctx: Ctx, target: TargetInfo, why?: string)
         continue;
       }
       if (CONSENT_STATE_CODES.has(c)) return startAgain(ctx, target, withoutCliHint(errorMessage(err)), why);
-      void vscode.window.showErrorMessage(errorMessage(err));
+      void vscode.window.showErrorMessage(editorMessage(err));
       return false;
     }
     if (consentGiven(after)) {

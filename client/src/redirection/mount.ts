@@ -9,8 +9,7 @@ import * as vscode from 'vscode';
 import { RedirectionRequests, type IderProgress, type TargetInfo } from '../../../server/src/protocol';
 import { targetOf } from '../commands/devices';
 import type { Ctx } from '../ctx';
-import { iderEndMessage, iderStatusText, imageDrive } from '../model/redirection';
-import { errorMessage } from '../model/request';
+import { iderEndMessage, iderStatusText, imageDrive, editorMessage } from '../model/redirection';
 import type { TreeNode } from '../model/tree';
 import { withConsent } from './consent';
 import type { RedirectionSessions } from './sessions';
@@ -91,7 +90,7 @@ export class IderMounts implements vscode.Disposable {
         withConsent(this.ctx, target, () => this.ctx.request(RedirectionRequests.iderMount, { targetId: target.id, [drive]: file, reboot })),
       );
     } catch (err) {
-      void vscode.window.showErrorMessage(errorMessage(err));
+      void vscode.window.showErrorMessage(editorMessage(err));
       return false;
     }
     if (!result) return false;
@@ -128,7 +127,7 @@ export class IderMounts implements vscode.Disposable {
     try {
       await this.ctx.request(RedirectionRequests.iderStop, { sessionId: m.sessionId });
     } catch (err) {
-      void vscode.window.showErrorMessage(errorMessage(err));
+      void vscode.window.showErrorMessage(editorMessage(err));
     }
     // Closed on request, the backend may send no last progress: end it here with what was read.
     this.finish(m, { state: 'ended', sectorsRead: m.last?.sectorsRead ?? 0, bytesRead: m.last?.bytesRead ?? 0 });

@@ -8,8 +8,7 @@ import * as vscode from 'vscode';
 import { RedirectionNotifications, RedirectionRequests, type TargetInfo } from '../../../server/src/protocol';
 import { targetOf } from '../commands/devices';
 import type { Ctx } from '../ctx';
-import { SolDecoder } from '../model/redirection';
-import { errorMessage } from '../model/request';
+import { SolDecoder, editorMessage, editorWords } from '../model/redirection';
 import type { TreeNode } from '../model/tree';
 import { withConsent } from './consent';
 import type { RedirectionSessions } from './sessions';
@@ -102,11 +101,11 @@ export class SolPty implements vscode.Pseudoterminal {
         ended: (e) => {
           if (this.sessionId !== e.sessionId) return;
           this.sessionId = undefined;
-          this.write(`${this.decoder.flush()}\r\n[SOL session ended: ${e.reason ?? 'closed'}]\r\n[Press Enter to open SOL again.]\r\n`);
+          this.write(`${this.decoder.flush()}\r\n[SOL session ended: ${e.reason ? editorWords(e.reason) : 'closed'}]\r\n[Press Enter to open SOL again.]\r\n`);
         },
       });
     } catch (err) {
-      const message = errorMessage(err);
+      const message = editorMessage(err);
       void vscode.window.showErrorMessage(message);
       this.write(`[SOL not opened: ${message}]\r\n[Press Enter to try again.]\r\n`);
     } finally {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BootStore, bootRows, redirectionRows } from '../../../client/src/model/bootTree';
-import { CP437_HIGH, SolDecoder, consentPolicyText, iderEndMessage, iderStatusText, imageDrive, needsConsent, summariseBoot, validateConsentCode, withoutCliHint } from '../../../client/src/model/redirection';
+import { CP437_HIGH, SolDecoder, consentPolicyText, iderEndMessage, iderStatusText, imageDrive, needsConsent, summariseBoot, validateConsentCode, withoutCliHint, editorWords } from '../../../client/src/model/redirection';
 import type { Request } from '../../../client/src/model/request';
 import { BootRequests, RedirectionRequests, type RedirectionFeatures } from '../../../server/src/protocol';
 
@@ -69,6 +69,10 @@ test('the consent input box takes six digits only and says what is wrong otherwi
   );
   const plain = 'The device did not accept that code (ReturnValue 2: Invalid State): wrong code — check the six digits on the host screen and try again.';
   assert.equal(withoutCliHint(plain), plain);
+  assert.equal(
+    editorWords('SOL is disabled on Simulator (AMT_RedirectionService.EnabledState); enable it with `amtwb redirection --sol on`.'),
+    `SOL is disabled on Simulator (AMT_RedirectionService.EnabledState); enable it with the "SOL" switch in the Power view's Redirection rows.`,
+  );
   assert.equal(consentPolicyText({ required: 'all', controlMode: 'CCM' }), 'everything (CCM)');
 });
 
