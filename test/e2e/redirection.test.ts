@@ -258,4 +258,20 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
       await wb.screenshot('redirection-09-sol-again');
     });
   });
+
+  test('"Mount Only" serves the image until the status-bar item is clicked, which stops it and says how much was read', async () => {
+    await wb.step('redirection-10-stop', async () => {
+      await wb.runCommand('Notifications: Clear All Notifications');
+      await wb.openActivity('Explorer');
+      await contextMenu(paneRow(undefined, /^\s*test\.iso\s*$/), 'Mount on AMT Device');
+      await dialogButton(wb.page, 'Mount Only');
+      await waitForMessage(wb, /^test\.iso is mounted on Simulator as its IDE-R CD\.$/);
+      const status = wb.page.locator('.statusbar-item').filter({ hasText: /IDE-R: test\.iso · waiting for the host/ }).first();
+      await status.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await wb.screenshot('redirection-10-mounted-only');
+      await status.click();
+      await waitForMessage(wb, /^IDE-R of test\.iso on Simulator stopped after the host read 0 sectors \(0 B\)\.$/);
+      await status.waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
+    });
+  });
 });
