@@ -27,6 +27,14 @@ export class Screen {
   }
 }
 
+/** Logs in, runs `command`, and waits for `expect` in what follows (only the command's output has it). */
+export async function loginAndRun(session: SolSession, command: string, expect: string): Promise<void> {
+  const screen = new Screen(session);
+  const at = await login(screen);
+  session.write(Buffer.from(`${command}\r`));
+  await screen.waitFor(expect, at);
+}
+
 /** Logs in on the host's getty and returns the shell prompt's end. */
 export async function login(screen: Screen): Promise<number> {
   const start = screen.text.length;

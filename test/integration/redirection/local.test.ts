@@ -9,7 +9,7 @@ import { AmtError } from '../../../server/src/errors';
 import { openSol } from '../../../server/src/features/redirection/connect';
 import { redirectionTarget } from '../../../server/src/targets/redirection';
 import { localRegistry, localRig, meiSuite, type LocalRig } from '../local/helpers';
-import { login, Screen } from './helpers';
+import { loginAndRun } from './helpers';
 
 const ADMIN = { user: 'admin', password: 'P@ssw0rd' };
 
@@ -28,10 +28,7 @@ meiSuite('SOL over the local APF path', () => {
       const { session, route } = await openSol(redirectionTarget(registry, 'local', ADMIN));
       try {
         assert.equal(route, 'local APF channel');
-        const screen = new Screen(session);
-        const at = await login(screen);
-        session.write(Buffer.from('uname -a\r'));
-        await screen.waitFor(' #1 SMP x86_64 ', at);
+        await loginAndRun(session, 'uname -a', ' #1 SMP x86_64 ');
       } finally {
         await session.close();
       }

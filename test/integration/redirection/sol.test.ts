@@ -15,7 +15,7 @@ import { startSimulator, type Simulator } from '../../../server/src/sim';
 import { auditLog } from '../../../server/src/sim/audit/log';
 import { redirectionTarget } from '../../../server/src/targets/redirection';
 import { TargetRegistry } from '../../../server/src/targets/registry';
-import { login, Screen } from './helpers';
+import { loginAndRun } from './helpers';
 
 const isError = (code: string, text: RegExp) => (e: unknown) => {
   assert.ok(e instanceof AmtError, String(e));
@@ -34,11 +34,8 @@ describe('SOL through the product client, embedded simulator target (TCP)', () =
     try {
       assert.match(route, /^TCP 127\.0\.0\.1:\d+$/);
       assert.equal(session.hostPowered, true);
-      const screen = new Screen(session);
-      const at = await login(screen);
-      session.write(Buffer.from('uname -a\r'));
       // Only the command's output has the kernel's build line (the typed echo and the prompt do not).
-      await screen.waitFor(' #1 SMP x86_64 ', at);
+      await loginAndRun(session, 'uname -a', ' #1 SMP x86_64 ');
     } finally {
       await session.close();
     }
@@ -112,10 +109,7 @@ describe('SOL through the product client, remote https target (TLS, pinned certi
     const { session, route } = await openSol(redirectionTarget(registry, 'dev', { password: 'P@ssw0rd' }));
     try {
       assert.match(route, /^TLS 127\.0\.0\.1:\d+$/);
-      const screen = new Screen(session);
-      const at = await login(screen);
-      session.write(Buffer.from('help\r'));
-      await screen.waitFor('Commands: ', at);
+      await loginAndRun(session, 'help', 'Commands: ');
     } finally {
       await session.close();
     }

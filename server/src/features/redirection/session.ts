@@ -139,6 +139,16 @@ export class RedirectionLink extends EventEmitter {
   }
 }
 
+/** The wait for an end reply (0x23, 0x43): resolved by the reply, or after `ms` if none comes. */
+export function replyOrTimeout(ms = 2000): { done: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => {
+    resolve = r;
+    setTimeout(r, ms).unref();
+  });
+  return { done, resolve };
+}
+
 export interface LogOn {
   user: string;
   password: string;

@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { AmtError } from '../../errors';
-import { RedirectionLink, startRedirectionSession, type LogOn } from './session';
+import { RedirectionLink, replyOrTimeout, startRedirectionSession, type LogOn } from './session';
 import * as wire from './wire';
 
 export interface SolOptions {
@@ -68,12 +68,10 @@ export class SolSession extends EventEmitter {
   async close(): Promise<void> {
     if (this.done || this.closing) return;
     this.closing = true;
-    const replied = new Promise<void>((resolve) => {
-      this.endReply = resolve;
-      setTimeout(resolve, 2000).unref();
-    });
+    const reply = replyOrTimeout();
+    this.endReply = reply.resolve;
     this.link.send(wire.solHeader(wire.MSG.SOL_END, this.seq++));
-    await replied;
+    await reply.done;
     this.link.send(wire.endSession());
     this.finish(undefined);
   }
