@@ -88,6 +88,10 @@ async function openMapped(transport: Transport, label: string, port: number, sig
     if (err instanceof ConnectionError && code === 'ECONNREFUSED') {
       throw new AmtError('redir.listener-off', listenerOffSentence(label, port), { cause: err });
     }
+    if (err instanceof AmtError && err.code === 'tls.handshake') {
+      const why = ((err.cause as Error | undefined)?.message ?? 'no detail').replace(/\.$/, '');
+      throw new AmtError('tls.handshake', `The TLS handshake with ${label} on its redirection port ${port} failed (${why}); check that the port speaks TLS (16995, or 16994 without) and that the device's TLS settings allow this client.`, { cause: err });
+    }
     throw err;
   }
 }

@@ -115,6 +115,16 @@ describe('SOL through the product client, remote https target (TLS, pinned certi
     }
   });
 
+  it('TLS to a port that does not speak it is a handshake failure naming the redirection port', async () => {
+    const plain = new TargetRegistry({ simulator: false });
+    plain.add({ kind: 'remote', id: 'dev', url: `https://127.0.0.1:${sim.tlsPort}`, user: 'admin', rejectUnauthorized: false, redirectionPort: sim.redirectionPort! });
+    try {
+      await assert.rejects(openSol(redirectionTarget(plain, 'dev', { password: 'P@ssw0rd' })), isError('tls.handshake', /redirection port \d+ failed .*16995/));
+    } finally {
+      await plain.dispose();
+    }
+  });
+
   it('a certificate other than the pinned one is refused before any byte of the log-on is sent', async () => {
     const other = new TargetRegistry({ simulator: false });
     other.add({ kind: 'remote', id: 'dev', url: `https://127.0.0.1:${sim.tlsPort}`, user: 'admin', trustedFingerprint256: '00'.repeat(32), redirectionPort: sim.redirectionTlsPort! });

@@ -12,13 +12,14 @@ export type SessionKind = 'SOL' | 'IDE-R';
 
 const FEATURE_FLAG: Record<SessionKind, string> = { 'SOL': '--sol on', 'IDE-R': '--ider on' };
 const TERMINATE_TYPE: Record<SessionKind, number> = { 'SOL': 1, 'IDE-R': 0 };
+const A: Record<SessionKind, string> = { 'SOL': 'a SOL', 'IDE-R': 'an IDE-R' };
 
 export function listenerOffSentence(label: string, port: number): string {
   return `${label} refused the connection to its redirection port ${port}: the device's redirection listener is off (AMT_RedirectionService.ListenerEnabled) or port ${port} is blocked; enable it with \`amtwb redirection --listener on\`.`;
 }
 
 export function busySentence(kind: SessionKind, label: string): string {
-  return `${label} answered BUSY: a ${kind} session is already open on this device (another console); close it or end it with AMT_RedirectionService.TerminateSession (SessionType ${TERMINATE_TYPE[kind]}).`;
+  return `${label} answered BUSY: ${A[kind]} session is already open on this device (another console); close it or end it with AMT_RedirectionService.TerminateSession (SessionType ${TERMINATE_TYPE[kind]}).`;
 }
 
 export function disabledSentence(kind: SessionKind, label: string): string {
@@ -26,7 +27,7 @@ export function disabledSentence(kind: SessionKind, label: string): string {
 }
 
 export function consentSentence(kind: SessionKind, label: string): string {
-  return `${label} requires user consent before a ${kind} session; start it with \`amtwb consent start\`, then type the six digits the host screen shows with \`amtwb consent code NNNNNN\`.`;
+  return `${label} requires user consent before ${A[kind]} session; start it with \`amtwb consent start\`, then type the six digits the host screen shows with \`amtwb consent code NNNNNN\`.`;
 }
 
 /** The AmtError for a non-zero StartRedirectionSessionReply status. */
