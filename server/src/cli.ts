@@ -57,12 +57,13 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
     hostUser: inv.command.hostUser,
     hostPassword: inv.command.hostPassword,
-    redirectionPort: inv.command.redirectionPort,
-    redirectionTlsPort: inv.command.redirectionTlsPort,
+    // AMT's 16994/16995 by default; with --port 0 (tests, several simulators) any free ports.
+    redirectionPort: inv.command.redirectionPort ?? (port === 0 ? 0 : 16994),
+    redirectionTlsPort: inv.command.redirectionTlsPort ?? (port === 0 ? 0 : 16995),
     redirectionBasicAuth: inv.command.redirectionBasicAuth,
   }).catch((err: NodeJS.ErrnoException & { port?: number }) => {
     if (err?.code === 'EADDRINUSE' && err.port !== undefined && err.port !== port) {
-      const option = err.port === inv.command.redirectionPort ? '--redirection-port' : err.port === inv.command.redirectionTlsPort ? '--redirection-tls-port' : '--tls-port';
+      const option = err.port === (inv.command.redirectionPort ?? 16994) ? '--redirection-port' : err.port === (inv.command.redirectionTlsPort ?? 16995) ? '--redirection-tls-port' : '--tls-port';
       throw new AmtError('sim.start', `Port ${err.port} on ${host} is already in use; pick another with ${option}, or ${option} 0 for any free port.`);
     }
     if (err?.code === 'EADDRINUSE') throw new AmtError('sim.start', `Port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port.`);

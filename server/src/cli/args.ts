@@ -233,13 +233,13 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       if (v.state === '') throw usageError('--state needs a file name; write --state FILE, e.g. --state device.json.');
       if (v['host-user'] !== undefined && !/^[a-z_][a-z0-9_.-]{0,31}$/i.test(v['host-user'])) throw usageError(`--host-user "${v['host-user']}" is not a login name; give letters, digits, "_", "." or "-" (at most 32, starting with a letter), e.g. --host-user root.`);
       if (v['host-password'] === '') throw usageError('--host-password needs a password; write --host-password P (the default is amt).');
-      // AMT's 16994/16995 by default; with --port 0 (tests, several simulators) any free ports.
-      const redirectionPort = portOption(v['redirection-port'], '--redirection-port', port === 0 ? 0 : 16994);
-      const redirectionTlsPort = portOption(v['redirection-tls-port'], '--redirection-tls-port', port === 0 ? 0 : 16995);
+      const redirectionPort = portOption(v['redirection-port'], '--redirection-port');
+      const redirectionTlsPort = portOption(v['redirection-tls-port'], '--redirection-tls-port');
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
         ...(tlsPort !== undefined ? { tlsPort } : {}),
-        redirectionPort, redirectionTlsPort, ...(v['redirection-basic-auth'] ? { redirectionBasicAuth: true } : {}),
+        ...(redirectionPort !== undefined ? { redirectionPort } : {}), ...(redirectionTlsPort !== undefined ? { redirectionTlsPort } : {}),
+        ...(v['redirection-basic-auth'] ? { redirectionBasicAuth: true } : {}),
         ...(softwareIdentities !== undefined ? { softwareIdentities } : {}), ...(v.state !== undefined ? { state: v.state } : {}),
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
@@ -363,9 +363,9 @@ function allowedFor(opt: string): string {
   }
 }
 
-/** A port option's value, or `dflt` when it was not given. */
-function portOption(value: string | undefined, name: string, dflt: number): number {
-  if (value === undefined) return dflt;
+/** A port option's value, or undefined when it was not given. */
+function portOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw usageError(`${name} "${value}" is not a port number; give 0 to 65535 (0 picks a free port).`);
   return port;

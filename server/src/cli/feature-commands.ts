@@ -14,6 +14,7 @@ import { runEventsCli } from './events';
 import { runLogCli } from './log';
 import { runWatchdogCli } from './watchdog';
 import { runSendCli, SEND_USAGE } from './send';
+import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import type { RedirectionTarget } from '../features/redirection/connect';
 
@@ -44,6 +45,10 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   events: runEventsCli,
   agent: runAgentCli,
   send: runSendCli,
+  boot: runBootCli,
+  erase: runEraseCli,
+  redirection: runRedirectionCli,
+  consent: runConsentCli,
   sol: runSolCli,
   ider: runIderCli,
 };
@@ -64,6 +69,7 @@ export const FEATURE_USAGE = `  log                                      the fir
                                            a heartbeat every I seconds (default S/2) until Ctrl-C,
                                            then disarm it
 ${SEND_USAGE}
+${BOOT_USAGE}
 ${REDIRECTION_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
@@ -89,7 +95,9 @@ export function splitFeatureCommand(argv: readonly string[]): SplitCommand | und
     const token = argv[i]!;
     const m = /^--?([^=]+)(=.*)?$/.exec(token);
     const opt = m ? (SHORT[m[1]!] ?? m[1]!) : undefined;
-    const global = opt !== undefined && (GLOBAL_FLAGS.has(opt) || (GLOBAL_VALUES.has(opt) && !(opt === 'timeout' && name === 'watchdog')));
+    // `boot https … --user U` names the HTTPS server's account, not AMT's (give AMT's before "boot").
+    const own = (opt === 'timeout' && name === 'watchdog') || (opt === 'user' && name === 'boot' && rest[0] === 'https');
+    const global = opt !== undefined && (GLOBAL_FLAGS.has(opt) || (GLOBAL_VALUES.has(opt) && !own));
     if (token === '--') {
       rest.push(...argv.slice(i));
       break;

@@ -5,6 +5,7 @@
 import { Catalog } from '../catalog/catalog';
 import type { InitializationOptions } from '../protocol';
 import { registerAgentHandlers } from './agents';
+import { registerBootHandlers } from './boot';
 import { registerEventHandlers } from './events';
 import type { HandlerHost } from './host';
 import { registerInstanceHandlers } from './instances';
@@ -31,6 +32,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   registerPowerHandlers(host);
   registerLogHandlers(host);
   registerAgentHandlers(host);
+  registerBootHandlers(host);
   const events = registerEventHandlers(host);
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
   const redirection = registerRedirectionHandlers(host);

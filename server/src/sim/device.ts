@@ -7,7 +7,7 @@
  * - `parse`  {bytes}                               before a request body is XML-parsed (bytes = its length
  *                                                   in UTF-16 units); bodies refused by size or Digest never are
  * - `request` {action?, resourceUri?}               when a WS-Man request was read, before it is applied
- * - `power`  {previous, requested, state, steps}   after RequestPowerStateChange changed the state
+ * - `power`  {previous, requested, state, steps, origin?}  after RequestPowerStateChange (or the host OS, origin 'host') changed the state
  * - `put`    {className, instance, changed}        after a Put changed an instance
  * - `log`    {record}                              after a message-log record was added
  * - `login-failed` {user, address?}                after a Digest response with a wrong password

@@ -418,7 +418,8 @@ export class TargetRegistry {
             port: spec.port ?? 0,
             user: spec.user ?? DEFAULT_ACCOUNT.user,
             password: spec.password ?? DEFAULT_ACCOUNT.password,
-            redirectionPort: 0, // SOL and IDE-R (16994's role) on a free port
+            // Redirection (SOL, IDE-R) on any free port; the product finds it as sim.redirectionPort.
+            redirectionPort: 0,
           });
           const running: RunningSim = { url: sim.url, host: sim.host, port: sim.port, sim, close: () => sim.close() };
           if (this.disposed || !this.entries.has(e.info.id)) {

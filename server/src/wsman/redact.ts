@@ -4,8 +4,9 @@
  */
 
 // Names ending in these (DigestPassword, RFBPassword, PSKValue, MasterKey…), so that harmless
-// settings such as PasswordModel stay readable.
-const SECRET_ELEMENT = /<((?:[\w.-]+:)?[\w.-]*(?:Password|Passphrase|PassPhrase|PSKValue|PSK|Secret|MasterKey|PrivateKey))(\s[^>]*)?>([^<]*)<\/\1>/g;
+// settings such as PasswordModel stay readable. UefiBootParametersArray (One Click Recovery) may
+// carry the HTTPS server's password inside its base64 TLVs.
+const SECRET_ELEMENT = /<((?:[\w.-]+:)?[\w.-]*(?:Password|Passphrase|PassPhrase|PSKValue|PSK|Secret|MasterKey|PrivateKey|UefiBootParametersArray))(\s[^>]*)?>([^<]*)<\/\1>/g;
 
 export function redactHead(head: string): string {
   return head.replace(/^(authorization|proxy-authorization):[^\r\n]*/gim, (_m, name: string) => `${name}: [redacted]`);

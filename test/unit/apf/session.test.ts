@@ -79,12 +79,12 @@ const received = (trace: ApfTraceEvent[], type: string) => trace.filter((e) => e
 
 test('the handshake agrees on APF 1.0, accepts pfwd and records every port the firmware forwards', async (t) => {
   const { session, trace, lme } = await setup(t);
-  await forwardsSettled(session, 4);
-  assert.deepEqual(session.forwardedPorts, [16992, 16993, 623, 664]);
+  await forwardsSettled(session, 6);
+  assert.deepEqual(session.forwardedPorts, [16992, 16993, 16994, 16995, 623, 664]);
   assert.deepEqual(session.firmwareVersion && [session.firmwareVersion.major, session.firmwareVersion.minor], [1, 0]);
   assert.equal(sent(trace, 'protocol-version').length, 1);
   assert.deepEqual(sent(trace, 'service-accept').map((e) => e.message), [{ type: 'service-accept', service: 'pfwd@amt.intel.com' }]);
-  assert.deepEqual(sent(trace, 'request-success').map((e) => (e.message as { port?: number }).port), [16992, 16993, 623, 664]);
+  assert.deepEqual(sent(trace, 'request-success').map((e) => (e.message as { port?: number }).port), [16992, 16993, 16994, 16995, 623, 664]);
   assert.deepEqual(lme.violations, []);
 });
 
@@ -192,7 +192,7 @@ test('a port the firmware never forwards is refused after a short wait', async (
   const { session } = await setup(t);
   await assert.rejects(session.openChannel({ port: 5900 }), (err: AmtError) => {
     assert.equal(err.code, 'apf.not-forwarded');
-    assert.match(err.message, /port 5900.*16992, 16993, 623, 664/);
+    assert.match(err.message, /port 5900.*16992, 16993, 16994, 16995, 623, 664/);
     return true;
   });
 });
@@ -227,10 +227,10 @@ test('a firmware reset mid-transfer fails every channel with a clear message', a
 
 test('opening a port the firmware does not serve is refused with the forwarded ports named', async (t) => {
   const { session } = await setup(t);
-  await forwardsSettled(session, 4);
+  await forwardsSettled(session, 6);
   await assert.rejects(session.openChannel({ port: 623 }), (err: AmtError) => {
     assert.equal(err.code, 'apf.open-failed');
-    assert.match(err.message, /port 623 \(CONNECT_FAILED\).*16992, 16993, 623, 664/);
+    assert.match(err.message, /port 623 \(CONNECT_FAILED\).*16992, 16993, 16994, 16995, 623, 664/);
     return true;
   });
 });

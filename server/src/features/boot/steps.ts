@@ -93,11 +93,4 @@ export class StepRecorder {
   }
 }
 
-export function bool(v: WsValue | undefined): boolean {
-  return typeof v === 'string' && v.trim().toLowerCase() === 'true';
-}
-
-export function int(v: WsValue | undefined): number | undefined {
-  if (typeof v !== 'string' || !/^\s*\d+\s*$/.test(v)) return undefined;
-  return Number(v);
-}
+export { wsBool as bool, wsInt as int } from '../instances/scalars';

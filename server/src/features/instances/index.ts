@@ -11,3 +11,4 @@ export * from './arguments';
 export { describeClass } from './describe';
 export { enumeratePage, getInstance, instanceXml, planPut, putXml, invokeMethod, faultOf, type DeviceName } from './operations';
 export { instanceToXml } from './xml';
+export { wsBool, wsInt } from './scalars';

@@ -12,11 +12,11 @@
  * MeshCommander sends 3 whatever it encodes. Firmware before 16 has none of these properties, so a
  * Put naming them is a SchemaValidationError there.
  *
- * Choices where no source says more: the array reads back empty after the Put (it may hold the
- * HTTPS server's password); the next boot uses it only when the one-time options are armed and
- * the forced source is the OCR HTTPS source (HTTPS boot) or PlatformErase is set (erase); the
- * simulated erase completes at once. What happened is in `bootParameters(device)` and is printed on
- * the host console when the host has one (`device.host.print`).
+ * Choices where no source says more: the array reads back without its password TLV (type 41, the
+ * HTTPS server's password, is write-only like RSEPassword); the next boot uses it only when the
+ * one-time options are armed and the forced source is the OCR HTTPS source (HTTPS boot; host/
+ * prints the download) or PlatformErase is set (erase, printed here); the simulated erase
+ * completes at once. What happened is in `bootParameters(device)`.
  */
 import type { SimDevice } from '../device';
 import type { BootRecord } from '../host/host';
@@ -118,6 +118,18 @@ export function checkBootParametersPut(device: SimDevice, changes: ReadonlyMap<s
   if (sync && (sync.value.length !== 1 || sync.value[0]! > 1)) throw bad('the root-CA sync flag (TLV type 20) must be one byte 0 or 1');
 }
 
+/** The array without its password TLV (type 41). */
+function withoutPassword(text: string): string {
+  const bytes = Buffer.from(text, 'base64');
+  const kept: Buffer[] = [];
+  for (let at = 0; at + 8 <= bytes.length; ) {
+    const end = at + 8 + bytes.readUInt32LE(at + 4);
+    if (bytes.readUInt16LE(at + 2) !== 41) kept.push(bytes.subarray(at, end));
+    at = end;
+  }
+  return Buffer.concat(kept).toString('base64');
+}
+
 /** Keeps the array for the next boot and the consequences of that boot (one listener per device). */
 export function watchBootParameters(device: SimDevice): void {
   device.on('put', ({ className, instance, changed }: { className: string; instance: PropMap; changed: string[] }) => {
@@ -125,9 +137,10 @@ export function watchBootParameters(device: SimDevice): void {
     const state = bootParameters(device);
     if (changed.includes('UefiBootParametersArray')) {
       const v = instance.UefiBootParametersArray;
-      if (typeof v === 'string' && v !== '') state.pending = v;
-      else delete state.pending;
-      delete instance.UefiBootParametersArray;
+      if (typeof v === 'string' && v !== '') {
+        state.pending = withoutPassword(v);
+        instance.UefiBootParametersArray = state.pending;
+      } else delete state.pending;
     } else if (instance.UefiBootNumberOfParams === 0) {
       delete state.pending;
     }
@@ -138,7 +151,7 @@ export function watchBootParameters(device: SimDevice): void {
     delete state.pending;
     if (!record.oneTime || !pending) return;
     const tlvs = parseTlvs(pending);
-    const print = (text: string) => (device.host as { print?: (t: string) => void }).print?.(text);
+    const print = (text: string) => device.host.print(text);
     if (record.options.PlatformErase === true) {
       const mask = tlvs.find((t) => t.type === 1)?.value.readUInt32LE(0) ?? 0;
       const actions = Object.entries(ERASE_BITS).filter(([bit]) => mask & (1 << Number(bit))).map(([, words]) => words);
@@ -151,7 +164,6 @@ export function watchBootParameters(device: SimDevice): void {
       const url = text(1) ?? '';
       const user = text(40);
       state.lastHttpsBoot = { at: record.at, url, verify: tlvs.find((t) => t.type === 20)?.value[0] !== 0, ...(user ? { user } : {}) };
-      print(`UEFI HTTPS boot: downloading ${url}\r\n`);
     }
   });
 }

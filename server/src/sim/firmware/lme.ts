@@ -8,8 +8,8 @@
  *     (only with `requestAuth`), then SERVICE_REQUEST `pfwd@amt.intel.com`;
  *  3. after SERVICE_ACCEPT(pfwd): one `tcpip-forward` GLOBAL_REQUEST per port, each sent after
  *     the previous reply (LMS needs 16992 or 16993 within 5 s);
- *  4. answers the host's CHANNEL_OPEN to a forwarded, served port, and hands the channel to
- *     `handleConnection`; keep-alives are answered; the host's DISCONNECT ends the connection.
+ *  4. answers the host's CHANNEL_OPEN to a forwarded, served port (WS-Man 16992/16993,
+ *     redirection 16994/16995), and hands the channel to `handleConnection`; keep-alives are answered; the host's DISCONNECT ends the connection.
  * Host messages that break this order or the windows are recorded in `violations` and answered
  * with DISCONNECT(PROTOCOL_ERROR), so tests notice a misbehaving host.
  */
@@ -21,9 +21,9 @@ import { FwChannel } from './lme-channel';
 export interface LmeFirmwareOptions {
   /** Receives every channel the host opens to a served port; `port` is 16992, 16993, … */
   handleConnection: (stream: Duplex, port: number) => void;
-  /** Ports requested with tcpip-forward, in order. Default 16992, 16993, 623, 664 (what Intel LMS asks for). */
+  /** Ports requested with tcpip-forward, in order. Default 16992–16995, 623, 664 (the ports Intel LMS forwards: WS-Man, redirection, ASF). */
   forwardPorts?: number[];
-  /** Ports a channel may be opened to. Default 16992 and 16993. */
+  /** Ports a channel may be opened to. Default 16992–16995 (WS-Man and redirection, plain and TLS). */
   channelPorts?: number[];
   /** Address field of tcpip-forward (LMS reads it as the AMT FQDN). Default `127.0.0.1`. */
   forwardAddress?: string;
@@ -39,6 +39,9 @@ export interface LmeFirmwareOptions {
   /** Accept one host connection at a time, as older AMT does (a second opener gets EBUSY). Default false. */
   singleConnection?: boolean;
 }
+
+const DEFAULT_FORWARDS: readonly number[] = [16992, 16993, 16994, 16995, 623, 664];
+const DEFAULT_CHANNELS: readonly number[] = [16992, 16993, 16994, 16995];
 
 export const LME_GUID = '6733a4db-0476-4e7b-b3af-bcfc29bee7a7'; // duplicated on purpose (Linux MEI client GUID)
 
@@ -113,7 +116,7 @@ class LmeSession implements FirmwareSession {
 
   constructor(private readonly fw: LmeFirmware, private readonly conn: FirmwareConnection, private readonly onGone: () => void) {
     this.o = fw.options;
-    this.forwardQueue = [...(this.o.forwardPorts ?? [16992, 16993, 623, 664])];
+    this.forwardQueue = [...(this.o.forwardPorts ?? DEFAULT_FORWARDS)];
     const v = this.o.apfVersion ?? { major: 1, minor: 0 };
     const uuid = uuidBytes(this.o.systemUuid ?? '00000000-0000-0000-0000-000000000000');
     this.send(build(APF.PROTOCOLVERSION, { u32: v.major }, { u32: v.minor }, { u32: LME_TRIGGER }, { raw: uuid }, { raw: Buffer.alloc(64) }));
@@ -291,7 +294,7 @@ class LmeSession implements FirmwareSession {
     const refuse = (reason: number) =>
       this.send(build(APF.CHANNEL_OPEN_FAILURE, { u32: hostId }, { u32: reason }, { u32: 0 }, { u32: 0 }));
     if (type !== 'forwarded-tcpip') return refuse(OPEN_FAILURE.UNKNOWN_CHANNEL_TYPE);
-    const served = this.o.channelPorts ?? [16992, 16993];
+    const served = this.o.channelPorts ?? DEFAULT_CHANNELS;
     if (!this.forwarded.has(port) || !served.includes(port)) return refuse(OPEN_FAILURE.CONNECT_FAILED);
     const id = this.nextId++;
     const window = this.o.windowSize ?? 8192;

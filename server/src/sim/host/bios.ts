@@ -10,7 +10,7 @@
  * is the simulator's choice, so a console without UseSOL still sees where the host booted.
  */
 import type { Key, Run } from './console';
-import type { BootMedium } from './host';
+import type { BootMedium } from './types';
 
 export interface BiosInfo {
   readonly vendor: string;

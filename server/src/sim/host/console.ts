@@ -68,6 +68,14 @@ export class HostConsole {
     });
   }
 
+  /** Takes a typed-ahead key of this kind out of the queue, if one is there (F2 during POST). */
+  takeQueued(generation: number, kind: Key['kind']): boolean {
+    if (!this.isCurrent(generation)) return false;
+    const at = this.queue.findIndex((k) => k.kind === kind);
+    if (at >= 0) this.queue.splice(at, 1);
+    return at >= 0;
+  }
+
   private push(key: Key): void {
     const w = this.waiter;
     if (w) {
@@ -131,6 +139,11 @@ export class Run {
     if (ms > 0) await new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
     else await new Promise<void>((resolve) => setImmediate(resolve));
     this.check();
+  }
+
+  /** Whether this key was typed while the run printed (and takes it). */
+  pressed(kind: Key['kind']): boolean {
+    return this.console.takeQueued(this.generation, kind);
   }
 
   /** The next key; `flush` drops keys typed before the prompt (a BIOS clears its key buffer). */

@@ -23,84 +23,23 @@
 import type { PowerChange, SimDevice } from '../device';
 import { POWER } from '../power-states';
 import { sideState } from '../side-state';
-import type { PropMap, PropValue } from '../values';
-import { biosPause, biosSetup, bootDisk, bootElsewhere, httpsBootUrl, post, type BiosInfo } from './bios';
+import type { PropMap } from '../values';
+import { biosPause, biosSetup, bootDisk, bootElsewhere, post, type BiosInfo } from './bios';
+import { BOOT_SETTINGS, bootReason, sxState, takeOneTimeOptions } from './boot-options';
 import { Aborted, HostConsole, type Run } from './console';
 import { bootIder } from './ider-boot';
 import type { IderAttachPoint, IderBus } from './links';
 import { DEFAULT_OS, runOs, type OsContext } from './os';
 import { SerialPort } from './serial';
+import type { BootRecord, BootStep, HostState, SimHostOptions } from './types';
 
-export interface BootRecord {
-  /** 1 for the first boot this device simulated. */
-  readonly number: number;
-  /** Device-clock time of the boot (ms since the epoch). */
-  readonly at: number;
-  /** What caused it, as IPS_HostBootReason.ReasonDetails words it. */
-  readonly reason: 'Power Up' | 'Reset' | 'Power Cycle';
-  /** The CIM_BootSourceSetting InstanceID forced for this boot, if any. */
-  readonly forcedSource?: string;
-  /** Where the host booted from. */
-  readonly medium: BootMedium;
-  /** Whether the one-time options (SetBootConfigRole Role 1) applied to this boot. */
-  readonly oneTime: boolean;
-  /** The AMT_BootSettingData flags that were set (true or non-zero) for this boot. */
-  readonly options: Readonly<Record<string, PropValue>>;
-  /** Set when the host's OS asked for this boot (`reboot`), not a WS-Man request. */
-  readonly initiator?: 'host';
-  /**
-   * What the boot did, step by step, as it goes (e.g. `post:sol`, `pxe:no-offers`, `hard-drive`,
-   * `ider-cd:boot`, `installed`, `os`); a boot cut short by the next one stops where it was.
-   */
-  readonly path?: string[];
-  /** The OS label the installer of this boot recorded (IDE-R CD boot). */
-  installed?: string;
-}
-
-export type BootMedium = 'hard-drive' | 'pxe' | 'cd-dvd' | 'diagnostic' | 'ider-floppy' | 'ider-cd' | 'bios-setup' | 'uefi-https' | 'uefi-local';
-
-export interface HostState {
-  /** The source ChangeBootOrder forced (a CIM_BootSourceSetting InstanceID), until the next boot. */
-  forcedSource?: string;
-  /** AMT_BootSettingData.RSEPassword is write-only: the value a Put gave waits here. */
-  pendingRsePassword?: string;
-  boots: BootRecord[];
-  /** The OS an installer put on the disk (an IDE-R CD's volume label); the simulator's own OS until then. */
-  installed?: string;
-  /** Device-clock time the installer ran. */
-  installedAt?: number;
-}
-
-export interface SimHostOptions {
-  /** The OS login (`amtwb sim --host-user/--host-password`); default root / amt. */
-  user?: string;
-  password?: string;
-  /** Real-time ms between paced console lines (POST, boot messages); default 100, tests use 0. */
-  lineDelayMs?: number;
-}
+export type { BootMedium, BootRecord, BootStep, BootStepContext, HostState, SimHostOptions } from './types';
 
 export const DEFAULT_HOST_ACCOUNT = { user: 'root', password: 'amt' } as const;
 
-const BOOT_SETTINGS = 'AMT_BootSettingData';
-const ELEMENT_SETTING = 'CIM_ElementSettingData';
 const BOOT_REASON = 'IPS_HostBootReason';
-const SINGLE_USE = 3;
-const NOT_NEXT = 2;
 /** Kept at most in `state.boots` (the oldest go first). */
 const MAX_BOOT_RECORDS = 100;
-
-/** Flags of AMT_BootSettingData that a boot consumes, with the values they return to. */
-const ONE_TIME_DEFAULTS: Readonly<Record<string, PropValue>> = {
-  BIOSPause: false, BIOSSetup: false, BootMediaIndex: 0, ConfigurationDataReset: false, EnforceSecureBoot: false,
-  FirmwareVerbosity: 0, ForcedProgressEvents: false, IDERBootDevice: 0, LockKeyboard: false, LockPowerButton: false,
-  LockResetButton: false, LockSleepButton: false, PlatformErase: false, ReflashBIOS: false, SecureErase: false,
-  UseIDER: false, UseSOL: false, UseSafeMode: false, UserPasswordBypass: false, UefiBootNumberOfParams: 0,
-};
-
-/** StructuredBootString (CIM_BootSourceSetting) → medium. */
-const MEDIA: Readonly<Record<string, BootMedium>> = {
-  'CIM:Hard-Disk': 'hard-drive', 'CIM:Network': 'pxe', 'CIM:CD/DVD': 'cd-dvd', 'CIM:Diagnostic': 'diagnostic',
-};
 
 export class SimHost implements IderAttachPoint {
   /** Plain JSON, a side object that `--state` keeps (side-state.ts). */
@@ -109,9 +48,10 @@ export class SimHost implements IderAttachPoint {
   readonly serial: SerialPort;
   private readonly console: HostConsole;
   private readonly account: { user: string; password: string };
-  private ider: IderBus | undefined;
+  private ider: { bus: IderBus; startMode: number } | undefined;
   /** Device-clock time the running OS booted (the simulator start, before any simulated boot). */
   private bootedAt: number;
+  private readonly bootSteps: BootStep[] = [];
 
   constructor(
     private readonly device: SimDevice,
@@ -152,17 +92,36 @@ export class SimHost implements IderAttachPoint {
     this.serial.write(text);
   }
 
+  /** Adds a step to every boot from now on (BootStep); returns a function that removes it. */
+  addBootStep(step: BootStep): () => void {
+    this.bootSteps.push(step);
+    return () => {
+      const at = this.bootSteps.indexOf(step);
+      if (at >= 0) this.bootSteps.splice(at, 1);
+    };
+  }
+
   /** The OS on the disk: the installed label, or the simulator's own OS. */
   get osName(): string {
     return this.state.installed ?? DEFAULT_OS;
   }
 
-  attachIder(bus: IderBus): void {
-    this.ider = bus;
+  /**
+   * A console enabled its IDE-R drives: the BIOS boots from this bus when a boot asks for IDE-R.
+   * Every start mode (0x08 next boot, 0x10 graceful, 0x18 now) makes the drives available to
+   * the next boot; the simulated OS does not mount them.
+   */
+  attachIder(bus: IderBus, startMode: number): void {
+    this.ider = { bus, startMode };
   }
 
   detachIder(bus: IderBus): void {
-    if (this.ider === bus) this.ider = undefined;
+    if (this.ider?.bus === bus) this.ider = undefined;
+  }
+
+  /** The IDE-R session lending the host its drives, if any. */
+  get iderSession(): { readonly bus: IderBus; readonly startMode: number } | undefined {
+    return this.ider?.bus.open ? this.ider : undefined;
   }
 
   /** Ends the running console program (the simulator is closing). */
@@ -184,38 +143,20 @@ export class SimHost implements IderAttachPoint {
 
   private boot(reason: BootRecord['reason'], previous: number, initiator?: 'host'): void {
     const d = this.device;
-    const link = d.instances(ELEMENT_SETTING).find((e) => isBootConfigLink(e));
-    const oneTime = link?.IsNext === SINGLE_USE;
-    const settings = d.instances(BOOT_SETTINGS)[0] ?? {};
-    const forcedSource = oneTime ? this.state.forcedSource : undefined;
-    const options: Record<string, PropValue> = {};
-    if (oneTime) {
-      for (const [k, dflt] of Object.entries(ONE_TIME_DEFAULTS)) {
-        const v = settings[k];
-        if (v !== undefined && v !== dflt) options[k] = v;
-      }
-    }
-    const httpsUrl = oneTime ? httpsBootUrl(settings.UefiBootParametersArray) : undefined;
+    const next = takeOneTimeOptions(d, this.state);
     const record: BootRecord = {
       number: (this.lastBoot?.number ?? 0) + 1,
       at: d.now(),
       reason,
-      ...(forcedSource ? { forcedSource } : {}),
-      medium: medium(d, forcedSource, options),
-      oneTime,
-      options,
+      ...(next.forcedSource ? { forcedSource: next.forcedSource } : {}),
+      medium: next.medium,
+      oneTime: next.oneTime,
+      options: next.options,
       ...(initiator ? { initiator } : {}),
       path: [],
     };
     this.state.boots.push(record);
     if (this.state.boots.length > MAX_BOOT_RECORDS) this.state.boots.shift();
-    // The boot consumed the one-time options (Intel AMT SDK: they apply to the next boot only).
-    delete this.state.forcedSource;
-    delete this.state.pendingRsePassword;
-    if (link) link.IsNext = NOT_NEXT;
-    for (const [k, dflt] of Object.entries(ONE_TIME_DEFAULTS)) if (settings[k] !== undefined) settings[k] = dflt;
-    if ('UefiBootParametersArray' in settings) delete settings.UefiBootParametersArray;
-    if (settings.InstanceID !== undefined) settings.OptionsCleared = true;
     const hostReason = d.instances(BOOT_REASON)[0];
     // Reason 2 Remote Control for AMT's power actions; 1 Other when the OS rebooted itself.
     if (hostReason) Object.assign(hostReason, { Reason: initiator ? 1 : 2, ReasonDetails: reason, PreviousSxState: sxState(previous) });
@@ -228,7 +169,7 @@ export class SimHost implements IderAttachPoint {
     d.emit('host-boot', record);
     const run = this.console.begin();
     this.bootedAt = record.at;
-    this.startRun(() => this.runBoot(run, record, { httpsUrl }));
+    this.startRun(() => this.runBoot(run, record, { httpsUrl: next.httpsUrl }));
   }
 
   /** Runs a console program to its end; an Aborted run (next boot, power off) just stops. */
@@ -243,10 +184,20 @@ export class SimHost implements IderAttachPoint {
     const path = record.path ?? [];
     const bios = this.biosInfo(record.options.UseSOL === true, path);
     await post(run, bios);
+    // BIOSSetup, or F2 typed during POST (as the POST screen offers).
+    const setup = record.medium === 'bios-setup' || run.pressed('f2');
     if (record.options.BIOSPause === true) await biosPause(run, bios);
-    if (record.medium === 'bios-setup') await biosSetup(run, bios);
+    if (setup) await biosSetup(run, bios);
+    for (const step of [...this.bootSteps]) {
+      try {
+        await step({ record, line: (text) => run.line(text), pause: (ms) => run.pause(ms) });
+      } catch (err) {
+        if (err instanceof Aborted) throw err;
+        await run.line(`host: a boot step failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     if (record.medium === 'ider-cd' || record.medium === 'ider-floppy') {
-      const installed = await bootIder(run, record.medium === 'ider-cd' ? 'cd' : 'floppy', this.ider, {
+      const installed = await bootIder(run, record.medium === 'ider-cd' ? 'cd' : 'floppy', this.ider?.bus, {
         path,
         device: this.device,
         install: (label) => {
@@ -306,39 +257,3 @@ export class SimHost implements IderAttachPoint {
 
 /** Memory initialization, video initialization, starting the operating system boot process. */
 const POST_PROGRESS = [0x01, 0x09, 0x13] as const;
-
-function bootReason(c: PowerChange): BootRecord['reason'] | undefined {
-  if (c.state !== POWER.On) return undefined;
-  if (c.requested === POWER.On) {
-    return c.previous === POWER.OffSoft || c.previous === POWER.OffHard || c.previous === POWER.Hibernate ? 'Power Up' : undefined;
-  }
-  if (c.requested === POWER.MasterBusReset || c.requested === POWER.MasterBusResetGraceful) return 'Reset';
-  if (c.requested === POWER.PowerCycleOffSoft || c.requested === POWER.PowerCycleOffHard) return 'Power Cycle';
-  return undefined;
-}
-
-/** The host S-state before the boot (IPS_HostBootReason.PreviousSxState: 0..5 = S0..S5). */
-function sxState(power: number): number {
-  if (power === POWER.SleepDeep) return 3;
-  if (power === POWER.Hibernate) return 4;
-  if (power === POWER.OffSoft || power === POWER.OffHard) return 5;
-  return 0;
-}
-
-function isBootConfigLink(e: PropMap): boolean {
-  const s = e.SettingData as { kind?: string; resourceUri?: string } | undefined;
-  return s?.kind === 'epr' && !!s.resourceUri?.endsWith('/CIM_BootConfigSetting');
-}
-
-function medium(d: SimDevice, forced: string | undefined, options: Record<string, PropValue>): BootMedium {
-  if (options.BIOSSetup === true) return 'bios-setup';
-  if (options.UseIDER === true) return options.IDERBootDevice === 1 ? 'ider-cd' : 'ider-floppy';
-  if (forced) {
-    const src = d.instances('CIM_BootSourceSetting').find((s) => s.InstanceID === forced);
-    const structured = String(src?.StructuredBootString ?? '').replace(/:\d+$/, '');
-    if (MEDIA[structured]) return MEDIA[structured];
-    if (forced.includes('HTTPS')) return 'uefi-https';
-    if (forced.includes('UEFI')) return 'uefi-local';
-  }
-  return 'hard-drive';
-}

@@ -11,7 +11,6 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { SimDevice } from '../device';
-import type { HostSerial, IderAttachPoint } from '../host/links';
 import { onCommit } from '../security/commit';
 import { securityState, tlsIdentity } from '../security/state';
 import type { PropMap } from '../values';
@@ -58,7 +57,10 @@ export class RedirectionService implements RedirectionControl {
       active: new Map(),
     };
     registerRedirection(device, this);
-    onCommit(device, () => this.tlsServer?.setSecureContext(tlsIdentity(device)));
+    // A CommitChanges that puts another certificate in force applies to both TLS servers.
+    onCommit(device, () => {
+      for (const server of [this.tlsServer, this.secure]) server?.setSecureContext(tlsIdentity(device));
+    });
     device.on('put', ({ className, changed }: { className: string; instance: PropMap; changed: string[] }) => {
       if (className === 'AMT_RedirectionService' && changed.includes('ListenerEnabled')) void this.follow();
     });
@@ -152,20 +154,15 @@ export class RedirectionService implements RedirectionControl {
         this.serve(socket, false, socket.remoteAddress ?? '');
       });
       server.on('tlsClientError', () => {});
-      onCommit(this.device, () => server.setSecureContext(tlsIdentity(this.device)));
       this.secure = server;
       this.tlsPort = await listen(server, this.tlsPort ?? this.options.tlsPort, host);
     }
   }
 }
 
-/** What the device's host lends, when it has them (host/host.ts implements links.ts). */
+/** What the device's simulated host lends (host/host.ts implements links.ts). */
 function hostLinks(device: SimDevice): HostLinks {
-  const host = device.host as unknown as { serial?: HostSerial } & Partial<IderAttachPoint>;
-  return {
-    serial: host.serial,
-    ider: typeof host.attachIder === 'function' && typeof host.detachIder === 'function' ? (host as IderAttachPoint) : undefined,
-  };
+  return { serial: device.host.serial, ider: device.host };
 }
 
 /** KVM: session start, authentication and refusals are served; the RFB stream itself is not simulated yet. */

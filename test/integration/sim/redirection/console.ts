@@ -156,3 +156,10 @@ export function sessionEnd(device: EventEmitter): Promise<{ event: string; reaso
     device.on('redirection', on);
   });
 }
+
+/** Closes the console's connection and waits until the device has ended its session. */
+export async function closeAndWait(c: Console, device: EventEmitter): Promise<void> {
+  const end = sessionEnd(device);
+  c.close();
+  await end;
+}

@@ -101,4 +101,18 @@ describe('serial-over-LAN', () => {
     c.close();
     assert.equal((await end).event, 'closed');
   });
+
+  it('ends a SOL session whose console sends an unknown message, logs why, and the next session works', async () => {
+    const c = await openSol(s.sim.redirectionPort!);
+    const end = sessionEnd(s.sim.device);
+    c.send(Buffer.from([0x99, 1, 2, 3, 4, 5, 6, 7]));
+    const e = await end;
+    assert.equal(e.event, 'ended-by-error');
+    assert.match(e.reason!, /unknown message type 0x99/);
+    await c.closedByFirmware();
+    const next = await openSol(s.sim.redirectionPort!);
+    const nextEnd = sessionEnd(s.sim.device);
+    next.close();
+    await nextEnd;
+  });
 });

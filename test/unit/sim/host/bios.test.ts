@@ -1,12 +1,10 @@
 /** The simulated BIOS (server/src/sim/host/bios.ts): POST with UseSOL, BIOSPause, setup, boot-device fallbacks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConsoleReader, device, oneTimeBoot } from './helpers';
+import { oneTimeBoot, withHost } from './helpers';
 
-test('POST text reaches the serial port only when the boot asked for console redirection (UseSOL)', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('POST text reaches the serial port only when the boot asked for console redirection (UseSOL)', () =>
+  withHost(async (d, c) => {
     oneTimeBoot(d, {});
     await c.expect('hosttest login: ');
     assert.ok(!c.output.includes('Memory Test'), 'no POST text without UseSOL');
@@ -19,15 +17,10 @@ test('POST text reaches the serial port only when the boot asked for console red
     assert.match(post, /Press F2 for Setup/);
     assert.match(post, /Intel\(R\) AMT 16\.1\.25/);
     assert.deepEqual(d.host.lastBoot?.path, ['post:sol', 'hard-drive', 'os']);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('BIOSPause waits for a key before booting', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('BIOSPause waits for a key before booting', () =>
+  withHost(async (d, c) => {
     oneTimeBoot(d, { BIOSPause: true });
     await c.expect('Press any key to continue...');
     await new Promise((r) => setTimeout(r, 20));
@@ -36,15 +29,10 @@ test('BIOSPause waits for a key before booting', async () => {
     await c.expect('Booting from Hard Drive...');
     await c.expect('login: ');
     assert.deepEqual(d.host.lastBoot?.path, ['post', 'bios-pause', 'hard-drive', 'os']);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('BIOS setup shows its screen on the serial port and leaves on Esc; F10 saves and exits', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('BIOS setup shows its screen on the serial port and leaves on Esc; F10 saves and exits', () =>
+  withHost(async (d, c) => {
     oneTimeBoot(d, { BIOSSetup: true });
     const screen = await c.expect('Esc: Exit  F10: Save & Exit');
     assert.match(screen, /BIOS Setup Utility/);
@@ -63,15 +51,10 @@ test('BIOS setup shows its screen on the serial port and leaves on Esc; F10 save
     c.type('\x1b[21~');
     await c.expect('Saving changes and exiting BIOS setup.');
     await c.expect('login: ');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('PXE finds no DHCP offer and CD/DVD no disc; both fall back to the hard drive', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('PXE finds no DHCP offer and CD/DVD no disc; both fall back to the hard drive', () =>
+  withHost(async (d, c) => {
     oneTimeBoot(d, {}, 'Intel(r) AMT: Force PXE Boot');
     assert.equal(d.host.lastBoot?.medium, 'pxe');
     await c.expect('PXE-E51: No DHCP or proxy DHCP offers were received.');
@@ -82,15 +65,10 @@ test('PXE finds no DHCP offer and CD/DVD no disc; both fall back to the hard dri
     await c.expect('Booting from Hard Drive...');
     await c.expect('login: ');
     assert.deepEqual(d.host.lastBoot?.path, ['post', 'cd-dvd:empty', 'hard-drive', 'os']);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('One Click Recovery HTTPS boot names the URL from UefiBootParametersArray, then boots the disk', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('One Click Recovery HTTPS boot names the URL from UefiBootParametersArray, then boots the disk', () =>
+  withHost(async (d, c) => {
     const url = Buffer.from('https://recovery.example/boot.efi');
     const tlv = Buffer.alloc(8 + url.length);
     tlv.writeUInt16LE(0x8086, 0);
@@ -101,20 +79,32 @@ test('One Click Recovery HTTPS boot names the URL from UefiBootParametersArray, 
     assert.equal(d.host.lastBoot?.medium, 'uefi-https');
     await c.expect('One Click Recovery: UEFI HTTPS boot from https://recovery.example/boot.efi');
     await c.expect('login: ');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('IDE-R boot without an IDE-R session says so and boots the disk', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('IDE-R boot without an IDE-R session says so and boots the disk', () =>
+  withHost(async (d, c) => {
     oneTimeBoot(d, { UseIDER: true, IDERBootDevice: 1 });
     await c.expect('IDE-R: no redirected media (no console has an IDE-R session open)');
     await c.expect('login: ');
     assert.deepEqual(d.host.lastBoot?.path, ['post', 'ider-cd:no-session', 'hard-drive', 'os']);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
+
+test('a boot step another firmware piece adds runs after POST, before the boot device; a failing one is a line; removed, it stops', () =>
+  withHost(async (d, c) => {
+    const remove = d.host.addBootStep(async ({ record, line }) => {
+      if (record.options.PlatformErase === true) await line('Remote Platform Erase: erasing the SSD');
+    });
+    const removeFailing = d.host.addBootStep(() => {
+      throw new Error('no TPM to clear');
+    });
+    oneTimeBoot(d, { PlatformErase: true }, 'Intel(r) AMT: Force PXE Boot');
+    await c.expect('Remote Platform Erase: erasing the SSD');
+    await c.expect('host: a boot step failed: no TPM to clear');
+    await c.expect('PXE-E51');
+    await c.expect('login: ');
+    remove();
+    removeFailing();
+    oneTimeBoot(d, { PlatformErase: true });
+    await c.expect('login: ');
+    assert.equal(c.output.split('Remote Platform Erase').length, 2, 'the removed step ran once');
+  }));

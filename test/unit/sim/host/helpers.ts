@@ -90,3 +90,16 @@ export function oneTimeBoot(d: SimDevice, flags: Record<string, PropValue>, forc
   const r = d.requestPowerStateChange(d.powerState === POWER.On ? POWER.MasterBusReset : POWER.On);
   if (r !== 0) throw new Error(`RequestPowerStateChange returned ${r}.`);
 }
+
+type HostTest = (d: SimDevice, c: ConsoleReader) => Promise<void>;
+
+/** Runs `fn` with a fresh device (console paced at 0 ms) and a reader of its console; disposes it after. */
+export async function withHost(options: SimDeviceOptions | HostTest, fn?: HostTest): Promise<void> {
+  const body = typeof options === 'function' ? options : fn;
+  const d = device(typeof options === 'function' ? {} : options);
+  try {
+    await body?.(d, new ConsoleReader(d));
+  } finally {
+    d.dispose();
+  }
+}

@@ -2,12 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { POWER } from '../../../../server/src/sim/power-states';
-import { ConsoleReader, device } from './helpers';
+import { withHost } from './helpers';
 
-test('Enter at the quiet console re-prints the login prompt; root/amt logs in; a wrong password answers Login incorrect', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('Enter at the quiet console re-prints the login prompt; root/amt logs in; a wrong password answers Login incorrect', () =>
+  withHost(async (d, c) => {
     c.type('\r');
     await c.expect('hosttest login: ');
     c.type('root\r');
@@ -21,15 +19,10 @@ test('Enter at the quiet console re-prints the login prompt; root/amt logs in; a
     const welcome = await c.expect('root@hosttest:~# ');
     assert.match(welcome, /Welcome to SimOS 1\.0 \(AMT Workbench simulator\)/);
     assert.ok(!c.output.includes('wrong') && !c.output.includes('amt\r'), 'passwords are not echoed');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('the shell answers uname, hostname, whoami, echo, ls, cat /etc/os-release and unknown commands', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('the shell answers uname, hostname, whoami, echo, ls, cat /etc/os-release and unknown commands', () =>
+  withHost(async (d, c) => {
     await c.login();
     assert.equal(await c.run('uname'), 'SimOS\r\n');
     assert.match(await c.run('uname -a'), /^SimOS hosttest 1\.0\.0-amt .*SimOS 1\.0/);
@@ -43,29 +36,19 @@ test('the shell answers uname, hostname, whoami, echo, ls, cat /etc/os-release a
     assert.match(await c.run('cat /etc'), /cat: \/etc: Is a directory/);
     assert.equal(await c.run('frobnicate now'), 'frobnicate: command not found\r\n');
     assert.match(await c.run('help'), /uptime.*reboot/);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('uptime counts from the boot on the device clock; date shows the device clock', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('uptime counts from the boot on the device clock; date shows the device clock', () =>
+  withHost(async (d, c) => {
     await c.login();
     d.advance(2 * 3600_000 + 5 * 60_000);
     assert.match(await c.run('uptime'), / up 2:05, {2}1 user/);
     const year = new Date(d.now()).getUTCFullYear();
     assert.match(await c.run('date'), new RegExp(`UTC ${year}\\r\\n$`));
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('line editing: backspace removes a character, Ctrl-C cancels the line, \\r\\n is one Enter', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('line editing: backspace removes a character, Ctrl-C cancels the line, \\r\\n is one Enter', () =>
+  withHost(async (d, c) => {
     await c.login();
     c.type('whoamx\x7fi\r\n');
     await c.expect('\b \b');
@@ -76,15 +59,10 @@ test('line editing: backspace removes a character, Ctrl-C cancels the line, \\r\
     await c.expect(':~# ');
     c.type('hostnaxy\b\bme\r');
     assert.match(await c.expect('root@'), /me\r\nhosttest\r\nroot@$/);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('exit goes back to login:; a reboot from the shell records a host-initiated Reset boot and the OS comes back', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('exit goes back to login:; a reboot from the shell records a host-initiated Reset boot and the OS comes back', () =>
+  withHost(async (d, c) => {
     await c.login();
     c.type('exit\r');
     await c.expect('hosttest login: ');
@@ -99,15 +77,10 @@ test('exit goes back to login:; a reboot from the shell records a host-initiated
     assert.deepEqual(d.host.lastBoot?.path, ['post', 'hard-drive', 'os']);
     assert.equal(d.powerState, POWER.On);
     assert.equal(d.singleton('IPS_HostBootReason').Reason, 1, 'an OS reboot is no remote-control boot');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('shutdown powers the host off (soft off), the serial port reports it and ignores keys until power-on', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('shutdown powers the host off (soft off), the serial port reports it and ignores keys until power-on', () =>
+  withHost(async (d, c) => {
     const power: boolean[] = [];
     d.host.serial.on('power', (p: boolean) => power.push(p));
     await c.login();
@@ -127,15 +100,10 @@ test('shutdown powers the host off (soft off), the serial port reports it and ig
     assert.deepEqual(power, [false, true]);
     await c.expect('hosttest login: ');
     assert.equal(d.host.lastBoot?.reason, 'Power Up');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('--host-user and --host-password (SimDeviceOptions hostUser/hostPassword) set the OS login', async () => {
-  const d = device({ hostUser: 'ops', hostPassword: 's3cret' });
-  try {
-    const c = new ConsoleReader(d);
+test('--host-user and --host-password (SimDeviceOptions hostUser/hostPassword) set the OS login', () =>
+  withHost({ hostUser: 'ops', hostPassword: 's3cret' }, async (d, c) => {
     c.type('\r');
     await c.expect('login: ');
     c.type('root\r');
@@ -144,22 +112,14 @@ test('--host-user and --host-password (SimDeviceOptions hostUser/hostPassword) s
     await c.expect('Login incorrect');
     await c.login('ops', 's3cret');
     assert.equal(await c.run('whoami', 'ops@'), 'ops\r\n');
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
-test('a user-consent code shows on the host console', async () => {
-  const d = device();
-  try {
-    const c = new ConsoleReader(d);
+test('a user-consent code shows on the host console', () =>
+  withHost(async (d, c) => {
     d.emit('opt-in', { state: 2, code: '123456' });
     await c.expect('*** Intel(R) AMT: user consent code 123456');
     assert.match(d.host.serial.screen.text(), /user consent code 123456/);
-  } finally {
-    d.dispose();
-  }
-});
+  }));
 
 async function waitUntil(cond: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
