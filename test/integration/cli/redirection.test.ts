@@ -79,6 +79,15 @@ describe('amtwb sol and ider', () => {
     assert.match(c.stderr, /0 sectors, 0\.0 MB read, 0\.0 MB\/s; serving ended\./);
   });
 
+  it('ider --reboot: the host boots from the CD, installs from it and ejects it, which ends the command with status 0', async () => {
+    const bootable = makeIso(dir, { bootable: true, name: 'boot' });
+    const r = await amtwb(['ider', '--cd', bootable, '--reboot']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Serving .*boot\.iso as the CD/);
+    assert.match(r.stderr, /IDE-R CD/);
+    assert.match(r.stderr, /\d+ sectors, [\d.]+ MB read, [\d.]+ MB\/s; the host ejected the medium, so serving ended\.\n$/);
+  });
+
   it('mistakes are one line each: exit 2 for the command line, 1 for a file that is no CD image', async () => {
     const extra = await amtwb(['sol', 'now']);
     assert.equal(extra.code, 2);

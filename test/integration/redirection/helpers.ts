@@ -48,14 +48,15 @@ export async function login(screen: Screen): Promise<number> {
 
 export const LABEL = 'AMTWB_TEST_CD';
 
-/** An ISO 9660 image with a label and one 3 MB file, made by xorriso. */
-export function makeIso(dir: string): string {
-  const content = join(dir, 'content');
+/** An ISO 9660 image with a label and one 3 MB file, made by xorriso; `bootable` adds an El Torito boot image. */
+export function makeIso(dir: string, options: { bootable?: boolean; name?: string } = {}): string {
+  const content = join(dir, `${options.name ?? 'test'}-content`);
   mkdirSync(content);
   writeFileSync(join(content, 'README.TXT'), 'served over IDE-R\n');
   writeFileSync(join(content, 'BIG.BIN'), Buffer.alloc(3 << 20, 0x5a));
-  const iso = join(dir, 'test.iso');
-  execFileSync('/usr/bin/xorriso', ['-as', 'mkisofs', '-quiet', '-V', LABEL, '-o', iso, content], { stdio: 'ignore' });
+  const boot = options.bootable ? ['-b', 'BOOT.IMG', '-no-emul-boot', '-boot-load-size', '4'] : [];
+  if (options.bootable) writeFileSync(join(content, 'BOOT.IMG'), Buffer.alloc(2048, 0x90));
+  const iso = join(dir, `${options.name ?? 'test'}.iso`);
+  execFileSync('/usr/bin/xorriso', ['-as', 'mkisofs', '-quiet', '-V', LABEL, ...boot, '-o', iso, content], { stdio: 'ignore' });
   return iso;
 }
-
