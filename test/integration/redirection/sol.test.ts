@@ -50,6 +50,16 @@ describe('SOL through the product client, embedded simulator target (TCP)', () =
     }
   });
 
+  it('a session another console ends (TerminateSession) ends here with a reason, once', async () => {
+    const { session } = await openSol(redirectionTarget(registry, 'sim'));
+    const ended = once(session, 'ended');
+    const client = await registry.connect('sim');
+    await client.invoke('AMT_RedirectionService', 'TerminateSession', { SessionType: 1 });
+    const [reason] = (await ended) as [string | undefined];
+    assert.match(reason ?? '', /closed the SOL session \(another console may have ended it with TerminateSession, or AMT was reset\)/);
+    assert.equal(session.open, false);
+  });
+
   it('a wrong password is one sentence and one failed log-on, not retried', async () => {
     const sim = await registry.simulator('sim');
     const failed: string[] = [];

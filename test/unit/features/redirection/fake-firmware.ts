@@ -24,7 +24,7 @@ export interface FakeFirmware {
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-export async function fakeFirmware(options: { status?: number; user?: string; password?: string; authTypes?: number[] } = {}): Promise<FakeFirmware> {
+export async function fakeFirmware(options: { status?: number; user?: string; password?: string; authTypes?: number[]; hostOff?: boolean } = {}): Promise<FakeFirmware> {
   const user = options.user ?? 'admin';
   const password = options.password ?? 'P@ssw0rd';
   const realm = 'Digest:00000000000000000000000000000000';
@@ -97,7 +97,7 @@ export async function fakeFirmware(options: { status?: number; user?: string; pa
           case 0x20: {
             socket.write(hdr(0x21, 15));
             const controls = hdr(0x29, 2);
-            controls[9] = 0x04;
+            controls[9] = options.hostOff ? 0 : 0x04;
             socket.write(controls);
             break;
           }
