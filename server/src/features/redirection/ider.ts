@@ -156,12 +156,12 @@ export class IderSession extends EventEmitter {
 
   private sendData(device: number, data: Buffer, last: boolean, dma: boolean): Promise<void> {
     const chunk = this.readBuffer;
-    let ok = true;
+    const parts: Buffer[] = [];
     for (let i = 0; i < data.length; i += chunk) {
       const end = Math.min(data.length, i + chunk);
-      ok = this.link.sendMore(wire.iderDataToHost(this.outSeq++, device, data.subarray(i, end), last && end === data.length, dma));
+      parts.push(...wire.iderDataToHostParts(this.outSeq++, device, data.subarray(i, end), last && end === data.length, dma));
     }
-    return ok ? Promise.resolve() : this.link.drained();
+    return this.link.sendParts(parts) ? Promise.resolve() : this.link.drained();
   }
 
   private async read(image: DiskImage, device: number, lba: number, count: number, dma: boolean): Promise<void> {

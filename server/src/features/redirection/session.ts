@@ -54,9 +54,14 @@ export class RedirectionLink extends EventEmitter {
     this.stream.write(buf);
   }
 
-  /** Writes and says whether the stream wants more now (false: wait for drained()). */
-  sendMore(buf: Buffer): boolean {
-    return this.closed ? true : this.stream.write(buf);
+  /** Writes the parts in one go (corked) and says whether the stream wants more now (false: wait for drained()). */
+  sendParts(parts: readonly Buffer[]): boolean {
+    if (this.closed) return true;
+    this.stream.cork();
+    let ok = true;
+    for (const p of parts) ok = this.stream.write(p);
+    this.stream.uncork();
+    return ok;
   }
 
   /** Resolves when the stream's buffer has drained (or the link closed). */
