@@ -150,7 +150,12 @@ export function watchBootParameters(device: SimDevice): void {
     const pending = state.pending;
     delete state.pending;
     if (!record.oneTime || !pending) return;
-    const tlvs = parseTlvs(pending);
+    let tlvs: Tlv[];
+    try {
+      tlvs = parseTlvs(pending);
+    } catch {
+      return; // checked at the Put; a state file edited by hand may still hold garbage
+    }
     const print = (text: string) => device.host.print(text);
     if (record.options.PlatformErase === true) {
       const mask = tlvs.find((t) => t.type === 1)?.value.readUInt32LE(0) ?? 0;
