@@ -16,8 +16,7 @@ const ADMIN = { user: 'admin', password: 'P@ssw0rd' };
 meiSuite('SOL over the local APF path', () => {
   let rig: LocalRig;
   before(async () => {
-    // Real firmware forwards the redirection port to LMS too; the simulator's default list stops at 16993.
-    rig = await localRig({ lme: { forwardPorts: [16992, 16993, 16994, 16995, 623, 664], channelPorts: [16992, 16993, 16994, 16995] } });
+    rig = await localRig(); // the firmware forwards 16992–16995 as it does for LMS
   });
   after(() => rig?.close());
 
@@ -37,8 +36,24 @@ meiSuite('SOL over the local APF path', () => {
     }
   });
 
+  it('with the listener off the local path says so too', async () => {
+    const registry = localRegistry(rig.path);
+    try {
+      const client = await registry.connect('local', ADMIN);
+      const service = await client.get('AMT_RedirectionService');
+      await client.put('AMT_RedirectionService', { ...service.properties, ListenerEnabled: false } as never);
+      try {
+        await assert.rejects(openSol(redirectionTarget(registry, 'local', ADMIN)), (e: unknown) => e instanceof AmtError && e.code === 'redir.listener-off' && /ListenerEnabled/.test(e.message));
+      } finally {
+        await client.put('AMT_RedirectionService', { ...service.properties, ListenerEnabled: true } as never);
+      }
+    } finally {
+      await registry.dispose();
+    }
+  });
+
   it('without a forwarded redirection port the error says the listener is off', async () => {
-    const plain = await localRig();
+    const plain = await localRig({ lme: { forwardPorts: [16992, 16993], channelPorts: [16992, 16993] } });
     const registry = localRegistry(plain.path);
     try {
       await registry.connect('local', ADMIN);

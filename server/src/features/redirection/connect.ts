@@ -28,7 +28,8 @@ export async function withRefusalExplained<T>(target: RedirectionTarget, kind: S
     return { session: await start(link, opened.credentials), route: opened.route };
   } catch (err) {
     link.close();
-    if (err instanceof AmtError && (err.code === 'redir.refused' || err.code === 'redir.unsupported')) {
+    const silent = err instanceof AmtError && err.code === 'redir.closed' && link.bytesIn === 0;
+    if (err instanceof AmtError && (err.code === 'redir.refused' || err.code === 'redir.unsupported' || silent)) {
       const client = target.wsman ? await target.wsman(signal).catch(() => undefined) : undefined;
       throw await explainRefusal(err, kind, target.label, client, signal);
     }

@@ -1,8 +1,9 @@
 /**
  * One sentence for each way a device refuses a redirection session, naming the cause and the fix.
- * Where the wire status alone is ambiguous (ERROR 0xFF, or UNSUPPORTED, which also covers a
- * feature switched off), `explainRefusal` reads AMT_RedirectionService and IPS_OptInService over
- * WS-Man and says what is really in the way: the listener, the feature, or user consent.
+ * Where the wire status alone is ambiguous (ERROR 0xFF, UNSUPPORTED, which also covers a feature
+ * switched off, or a connection closed before any answer, as an APF channel is when the listener
+ * is off), `explainRefusal` reads AMT_RedirectionService and IPS_OptInService over WS-Man and says
+ * what is really in the way: the listener, the feature, or user consent.
  */
 import { AmtError } from '../../errors';
 import type { WsValue } from '../../wsman/types';
@@ -56,6 +57,10 @@ export async function explainRefusal(err: AmtError, kind: SessionKind, label: st
   if (!client || err.code === 'redir.busy') return err;
   try {
     const service = (await client.get('AMT_RedirectionService', undefined, signal ? { signal } : {})).properties;
+    if (String(service['ListenerEnabled']) === 'false') {
+      return new AmtError('redir.listener-off', listenerOffSentence(label, 16994), { cause: err });
+    }
+    if (err.code === 'redir.closed') return err;
     const enabled = Number(service['EnabledState'] ?? 0);
     // 32768 + 1 (IDE-R) + 2 (SOL); MeshCommander decodes the same bits.
     const on = kind === 'SOL' ? (enabled & 2) !== 0 : (enabled & 1) !== 0;
