@@ -59,6 +59,7 @@ export function registerRedirectionHandlers(host: HandlerHost): RedirectionHandl
       progress.end({ ...session.counters }, state, reason);
     });
     if (!session.open) ider.delete(sessionId);
+    else progress.update(session.counters); // "waiting" until the host reads
     return { sessionId, route };
   });
   host.handle(RedirectionRequests.iderStop, async (p) => {
