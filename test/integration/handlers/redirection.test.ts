@@ -99,6 +99,23 @@ describe('handlers: SOL and IDE-R', () => {
     }
   });
 
+  it('amt/ider/stop ends serving; the last progress notification says ended, without a reason', async () => {
+    const sim = await registry.simulator('sim');
+    const host = new IderStandIn();
+    sim.redirection.setHostLinks({ ider: host });
+    try {
+      const { sessionId } = await b.call(RedirectionRequests.iderMount, { targetId: 'sim', cd: makeIso(dir, { name: 'stop' }) });
+      await host.attached();
+      await b.call(RedirectionRequests.iderStop, { sessionId });
+      await b.until(() => b.notified<IderProgress>(RedirectionNotifications.iderProgress).some((p) => p.sessionId === sessionId && p.state === 'ended'));
+      const last = b.notified<IderProgress>(RedirectionNotifications.iderProgress).filter((p) => p.sessionId === sessionId).at(-1)!;
+      assert.deepEqual({ state: last.state, reason: last.reason }, { state: 'ended', reason: undefined });
+      await assert.rejects(b.call(RedirectionRequests.iderStop, { sessionId }), /no open redirection session/);
+    } finally {
+      sim.redirection.setHostLinks(undefined);
+    }
+  });
+
   it('amt/ider/mount without an image, or with a missing file, is one sentence', async () => {
     await assert.rejects(b.call(RedirectionRequests.iderMount, { targetId: 'sim' }), /No image was given to serve/);
     await assert.rejects(b.call(RedirectionRequests.iderMount, { targetId: 'sim', cd: join(dir, 'none.iso') }), /cannot be opened \(ENOENT\)/);
