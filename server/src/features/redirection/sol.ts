@@ -85,7 +85,7 @@ export class SolSession extends EventEmitter {
     const silence = this.options.silenceMs ?? 30000;
     this.heartbeat = setInterval(() => {
       if (this.deviceBeats && Date.now() - this.link.lastReceived > silence) {
-        this.finish(`${this.link.label} stopped answering for ${Math.round(silence / 1000)} s, so the SOL session was ended; check that the device is on the network and open it again.`);
+        this.finish(`${this.link.label} stopped answering for ${silence >= 1000 ? `${Math.round(silence / 1000)} s` : `${silence} ms`}, so the SOL session was ended; check that the device is on the network and open it again.`);
         return;
       }
       this.link.send(wire.solHeader(wire.MSG.SOL_HEARTBEAT, this.seq++));

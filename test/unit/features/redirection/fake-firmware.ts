@@ -28,7 +28,7 @@ export interface FakeFirmware {
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-export async function fakeFirmware(options: { status?: number; user?: string; password?: string; authTypes?: number[]; hostOff?: boolean } = {}): Promise<FakeFirmware> {
+export async function fakeFirmware(options: { status?: number; user?: string; password?: string; authTypes?: number[]; hostOff?: boolean; beatOnce?: boolean } = {}): Promise<FakeFirmware> {
   const user = options.user ?? 'admin';
   const password = options.password ?? 'P@ssw0rd';
   const realm = 'Digest:00000000000000000000000000000000';
@@ -109,6 +109,7 @@ export async function fakeFirmware(options: { status?: number; user?: string; pa
             const controls = hdr(0x29, 2);
             controls[9] = options.hostOff ? 0 : 0x04;
             socket.write(controls);
+            if (options.beatOnce) socket.write(hdr(0x2b, 0)); // one heartbeat, then silence
             break;
           }
           case 0x28: {

@@ -105,3 +105,14 @@ test('the device closing the connection ends the session with a reason', async (
     await fw.close();
   }
 });
+
+test('a device that sent heartbeats and then falls silent ends the session with a reason', async () => {
+  const fw = await fakeFirmware({ beatOnce: true });
+  try {
+    const { session } = await openSol(target(fw.port), { heartbeatMs: 20, silenceMs: 100 });
+    const [reason] = (await once(session, 'ended')) as [string | undefined];
+    assert.match(reason ?? '', /stopped answering for 100 ms, so the SOL session was ended/);
+  } finally {
+    await fw.close();
+  }
+});
