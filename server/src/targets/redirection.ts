@@ -58,18 +58,22 @@ export async function openRedirection(endpoint: RedirectionEndpoint, signal?: Ab
 async function openLocal(endpoint: Extract<RedirectionEndpoint, { via: 'local' }>, signal?: AbortSignal): Promise<OpenedRedirection> {
   const { local } = endpoint;
   const credentials = endpoint.credentials ?? await localAccount(local, signal);
+  const tls = local.config.tls;
+  const port = tls ? REDIRECTION_TLS_PORT : REDIRECTION_PORT;
   if (local.route === 'lms') {
     const { host } = local.lmsEndpoint;
-    const transport = tcpTransport(host, REDIRECTION_PORT);
-    return { stream: await openMapped(transport, endpoint.label, REDIRECTION_PORT, signal), route: `TCP ${transport.describe()} (LMS)`, credentials };
+    const transport = tls ? tlsTransport(host, port, tls) : tcpTransport(host, port);
+    return { stream: await openMapped(transport, endpoint.label, port, signal), route: `${tls ? 'TLS' : 'TCP'} ${transport.describe()} (LMS)`, credentials };
   }
   const session = await local.apf.session(signal);
+  // LMS clients address AMT as 127.0.0.1; TLS runs inside the channel, as for WS-Man (local/transport.ts).
+  const channel: Transport = { describe: () => `AMT on this machine (MEI, port ${port})`, open: (s) => session.openChannel({ port, ...(s ? { signal: s } : {}) }) };
   try {
-    const channel = await session.openChannel({ port: REDIRECTION_PORT, ...(signal ? { signal } : {}) });
-    return { stream: channel, route: 'local APF channel', credentials };
+    const stream = tls ? await tlsTransport('127.0.0.1', port, { ...tls, via: channel }).open(signal) : await channel.open(signal);
+    return { stream, route: tls ? 'local APF channel (TLS)' : 'local APF channel', credentials };
   } catch (err) {
     if (err instanceof AmtError && (err.code === 'apf.not-forwarded' || err.code === 'apf.open-failed')) {
-      throw new AmtError('redir.listener-off', listenerOffSentence(endpoint.label, REDIRECTION_PORT), { cause: err });
+      throw new AmtError('redir.listener-off', listenerOffSentence(endpoint.label, port), { cause: err });
     }
     throw err;
   }

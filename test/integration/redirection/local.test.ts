@@ -36,6 +36,22 @@ meiSuite('SOL over the local APF path', () => {
     }
   });
 
+  it('with TLS the channel goes to 16995 and TLS runs inside it', async () => {
+    const registry = localRegistry(rig.path, { tls: true, rejectUnauthorized: false });
+    try {
+      await registry.connect('local', ADMIN);
+      const { session, route } = await openSol(redirectionTarget(registry, 'local', ADMIN));
+      try {
+        assert.equal(route, 'local APF channel (TLS)');
+        await loginAndRun(session, 'uname -a', ' #1 SMP x86_64 ');
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await registry.dispose();
+    }
+  });
+
   it('with the listener off the local path says so too', async () => {
     const registry = localRegistry(rig.path);
     try {
