@@ -7,6 +7,7 @@
  * Connection refused on the redirection port is turned into the one sentence that says the
  * listener is off; other socket and TLS failures keep the transport's own sentences.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { AmtError } from '../errors';
 import type { Simulator } from '../sim';
@@ -105,17 +106,44 @@ export interface RedirectionTargetOf {
   label: string;
   open(signal?: AbortSignal): Promise<OpenedRedirection>;
   wsman(signal?: AbortSignal): Promise<WsmanClient>;
+  /** The device refused this log-on: it is not sent again (per registry) until other credentials are given. */
+  refused(credentials: LogOn): void;
+}
+
+type RedirectionRegistry = {
+  redirectionEndpoint(id: string, c?: { user?: string; password?: string }): Promise<RedirectionEndpoint>;
+  connect(id: string, c?: { user?: string; password?: string }, s?: AbortSignal): Promise<WsmanClient>;
+  info(id: string): { label: string };
+};
+
+/** Per registry, the redirection log-ons a device refused, as salted hashes only (as targets/passwords.ts keeps WS-Man's). */
+const refusedLogOns = new WeakMap<object, { salt: Buffer; keys: Set<string> }>();
+
+function logOnKey(registry: object, id: string, c: LogOn): { keys: Set<string>; key: string } {
+  let book = refusedLogOns.get(registry);
+  if (!book) refusedLogOns.set(registry, (book = { salt: randomBytes(16), keys: new Set() }));
+  return { keys: book.keys, key: createHash('sha256').update(book.salt).update(`${id}\0${c.user}\0${c.password}`).digest('hex') };
 }
 
 /** The target `id` of a registry, with the credentials given (or the target's own account). */
-export function redirectionTarget(
-  registry: { redirectionEndpoint(id: string, c?: { user?: string; password?: string }): Promise<RedirectionEndpoint>; connect(id: string, c?: { user?: string; password?: string }, s?: AbortSignal): Promise<WsmanClient>; info(id: string): { label: string } },
-  id: string,
-  credentials?: { user?: string; password?: string },
-): RedirectionTargetOf {
+export function redirectionTarget(registry: RedirectionRegistry, id: string, credentials?: { user?: string; password?: string }): RedirectionTargetOf {
+  const label = registry.info(id).label;
   return {
-    label: registry.info(id).label,
-    open: async (signal) => openRedirection(await registry.redirectionEndpoint(id, credentials), signal),
+    label,
+    open: async (signal) => {
+      const endpoint = await registry.redirectionEndpoint(id, credentials);
+      if (endpoint.credentials) {
+        const { keys, key } = logOnKey(registry, id, endpoint.credentials);
+        if (keys.has(key)) {
+          throw new AmtError('auth.rejected', `${label} refused this password for ${endpoint.credentials.user} on its redirection port before, so it was not sent again (AMT locks the account after repeated failures); enter the correct password.`);
+        }
+      }
+      return openRedirection(endpoint, signal);
+    },
     wsman: (signal) => registry.connect(id, credentials, signal),
+    refused: (c) => {
+      const { keys, key } = logOnKey(registry, id, c);
+      keys.add(key);
+    },
   };
 }

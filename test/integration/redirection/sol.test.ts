@@ -71,6 +71,16 @@ describe('SOL through the product client, embedded simulator target (TCP)', () =
       sim.device.off('login-failed', onFailed);
     }
     assert.deepEqual(failed, ['admin'], 'exactly one failed log-on');
+    // Asked again with the same password: refused here, not sent to the device again.
+    sim.device.on('login-failed', onFailed);
+    try {
+      await assert.rejects(openSol(redirectionTarget(registry, 'sim', { user: 'admin', password: 'not-the-password' })), isError('auth.rejected', /before, so it was not sent again/));
+    } finally {
+      sim.device.off('login-failed', onFailed);
+    }
+    assert.deepEqual(failed, ['admin'], 'still one failed log-on');
+    const right = await openSol(redirectionTarget(registry, 'sim'));
+    await right.session.close();
     assert.doesNotMatch(JSON.stringify(auditLog(sim.device).records), /not-the-password/);
   });
 

@@ -18,6 +18,8 @@ export interface RedirectionTarget {
   label: string;
   open(signal?: AbortSignal): Promise<{ stream: Duplex; route: string; credentials: LogOn }>;
   wsman?(signal?: AbortSignal): Promise<WsmanClient>;
+  /** Told when the device refused the log-on, so the same password is not sent again. */
+  refused?(credentials: LogOn): void;
 }
 
 /** Opens the link and runs `start` on it; a refusal is explained from the device's state. */
@@ -28,6 +30,7 @@ export async function withRefusalExplained<T>(target: RedirectionTarget, kind: S
     return { session: await start(link, opened.credentials), route: opened.route };
   } catch (err) {
     link.close();
+    if (err instanceof AmtError && err.code === 'auth.failed') target.refused?.(opened.credentials);
     const silent = err instanceof AmtError && err.code === 'redir.closed' && link.bytesIn === 0;
     if (err instanceof AmtError && (err.code === 'redir.refused' || err.code === 'redir.unsupported' || silent)) {
       const client = target.wsman ? await target.wsman(signal).catch(() => undefined) : undefined;
