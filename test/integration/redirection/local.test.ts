@@ -20,37 +20,27 @@ meiSuite('SOL over the local APF path', () => {
   });
   after(() => rig?.close());
 
-  it('logs in on the host through an APF channel to 16994 and runs a command', async () => {
-    const registry = localRegistry(rig.path);
-    try {
-      await registry.connect('local', ADMIN);
-      const { session, route } = await openSol(redirectionTarget(registry, 'local', ADMIN));
+  const routes = [
+    { what: 'a plain APF channel to 16994', spec: {}, route: 'local APF channel' },
+    { what: 'an APF channel to 16995 with TLS inside it', spec: { tls: true, rejectUnauthorized: false }, route: 'local APF channel (TLS)' },
+  ];
+  for (const r of routes) {
+    it(`logs in on the host through ${r.what} and runs a command`, async () => {
+      const registry = localRegistry(rig.path, r.spec);
       try {
-        assert.equal(route, 'local APF channel');
-        await loginAndRun(session, 'uname -a', ' #1 SMP x86_64 ');
+        await registry.connect('local', ADMIN);
+        const { session, route } = await openSol(redirectionTarget(registry, 'local', ADMIN));
+        try {
+          assert.equal(route, r.route);
+          await loginAndRun(session, 'uname -a', ' #1 SMP x86_64 ');
+        } finally {
+          await session.close();
+        }
       } finally {
-        await session.close();
+        await registry.dispose();
       }
-    } finally {
-      await registry.dispose();
-    }
-  });
-
-  it('with TLS the channel goes to 16995 and TLS runs inside it', async () => {
-    const registry = localRegistry(rig.path, { tls: true, rejectUnauthorized: false });
-    try {
-      await registry.connect('local', ADMIN);
-      const { session, route } = await openSol(redirectionTarget(registry, 'local', ADMIN));
-      try {
-        assert.equal(route, 'local APF channel (TLS)');
-        await loginAndRun(session, 'uname -a', ' #1 SMP x86_64 ');
-      } finally {
-        await session.close();
-      }
-    } finally {
-      await registry.dispose();
-    }
-  });
+    });
+  }
 
   it('with the listener off the local path says so too', async () => {
     const registry = localRegistry(rig.path);
