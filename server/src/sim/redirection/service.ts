@@ -18,7 +18,7 @@ import { NonceBook } from './auth';
 import { iderHandler } from './ider';
 import { note } from './logs';
 import { redirectionServiceOf, registerRedirection, type RedirectionControl } from './registry';
-import { Connection, type HandlerFactory, type HostLinks, type ServiceContext } from './session';
+import { Connection, LOG_ON_TIMEOUT_MS, type HandlerFactory, type HostLinks, type ServiceContext } from './session';
 import { solHandler } from './sol';
 import { MSG, type SessionKind } from './wire';
 
@@ -33,6 +33,8 @@ export interface RedirectionOptions {
   tlsPort?: number;
   /** Accept authentication type 1 (user and password in clear), as AMT before 7.0 or with MEBx's legacy option. */
   basicAuth?: boolean;
+  /** How long a started session may take to log on; default LOG_ON_TIMEOUT_MS (60 s). */
+  logOnTimeoutMs?: number;
 }
 
 export class RedirectionService implements RedirectionControl {
@@ -53,6 +55,7 @@ export class RedirectionService implements RedirectionControl {
       device,
       nonces: new NonceBook(device),
       basicAuth: options.basicAuth ?? false,
+      logOnTimeoutMs: options.logOnTimeoutMs ?? LOG_ON_TIMEOUT_MS,
       links: () => this.override ?? hostLinks(device),
       active: new Map(),
     };
@@ -62,7 +65,9 @@ export class RedirectionService implements RedirectionControl {
       for (const server of [this.tlsServer, this.secure]) server?.setSecureContext(tlsIdentity(device));
     });
     device.on('put', ({ className, changed }: { className: string; instance: PropMap; changed: string[] }) => {
-      if (className === 'AMT_RedirectionService' && changed.includes('ListenerEnabled')) void this.follow();
+      if (className !== 'AMT_RedirectionService' || !changed.includes('ListenerEnabled')) return;
+      this.follow().catch((err: Error) =>
+        note(device, { id: 0, address: '', local: false, event: 'refused', reason: `the redirection port could not be opened again: ${err.message}` }));
     });
   }
 
@@ -118,11 +123,13 @@ export class RedirectionService implements RedirectionControl {
 
   private tlsFront(): tls.Server {
     // Only streams from the host side (APF channels to 16995) come through here.
-    this.tlsServer ??= tls.createServer(tlsIdentity(this.device), (socket) => {
-      socket.on('error', () => socket.destroy());
-      this.serve(socket, true, '');
-    });
-    this.tlsServer.on('tlsClientError', () => {});
+    if (!this.tlsServer) {
+      this.tlsServer = tls.createServer(tlsIdentity(this.device), (socket) => {
+        socket.on('error', () => socket.destroy());
+        this.serve(socket, true, '');
+      });
+      this.tlsServer.on('tlsClientError', () => {});
+    }
     return this.tlsServer;
   }
 

@@ -28,6 +28,8 @@ export interface ServiceContext {
   readonly device: SimDevice;
   readonly nonces: NonceBook;
   readonly basicAuth: boolean;
+  /** How long a started session may take to log on (LOG_ON_TIMEOUT_MS unless a test shortens it). */
+  readonly logOnTimeoutMs: number;
   links(): HostLinks;
   /** The connection holding each kind's session. */
   readonly active: Map<SessionKind, Connection>;
@@ -45,6 +47,12 @@ export interface KindHandler {
 export type HandlerFactory = (conn: Connection) => KindHandler;
 
 const OPT_IN_ALL = 0xffffffff;
+/**
+ * A connection that started a session must log on within this long, or it is ended and its
+ * session kind freed (inferred; no source gives the firmware's limit — amtterm itself gives up
+ * after 20 s without data, so real consoles finish well within it).
+ */
+export const LOG_ON_TIMEOUT_MS = 60_000;
 const OPT_IN = { Received: 3, InSession: 4, NotStarted: 0 } as const;
 
 export class Connection {
@@ -56,6 +64,7 @@ export class Connection {
   private started = false;
   private consent = false;
   private closed = false;
+  private logOnTimer?: NodeJS.Timeout;
 
   constructor(
     readonly ctx: ServiceContext,
@@ -95,6 +104,7 @@ export class Connection {
   end(reason: string, error = false): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.logOnTimer);
     this.handler?.ended(error ? reason : undefined);
     if (this.kind && this.ctx.active.get(this.kind) === this) this.ctx.active.delete(this.kind);
     if (this.consent) this.releaseConsent();
@@ -155,6 +165,9 @@ export class Connection {
     this.kind = kind;
     this.ctx.active.set(kind, this);
     this.send(startReply(START_STATUS.Success));
+    const ms = this.ctx.logOnTimeoutMs;
+    this.logOnTimer = setTimeout(() => this.end(`no log-on within ${ms} ms of StartRedirectionSession`, true), ms);
+    this.logOnTimer.unref();
   }
 
   private auth(m: Buffer): void {
@@ -165,6 +178,7 @@ export class Connection {
       return;
     }
     if (outcome.user === undefined) return;
+    clearTimeout(this.logOnTimer);
     this.user = outcome.user;
     this.takeConsent();
   }

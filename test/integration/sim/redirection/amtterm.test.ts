@@ -19,9 +19,9 @@ const missing = !existsSync(AMTTERM);
 const skip = missing && process.env.CI !== 'true' ? 'amtterm is not installed here; install the Debian package amtterm to run this test' : false;
 
 /** Runs amtterm with a pipe for stdin; `onText` sees all it printed so far (stdout and stderr). */
-function amtterm(port: number, password: string, onText: (stdout: string, stderr: string, write: (s: string) => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function amtterm(port: number, password: string, onText: (stdout: string, stderr: string, write: (s: string) => void) => void, binary = AMTTERM): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(AMTTERM, ['-u', DEFAULT_ACCOUNT.user, '127.0.0.1', String(port)], { env: { ...process.env, AMT_PASSWORD: password } });
+    const child = spawn(binary, ['-u', DEFAULT_ACCOUNT.user, '127.0.0.1', String(port)], { env: { ...process.env, AMT_PASSWORD: password } });
     let stdout = '';
     let stderr = '';
     const write = (s: string) => child.stdin.write(s);
@@ -33,7 +33,7 @@ function amtterm(port: number, password: string, onText: (stdout: string, stderr
 }
 
 /** Presses Enter once amtterm is connected, and ^] (leave) once its output matches `prompt`. */
-function enterUntil(port: number, prompt: RegExp) {
+function enterUntil(port: number, prompt: RegExp, binary = AMTTERM) {
   let pressed = false;
   let left = false;
   return amtterm(port, DEFAULT_ACCOUNT.password, (stdout, stderr, write) => {
@@ -45,7 +45,7 @@ function enterUntil(port: number, prompt: RegExp) {
       left = true;
       write('\x1d');
     }
-  });
+  }, binary);
 }
 
 describe('amtterm (Debian) opens SOL to the simulator', { skip }, () => {
@@ -101,5 +101,21 @@ describe('amtterm 1.4 against firmware that refuses log-ons in clear (AMT 7.0 an
   it('fails with "session authentication failed"', async () => {
     const run = await amtterm(sim.redirectionPort!, DEFAULT_ACCOUNT.password, () => {});
     assert.match(run.stderr, /session authentication failed/);
+  });
+});
+
+// amtterm 1.8 and later log on with digest (type 4) and use TLS by default; run when AMTTERM_TLS names one.
+const AMTTERM_TLS = process.env.AMTTERM_TLS;
+describe('amtterm 1.8+ over TLS with digest', { skip: AMTTERM_TLS ? false : 'set AMTTERM_TLS to an amtterm 1.8 or later binary to run this test' }, () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await startSimulator({ port: 0, redirectionTlsPort: 0 });
+  });
+  after(() => sim?.close());
+
+  it('shows the running OS\'s login prompt', async () => {
+    const run = await enterUntil(sim.redirectionTlsPort!, / login: $/, AMTTERM_TLS);
+    assert.match(run.stdout, / login: /, `amtterm printed: ${run.stdout} / ${run.stderr}`);
+    assert.equal(run.code, 0, run.stderr);
   });
 });
