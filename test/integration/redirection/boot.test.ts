@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -38,6 +38,28 @@ describe('booting the simulated host from an ISO served by the product', { timeo
       await screen.waitFor(`Booting from IDE-R CD: ${LABEL}`);
       assert.deepEqual(await ended, ['ejected', undefined]);
       assert.ok(served.session.counters.sectorsRead > 16, `the BIOS and the installer read the image (${served.session.counters.sectorsRead} sectors)`);
+    } finally {
+      await sol.session.close();
+    }
+  });
+
+  it('a floppy image with a boot signature is booted from the IDE-R floppy', async () => {
+    const img = join(dir, 'boot.img');
+    const bytes = Buffer.alloc(2880 * 512);
+    bytes[510] = 0x55;
+    bytes[511] = 0xaa;
+    writeFileSync(img, bytes);
+    const sol = await openSol(redirectionTarget(registry, 'sim'));
+    const screen = new Screen(sol.session);
+    try {
+      const served = await serveImages(redirectionTarget(registry, 'sim'), { floppy: img, reboot: true });
+      try {
+        assert.match(served.nextBoot ?? '', /IDE-R floppy/);
+        await screen.waitFor('Booting from IDE-R floppy');
+        assert.ok(served.session.counters.sectorsRead >= 1);
+      } finally {
+        await served.session.close();
+      }
     } finally {
       await sol.session.close();
     }
