@@ -3,7 +3,7 @@
  * boots the host once from it (features/boot through serveImages' reboot), and the simulated host's
  * BIOS reads it through the redirection service — its SOL console, watched with the product's SOL
  * client, prints the volume label — then its installer copies the image and ejects it, which ends
- * the IDE-R session as "ejected".
+ * the IDE-R session as "ejected". A floppy image with a boot signature boots from the IDE-R floppy.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';

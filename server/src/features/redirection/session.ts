@@ -32,7 +32,9 @@ export class RedirectionLink extends EventEmitter {
   private waiter?: { resolve: (m: Buffer) => void; reject: (e: Error) => void };
   private handler?: (m: Buffer) => void;
   private ended?: AmtError | null;
-  /** Bytes received, for progress and benchmarks. */
+  /** What next() waits for, to name it if the link closes meanwhile. */
+  private waitingFor = '';
+  /** Bytes received (none at all means the device closed without answering). */
   bytesIn = 0;
   /** When the last byte arrived (Date.now()). */
   lastReceived = Date.now();
@@ -91,8 +93,6 @@ export class RedirectionLink extends EventEmitter {
       this.waitingFor = what;
     });
   }
-
-  private waitingFor = '';
 
   /** From now on every message goes to `fn` (queued ones first). */
   onMessage(fn: (m: Buffer) => void): void {
