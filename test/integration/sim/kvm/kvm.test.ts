@@ -199,6 +199,21 @@ describe('simulated KVM (RFB over the redirection port)', () => {
     assert.equal((await s.call('CIM_KVMRedirectionSAP', 'RequestStateChange', { RequestedState: 2 })).ReturnValue, '0');
     assert.ok(redirectionHistory(s.sim.device).some((h) => h.kind === 'KVMR' && h.event === 'opened'));
   });
+
+  it('resets the host on Ctrl-Alt-Del (RequestPowerStateChange 10 as the host OS), and the screen shows the new boot', async () => {
+    const boots = s.sim.device.host.state.boots.length;
+    await withKvm(async (k) => {
+      k.request(false);
+      await k.update();
+      const power = new Promise<{ requested: number; origin?: string }>((resolve) => s.sim.device.once('power', resolve));
+      for (const [sym, down] of [[0xffe3, true], [0xffe9, true], [0xffff, true], [0xffff, false], [0xffe9, false], [0xffe3, false]] as const) k.key(sym, down);
+      const change = await power;
+      assert.deepEqual([change.requested, change.origin], [10, 'host']);
+      assert.equal(s.sim.device.host.state.boots.length, boots + 1);
+      k.request(true);
+      await k.update();
+    });
+  });
 });
 
 async function closeSol(c: Console): Promise<void> {
