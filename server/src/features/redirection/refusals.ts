@@ -8,17 +8,20 @@ import { AmtError } from '../../errors';
 import type { WsValue } from '../../wsman/types';
 import { START_STATUS } from './wire';
 
-export type SessionKind = 'SOL' | 'IDE-R';
+export type SessionKind = 'SOL' | 'IDE-R' | 'KVM';
 
-const FEATURE_FLAG: Record<SessionKind, string> = { 'SOL': '--sol on', 'IDE-R': '--ider on' };
-const TERMINATE_TYPE: Record<SessionKind, number> = { 'SOL': 1, 'IDE-R': 0 };
+const FEATURE_FLAG: Record<SessionKind, string> = { 'SOL': '--sol on', 'IDE-R': '--ider on', 'KVM': '--kvm on' };
+// KVM has no TerminateSession type (0 IDE-R, 1 SOL).
+const TERMINATE_TYPE: Partial<Record<SessionKind, number>> = { 'SOL': 1, 'IDE-R': 0 };
 
 export function listenerOffSentence(label: string, port: number): string {
   return `${label} refused the connection to its redirection port ${port}: the device's redirection listener is off (AMT_RedirectionService.ListenerEnabled) or port ${port} is blocked; enable it with \`amtwb redirection --listener on\`.`;
 }
 
 export function busySentence(kind: SessionKind, label: string): string {
-  return `${label} answered BUSY: a ${kind} session is already open on this device (another console); close it or end it with AMT_RedirectionService.TerminateSession (SessionType ${TERMINATE_TYPE[kind]}).`;
+  const type = TERMINATE_TYPE[kind];
+  if (type === undefined) return `${label} answered BUSY: a ${kind} session is already open on this device (another console); close that viewer and retry.`;
+  return `${label} answered BUSY: a ${kind} session is already open on this device (another console); close it or end it with AMT_RedirectionService.TerminateSession (SessionType ${type}).`;
 }
 
 export function disabledSentence(kind: SessionKind, label: string): string {
