@@ -32,10 +32,16 @@ export class RedirectionLink extends EventEmitter {
   private waiter?: { resolve: (m: Buffer) => void; reject: (e: Error) => void };
   private handler?: (m: Buffer) => void;
   private ended?: AmtError | null;
-  /** Bytes received, for progress and benchmarks. */
+  /** What next() waits for, to name it if the link closes meanwhile. */
+  private waitingFor = '';
+  /** Bytes received (none at all means the device closed without answering). */
   bytesIn = 0;
   /** When the last byte arrived (Date.now()). */
   lastReceived = Date.now();
+
+  /** The handlers put on the stream, so detach() can take exactly them off. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly listeners_: Record<'data' | 'error' | 'close' | 'end', (...args: any[]) => void>;
 
   constructor(private readonly stream: Duplex, readonly label: string) {
     super();
@@ -48,9 +54,6 @@ export class RedirectionLink extends EventEmitter {
     for (const [event, fn] of Object.entries(this.listeners_)) stream.on(event, fn);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private readonly listeners_: Record<'data' | 'error' | 'close' | 'end', (...args: any[]) => void>;
-
   get closed(): boolean {
     return this.ended !== undefined;
   }
@@ -60,9 +63,14 @@ export class RedirectionLink extends EventEmitter {
     this.stream.write(buf);
   }
 
-  /** Writes and says whether the stream wants more now (false: wait for drained()). */
-  sendMore(buf: Buffer): boolean {
-    return this.closed ? true : this.stream.write(buf);
+  /** Writes the parts in one go (corked) and says whether the stream wants more now (false: wait for drained()). */
+  sendParts(parts: readonly Buffer[]): boolean {
+    if (this.closed) return true;
+    this.stream.cork();
+    let ok = true;
+    for (const p of parts) ok = this.stream.write(p);
+    this.stream.uncork();
+    return ok;
   }
 
   /** Resolves when the stream's buffer has drained (or the link closed). */
@@ -92,8 +100,6 @@ export class RedirectionLink extends EventEmitter {
       this.waitingFor = what;
     });
   }
-
-  private waitingFor = '';
 
   /** From now on every message goes to `fn` (queued ones first). */
   onMessage(fn: (m: Buffer) => void): void {
@@ -154,6 +160,16 @@ export class RedirectionLink extends EventEmitter {
     w?.reject(err ?? this.closedError(this.waitingFor || 'an answer'));
     this.emit('close', err ?? undefined);
   }
+}
+
+/** The wait for an end reply (0x23, 0x43): resolved by the reply, or after `ms` if none comes. */
+export function replyOrTimeout(ms = 2000): { done: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => {
+    resolve = r;
+    setTimeout(r, ms).unref();
+  });
+  return { done, resolve };
 }
 
 export interface LogOn {

@@ -238,10 +238,15 @@ export function iderCommandEnd(seq: number, device: number, sense?: { key: numbe
 
 /** DataToHost: one chunk of a read; `last` carries the completed attribute and the ending registers. */
 export function iderDataToHost(seq: number, device: number, data: Buffer, last: boolean, dma: boolean): Buffer {
+  return Buffer.concat(iderDataToHostParts(seq, device, data, last, dma));
+}
+
+/** DataToHost as its 34-byte head and the data, to be written without copying the data. */
+export function iderDataToHostParts(seq: number, device: number, data: Buffer, last: boolean, dma: boolean): [Buffer, Buffer] {
   const b = iderHeader(MSG.IDER_DATA_TO_HOST, seq, (last ? 2 : 0) + (dma ? 1 : 0), 26);
   b.writeUInt16LE(data.length, 9);
   const n = dma ? 0 : data.length;
   b.set([dma ? 0xb4 : 0xb5, 0, 0x02, 0, n & 0xff, (n >> 8) & 0xff, device, 0x58], 12);
   if (last) b.set(registers(0x85, 0, device, 0x50), 20);
-  return Buffer.concat([b, data]);
+  return [b, data];
 }

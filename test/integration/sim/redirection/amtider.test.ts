@@ -1,55 +1,68 @@
 /**
- * amtider (amtterm's IDE-R console, 1.8 and later; Debian's amtterm 1.4 package has none) serving a
- * small CD image to the simulator over TLS with digest, while a host stand-in reads it through the
- * IderBus. Runs when AMTIDER names an amtider binary (e.g. built from kraxel/amtterm).
+ * amtider 1.8 (amtterm's IDE-R console by Gerd Hoffmann, built from test/peers/amtterm-1.8; Debian's
+ * amtterm 1.4 package has none) serves an ISO made by xorriso to the simulator over TLS with digest:
+ * the simulated host, booting once from IDE-R CD, reads the image through amtider's answers, prints
+ * the volume label, installs it and reboots into it — the remote OS install, with a console nobody
+ * here wrote.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../../../../server/src/sim';
-import { IderStandIn } from './stand-ins';
+import { amtterm18 } from '../../../helpers/amtterm';
+import { ConsoleReader, oneTimeBoot } from '../../../unit/sim/host/helpers';
 
-const AMTIDER = process.env.AMTIDER;
-const skip = AMTIDER ? false : 'set AMTIDER to an amtider binary (amtterm 1.8 or later) to run this test';
+const XORRISO = '/usr/bin/xorriso';
+const peers = amtterm18();
+const missing = 'missing' in peers ? peers.missing : existsSync(XORRISO) ? undefined : 'xorriso is not installed at /usr/bin/xorriso, so no ISO image can be made';
+const skip = missing && process.env.CI !== 'true' ? missing : false;
+const LABEL = 'AMTIDER_INSTALL_1';
 
-describe('amtider serves an image to the simulated host', { skip }, () => {
+describe('amtider 1.8 installs an OS on the simulated host over IDE-R', { skip }, () => {
   let sim: Simulator;
   let dir: string;
   let image: string;
-  const host = new IderStandIn();
   before(async () => {
+    assert.ok(!missing, `${missing}; CI installs what this needs (.ci/run)`);
     dir = mkdtempSync(join(tmpdir(), 'amtider-'));
-    image = join(dir, 'small.iso');
-    const iso = Buffer.alloc(2048 * 40);
-    iso.write('\x01CD001', 16 * 2048, 'latin1');
-    writeFileSync(image, iso);
-    sim = await startSimulator({ port: 0, redirectionTlsPort: 0 });
-    sim.redirection.setHostLinks({ ider: host });
+    mkdirSync(join(dir, 'cd'));
+    writeFileSync(join(dir, 'cd', 'boot.img'), Buffer.alloc(2048, 0xeb));
+    writeFileSync(join(dir, 'cd', 'packages.bin'), Buffer.alloc(1 << 20, 0x42));
+    image = join(dir, 'os.iso');
+    execFileSync(XORRISO, ['-as', 'mkisofs', '-quiet', '-V', LABEL, '-b', 'boot.img', '-no-emul-boot', '-o', image, join(dir, 'cd')], { stdio: 'ignore' });
+    sim = await startSimulator({ port: 0, redirectionTlsPort: 0, hostLineDelayMs: 0, name: 'amtiderhost' });
   });
   after(async () => {
     await sim?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers READ CAPACITY, READ(10) of the volume descriptor, and CHECK CONDITION for an unknown command', async () => {
-    const child = spawn(AMTIDER!, ['-u', DEFAULT_ACCOUNT.user, `127.0.0.1:${sim.redirectionTlsPort}`, image], { env: { ...process.env, AMT_PASSWORD: DEFAULT_ACCOUNT.password } });
+  it('the host boots the served ISO, prints its label, installs it and reboots into it', async () => {
+    const host = new ConsoleReader(sim.device);
+    const binary = (peers as { amtider: string }).amtider;
+    const child = spawn(binary, ['-u', DEFAULT_ACCOUNT.user, `127.0.0.1:${sim.redirectionTlsPort}`, image], { env: { ...process.env, AMT_PASSWORD: DEFAULT_ACCOUNT.password } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stderr += d));
+    const exited = once(child, 'exit');
     try {
-      const bus = await host.attached();
-      const capacity = await bus.packet('cd', Buffer.from([0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 8);
-      assert.deepEqual([capacity.data.readUInt32BE(0), capacity.data.readUInt32BE(4)], [39, 2048], stderr);
-      const pvd = await bus.packet('cd', Buffer.from([0x28, 0, 0, 0, 0, 16, 0, 0, 1, 0, 0, 0]), 2048);
-      assert.equal(pvd.data.subarray(0, 6).toString('latin1'), '\x01CD001');
-      const bad = await bus.packet('cd', Buffer.from([0xee, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 0);
-      assert.deepEqual(bad.sense, { key: 5, asc: 0x20, ascq: 0 });
+      // amtider logs on (digest over TLS), opens IDE-R and enables its drives; then the console boots the host from it.
+      const deadline = Date.now() + 15_000;
+      while (!sim.device.host.iderSession && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(sim.device.host.iderSession, `amtider never enabled its drives: ${stderr}`);
+      oneTimeBoot(sim.device, { UseIDER: true, IDERBootDevice: 1 });
+      await host.expect(`Booting from IDE-R CD: ${LABEL}`);
+      await host.expect(`Installing ${LABEL}: 100%`);
+      await host.expect(`${LABEL} amtiderhost ttyS1`);
+      assert.equal(sim.device.host.state.installed, LABEL);
+      assert.ok(!stderr.includes(DEFAULT_ACCOUNT.password), 'the password never appears in amtider\'s output');
     } finally {
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      await exited;
     }
   });
 });

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../../../../server/src/sim';
+import { amtterm18 } from '../../../helpers/amtterm';
 import { SerialStandIn } from './stand-ins';
 
 const AMTTERM = '/usr/bin/amtterm';
@@ -104,18 +105,29 @@ describe('amtterm 1.4 against firmware that refuses log-ons in clear (AMT 7.0 an
   });
 });
 
-// amtterm 1.8 and later log on with digest (type 4) and use TLS by default; run when AMTTERM_TLS names one.
-const AMTTERM_TLS = process.env.AMTTERM_TLS;
-describe('amtterm 1.8+ over TLS with digest', { skip: AMTTERM_TLS ? false : 'set AMTTERM_TLS to an amtterm 1.8 or later binary to run this test' }, () => {
+// amtterm 1.8 logs on with digest (type 4) over TLS by default, as consoles do against AMT 7 and
+// later; built from test/peers/amtterm-1.8 (Debian ships 1.4).
+const peers = amtterm18();
+const missing18 = 'missing' in peers ? peers.missing : undefined;
+describe('amtterm 1.8 over TLS with digest', { skip: missing18 && process.env.CI !== 'true' ? missing18 : false }, () => {
   let sim: Simulator;
   before(async () => {
+    assert.ok(!missing18, `${missing18}; CI installs what this needs (.ci/run)`);
     sim = await startSimulator({ port: 0, redirectionTlsPort: 0 });
   });
   after(() => sim?.close());
 
   it('shows the running OS\'s login prompt', async () => {
-    const run = await enterUntil(sim.redirectionTlsPort!, / login: $/, AMTTERM_TLS);
+    const run = await enterUntil(sim.redirectionTlsPort!, / login: $/, (peers as { amtterm: string }).amtterm);
     assert.match(run.stdout, / login: /, `amtterm printed: ${run.stdout} / ${run.stderr}`);
     assert.equal(run.code, 0, run.stderr);
+    assert.ok(!run.stderr.includes(DEFAULT_ACCOUNT.password), 'the password never appears in the output');
+  });
+
+  it('a wrong password is one failed log-on and "session authentication failed"', async () => {
+    const before = sim.device.failedLogins;
+    const run = await amtterm(sim.redirectionTlsPort!, 'not-the-password', () => {}, (peers as { amtterm: string }).amtterm);
+    assert.match(run.stderr, /session authentication failed/);
+    assert.equal(sim.device.failedLogins, before + 1);
   });
 });
