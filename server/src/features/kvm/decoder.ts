@@ -48,17 +48,18 @@ export function decodePixelFormat(b: Buffer): PixelFormat {
   return { bitsPerPixel: bpp, depth: b[1]!, bigEndian: b[2] !== 0, trueColour: b[3] !== 0, redMax: b.readUInt16BE(4), greenMax: b.readUInt16BE(6), blueMax: b.readUInt16BE(8), redShift: b[10]!, greenShift: b[11]!, blueShift: b[12]! };
 }
 
-const bitsOf = (max: number) => (max === 0 ? 0 : 32 - Math.clz32(max));
-/** One channel widened to 8 bits by shifting, as MeshCommander does (RGB565 31 → 248). */
-const widen = (v: number, max: number) => (max === 0 ? 0 : (v & max) << (8 - bitsOf(max))) & 0xff;
+/**
+ * One channel scaled to 0..255 (RGB565's 31 → 255). MeshCommander shifts instead (31 → 248, and
+ * a +32 fix for RGB332 blue); scaling keeps white white in a screenshot, and the level (the value
+ * AMT sent) is the same either way.
+ */
+const widen = (v: number, max: number) => (max === 0 ? 0 : Math.round(((v & max) * 255) / max));
 
 /** A pixel value → [r, g, b]; a format with no green or blue is grey. */
 export function toRgb(f: PixelFormat, v: number): [number, number, number] {
   const r = widen(v >> f.redShift, f.redMax);
   if (f.greenMax === 0 && f.blueMax === 0) return [r, r, r];
-  let b = widen(v >> f.blueShift, f.blueMax);
-  if (f.bitsPerPixel === 8 && f.blueMax === 3 && b > 127) b += 32; // MC-desk fixColor for RGB332
-  return [r, widen(v >> f.greenShift, f.greenMax), b];
+  return [r, widen(v >> f.greenShift, f.greenMax), widen(v >> f.blueShift, f.blueMax)];
 }
 
 /** The remote screen, 4 bytes (RGBA) a pixel, row by row. */

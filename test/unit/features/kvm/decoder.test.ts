@@ -11,13 +11,14 @@ import { checkTile, decodeRaw, decodeTile, GREY8, RGB332, RGB565, TileInflater, 
 const L = 'the test device';
 const px16 = (...values: number[]) => Buffer.from(values.flatMap((v) => [v & 0xff, v >> 8]));
 
-test('RGB565, RGB332 and grey pixels decode to the colours MeshCommander shows', () => {
-  assert.deepEqual(toRgb(RGB565, 0xf800), [248, 0, 0]);
-  assert.deepEqual(toRgb(RGB565, 0x07e0), [0, 252, 0]);
-  assert.deepEqual(toRgb(RGB565, 0x001f), [0, 0, 248]);
-  assert.deepEqual(toRgb(RGB332, 0xe0), [224, 0, 0]);
-  assert.deepEqual(toRgb(RGB332, 0x1c), [0, 224, 0]);
-  assert.deepEqual(toRgb(RGB332, 0x03), [0, 0, 224]); // 192 + 32, MC's fixColor
+test('RGB565, RGB332 and grey pixels decode to full-range colours (full level → 255)', () => {
+  assert.deepEqual(toRgb(RGB565, 0xf800), [255, 0, 0]);
+  assert.deepEqual(toRgb(RGB565, 0x07e0), [0, 255, 0]);
+  assert.deepEqual(toRgb(RGB565, 0x001f), [0, 0, 255]);
+  assert.deepEqual(toRgb(RGB565, 0x8410), [132, 130, 132]); // levels 16/31, 32/63, 16/31
+  assert.deepEqual(toRgb(RGB332, 0xe0), [255, 0, 0]);
+  assert.deepEqual(toRgb(RGB332, 0x1c), [0, 255, 0]);
+  assert.deepEqual(toRgb(RGB332, 0x02), [0, 0, 170]);
   assert.deepEqual(toRgb(GREY8, 0x80), [128, 128, 128]);
 });
 

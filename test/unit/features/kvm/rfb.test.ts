@@ -92,12 +92,12 @@ test('a full frame from raw, compressed RLE, stored-block and palette tiles land
     const rfb = await RfbClient.handshake(socket, L);
     const fb = await rfb.fullFrame();
     const at = (x: number, y: number) => [...fb.rgba.subarray((y * 128 + x) * 4, (y * 128 + x) * 4 + 4)];
-    assert.deepEqual(at(0, 0), [248, 0, 0, 255]);
-    assert.deepEqual(at(63, 63), [248, 0, 0, 255]);
-    assert.deepEqual(at(64, 0), [0, 252, 0, 255]);
-    assert.deepEqual(at(127, 31), [0, 252, 0, 255]);
-    assert.deepEqual(at(64, 32), [0, 252, 0, 255]);
-    assert.deepEqual(at(65, 32), [0, 0, 248, 255]);
+    assert.deepEqual(at(0, 0), [255, 0, 0, 255]);
+    assert.deepEqual(at(63, 63), [255, 0, 0, 255]);
+    assert.deepEqual(at(64, 0), [0, 255, 0, 255]);
+    assert.deepEqual(at(127, 31), [0, 255, 0, 255]);
+    assert.deepEqual(at(64, 32), [0, 255, 0, 255]);
+    assert.deepEqual(at(65, 32), [0, 0, 255, 255]);
     // the request was a non-incremental one for the whole screen
     const req = received().subarray(34, 44);
     assert.equal(req.toString('hex'), '03000000000000800040');
@@ -115,7 +115,7 @@ test('DesktopSize resizes the framebuffer and the frame is the new size', async 
     const fb = await rfb.fullFrame();
     assert.deepEqual(sizes, [[64, 32]]);
     assert.equal(fb.rgba.length, 64 * 32 * 4);
-    assert.deepEqual([...fb.rgba.subarray(0, 4)], [248, 252, 248, 255]);
+    assert.deepEqual([...fb.rgba.subarray(0, 4)], [255, 255, 255, 255]);
     await rfb.close();
   });
 });
