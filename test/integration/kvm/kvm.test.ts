@@ -19,15 +19,8 @@ import { framebufferOf } from '../../../server/src/sim/kvm/framebuffer';
 import type { Simulator } from '../../../server/src/sim';
 import { redirectionTarget } from '../../../server/src/targets/redirection';
 import { TargetRegistry } from '../../../server/src/targets/registry';
-import { Screen } from '../redirection/helpers';
+import { isError, Screen } from '../redirection/helpers';
 
-const isError = (code: string, text: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof AmtError, String(e));
-  assert.equal(e.code, code, e.message);
-  assert.match(e.message, text);
-  assert.doesNotMatch(e.message, /\n/);
-  return true;
-};
 
 /** Pixels of `rgba` whose colour level differs from what the simulator's framebuffer holds there. */
 function mismatches(sim: Simulator, width: number, height: number, rgba: Buffer, format: 'rgb565' | 'rgb332' | 'grey8'): number {

@@ -40,8 +40,7 @@ export class RedirectionLink extends EventEmitter {
   lastReceived = Date.now();
 
   /** The handlers put on the stream, so detach() can take exactly them off. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private readonly listeners_: Record<'data' | 'error' | 'close' | 'end', (...args: any[]) => void>;
+  private readonly listeners_: { data: (chunk: Buffer) => void; error: (err: NodeJS.ErrnoException) => void; close: () => void; end: () => void };
 
   constructor(private readonly stream: Duplex, readonly label: string) {
     super();
@@ -51,7 +50,8 @@ export class RedirectionLink extends EventEmitter {
       close: () => this.finish(null),
       end: () => this.finish(null),
     };
-    for (const [event, fn] of Object.entries(this.listeners_)) stream.on(event, fn);
+    const l = this.listeners_;
+    stream.on('data', l.data).on('error', l.error).on('close', l.close).on('end', l.end);
   }
 
   get closed(): boolean {
@@ -112,7 +112,8 @@ export class RedirectionLink extends EventEmitter {
    * returns the bytes read but not yet delivered. The link counts as closed afterwards.
    */
   detach(): { stream: Duplex; leftover: Buffer } {
-    for (const [event, fn] of Object.entries(this.listeners_)) this.stream.off(event, fn);
+    const l = this.listeners_;
+    this.stream.off('data', l.data).off('error', l.error).off('close', l.close).off('end', l.end);
     const leftover = Buffer.concat([...this.queue.splice(0), this.reader.take()]);
     this.ended = null;
     return { stream: this.stream, leftover };
