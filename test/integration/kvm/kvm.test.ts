@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { runKvmCli } from '../../../server/src/cli/kvm';
 import type { CliIo } from '../../../server/src/cli/feature-commands';
 import { AmtError } from '../../../server/src/errors';
+import { sendConsentCode, startConsent } from '../../../server/src/features/consent';
 import { openSol } from '../../../server/src/features/redirection/connect';
 import { decodePng } from '../../../server/src/features/kvm/png';
 import { openKvm } from '../../../server/src/features/kvm/session';
@@ -115,6 +116,13 @@ describe('amtwb kvm against the simulator', () => {
     optIn.OptInRequired = 1; // KVM only
     try {
       await assert.rejects(openKvm(redirectionTarget(registry, 'sim')), isError('kvm.consent', /requires user consent before a KVM session; start it with `amtwb consent start`.*`amtwb consent code NNNNNN`/));
+      // The fix the sentence names works: start consent, send the code the host shows, then KVM opens.
+      const client = await registry.connect('sim');
+      await startConsent(client);
+      await sendConsentCode(client, sim.device.optIn.code!);
+      const { rfb } = await openKvm(redirectionTarget(registry, 'sim'));
+      assert.equal((await rfb.fullFrame()).width, 1024);
+      await rfb.close();
     } finally {
       optIn.OptInRequired = 0;
     }
