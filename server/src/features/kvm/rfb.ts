@@ -40,11 +40,9 @@ export class RfbClient extends EventEmitter {
   name = '';
   format: PixelFormat = RGB565;
   private readonly inflater = new TileInflater();
-  /** Pixels not yet painted since the last full request (screenshots wait for 0). */
+  /** Pixels not yet painted since the last full request (fullFrame waits for 0). */
   private unpainted = 0;
   private painted: Uint8Array;
-  private pump?: Promise<void>;
-  private failure?: Error;
 
   private constructor(private readonly stream: Duplex, private readonly reader: ByteReader, readonly label: string, width: number, height: number) {
     super();
@@ -109,18 +107,6 @@ export class RfbClient extends EventEmitter {
     return this.fb;
   }
 
-  /** Keeps reading server messages in the background (a viewer); resolves when the stream ends. */
-  run(): Promise<void> {
-    this.pump ??= (async () => {
-      try {
-        for (;;) await this.readMessage(0);
-      } catch (err) {
-        this.failure = err as Error;
-      }
-    })();
-    return this.pump;
-  }
-
   request(incremental: boolean, x = 0, y = 0, w = this.width, h = this.height): void {
     const b = Buffer.from([3, incremental ? 1 : 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     b.writeUInt16BE(x, 2); b.writeUInt16BE(y, 4); b.writeUInt16BE(w, 6); b.writeUInt16BE(h, 8);
@@ -154,10 +140,9 @@ export class RfbClient extends EventEmitter {
     if (bytes * width * height > MAX_BUFFER_BYTES) throw new AmtError('kvm.too-large', tooLargeSentence(this.label, width, height, bytes));
   }
 
-  private async readMessage(timeoutMs?: number): Promise<void> {
-    if (this.failure) throw this.failure;
+  private async readMessage(): Promise<void> {
     const r = this.reader;
-    const type = (await r.read(1, 'a KVM message', timeoutMs))[0]!;
+    const type = (await r.read(1, 'a KVM message'))[0]!;
     if (type === 0) {
       const n = (await r.read(3, 'a framebuffer update')).readUInt16BE(1);
       for (let i = 0; i < n; i++) await this.readRect();

@@ -68,12 +68,13 @@ test('handshake answers RFB 3.8 with security None and a shared ClientInit, then
     assert.equal(rfb.height, 64);
     assert.equal(rfb.name, 'AMT');
     rfb.keys(ctrlAltDel());
+    rfb.pointer(1, 300, 200);
     await rfb.close();
     const sent = received();
     assert.equal(sent.subarray(0, 14).toString('latin1'), 'RFB 003.008\n\x01\x01');
     assert.equal(sent.subarray(14, 18 + 16).toString('hex'), '02000004' + '00000010' + '00000000' + '00000444' + 'ffffff21');
-    const keys = sent.subarray(34);
-    assert.equal(keys.length, 6 * 8);
+    const keys = sent.subarray(34, 34 + 6 * 8);
+    assert.equal(sent.subarray(34 + 6 * 8).toString('hex'), '0501012c00c8'); // PointerEvent: left button at 300, 200
     assert.deepEqual([0, 1, 2, 3, 4, 5].map((i) => [keys[i * 8 + 1], keys.readUInt32BE(i * 8 + 4)]),
       [[1, 0xffe3], [1, 0xffe9], [1, 0xffff], [0, 0xffff], [0, 0xffe9], [0, 0xffe3]]);
   });
