@@ -19,7 +19,7 @@ export const MSG = {
   IDER_DATA_TO_HOST: 0x54,
 } as const;
 
-export type SessionTag = 'SOL ' | 'IDER';
+export type SessionTag = 'SOL ' | 'IDER' | 'KVMR';
 
 /** StartRedirectionSessionReply status (byte 1 of 0x11). */
 export const START_STATUS = { SUCCESS: 0, TYPE_UNKNOWN: 1, BUSY: 2, UNSUPPORTED: 3, ERROR: 0xff } as const;
@@ -72,6 +72,13 @@ export class MessageReader {
     return this.acc.length;
   }
 
+  /** Removes and returns the bytes waiting (a protocol hand-off, see RedirectionLink.detach). */
+  take(): Buffer {
+    const rest = this.acc;
+    this.acc = Buffer.alloc(0);
+    return rest;
+  }
+
   /** Adds bytes and returns every message now complete, in order. */
   push(chunk: Buffer): Buffer[] {
     this.acc = this.acc.length ? Buffer.concat([this.acc, chunk]) : chunk;
@@ -89,7 +96,8 @@ export class MessageReader {
 /* ---- session manager (§2) ---- */
 
 export function startSession(tag: SessionTag): Buffer {
-  return Buffer.concat([Buffer.from([MSG.START_SESSION, 0, 0, 0]), Buffer.from(tag, 'latin1')]);
+  // Byte 1 is 0x01 for KVM in every console that has KVM (spec §2.2); its meaning is not documented.
+  return Buffer.concat([Buffer.from([MSG.START_SESSION, tag === 'KVMR' ? 1 : 0, 0, 0]), Buffer.from(tag, 'latin1')]);
 }
 
 export function endSession(): Buffer {
