@@ -16,7 +16,7 @@ import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
 import { getPowerState, requestPowerAction } from './features/power';
 import { identifySummary, instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
 import { buildMethodInput, buildSelectors } from './features/instances';
-import { startSimulator, DEFAULT_ACCOUNT } from './sim';
+import { startSimulator, DEFAULT_ACCOUNT, describeRedirectionEntry, type RedirectionEntry } from './sim';
 import { openStateFile } from './sim/state-file';
 import { WsmanFaultError, type WsmanClient } from './wsman';
 import { redirectionTarget } from './targets/redirection';
@@ -79,6 +79,8 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
   if (sim.redirectionPort !== undefined) await write(process.stdout, `redirection on ${shownHost}:${sim.redirectionPort}`);
   if (sim.redirectionTlsPort !== undefined) await write(process.stdout, `redirection over TLS on ${shownHost}:${sim.redirectionTlsPort}`);
+  // Each redirection session's start, end and refusal, with why (never a credential).
+  sim.device.on('redirection', (e: RedirectionEntry) => void write(process.stdout, describeRedirectionEntry(e)));
   if (sim.mei) await write(process.stdout, `MEI device at ${sim.mei.path}`);
   const watchdog = await attachSimWatchdog(sim, { watchdog: inv.command.watchdog, timeScale: inv.command.timeScale }, (t) => write(process.stdout, t)).catch(async (err) => {
     await sim.close();

@@ -10,10 +10,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AmtError } from '../errors';
-import { openIder, openSol } from '../features/redirection/connect';
+import { openSol, serveImages } from '../features/redirection/connect';
 import type { IderCounters } from '../features/redirection/ider';
-import { DiskImage } from '../features/redirection/image';
-import { rebootToIder } from '../features/redirection/reboot';
 import type { CliIo } from './feature-commands';
 import { parseArgsError, usageError } from './usage';
 
@@ -110,47 +108,32 @@ export async function runIderCli(args: readonly string[], io: CliIo): Promise<nu
   }
   if (!v.cd && !v.floppy) throw usageError(`"ider" needs an image to serve; ${fix}.`);
   if (!io.redirection) throw new AmtError('usage', '"ider" needs a device; give --target.');
-  const images: DiskImage[] = [];
-  try {
-    const cd = v.cd ? await DiskImage.open(v.cd, 'cd') : undefined;
-    if (cd) images.push(cd);
-    const floppy = v.floppy ? await DiskImage.open(v.floppy, 'floppy') : undefined;
-    if (floppy) images.push(floppy);
-    const { session, route } = await openIder(io.redirection, { ...(cd ? { cd } : {}), ...(floppy ? { floppy } : {}), startMode: v.reboot ? 'next-boot' : 'graceful' }, io.signal);
-    const ended = new Promise<[string, string | undefined]>((resolve) => session.once('ended', (state: string, reason?: string) => resolve([state, reason])));
-    const served = images.map((i) => `${i.path} as the ${i.kind === 'cd' ? 'CD' : 'floppy'} (${i.blocks} sectors)`).join(' and ');
-    await io.err(`Serving ${served} to ${io.redirection.label} over ${route}. Ctrl-C stops.`);
-    let stopped = false;
-    const stop = () => {
-      stopped = true;
-      void session.close();
-    };
-    io.signal.addEventListener('abort', stop, { once: true });
-    if (io.signal.aborted) stop();
-    if (v.reboot && !stopped) {
-      const said = await rebootToIder(await io.redirection.wsman!(io.signal), cd ? 'ider-cd' : 'ider-floppy', io.signal).catch(async (err) => {
-        await session.close();
-        throw err;
-      });
-      await io.err(said);
-    }
-    const tty = process.stderr.isTTY === true;
-    let last = 0;
-    const line = (c: IderCounters) => `${c.sectorsRead} sectors, ${(c.bytesRead / 1e6).toFixed(1)} MB read, ${c.mbPerSecond.toFixed(1)} MB/s`;
-    session.on('progress', (c: IderCounters) => {
-      const now = Date.now();
-      if (now - last < (tty ? 250 : 1000)) return;
-      last = now;
-      if (tty) process.stderr.write(`\r${line(c)}\x1b[K`);
-      else void io.err(line(c));
-    });
-    const [state, reason] = await ended;
-    io.signal.removeEventListener('abort', stop);
-    if (tty) process.stderr.write('\r\x1b[K');
-    await io.err(`${line(session.counters)}; ${state === 'ejected' ? 'the host ejected the medium, so serving ended' : 'serving ended'}.`);
-    if (!stopped && state !== 'ejected' && reason) throw new AmtError('redir.closed', reason);
-    return 0;
-  } finally {
-    for (const i of images) await i.close();
-  }
+  const { session, route, images, nextBoot } = await serveImages(io.redirection, { ...(v.cd ? { cd: v.cd } : {}), ...(v.floppy ? { floppy: v.floppy } : {}), ...(v.reboot ? { reboot: true } : {}) }, io.signal);
+  const ended = new Promise<[string, string | undefined]>((resolve) => (session.open ? session.once('ended', (state: string, reason?: string) => resolve([state, reason])) : resolve(['ended', undefined])));
+  const served = images.map((i) => `${i.path} as the ${i.kind === 'cd' ? 'CD' : 'floppy'} (${i.blocks} sectors)`).join(' and ');
+  await io.err(`Serving ${served} to ${io.redirection.label} over ${route}. Ctrl-C stops.`);
+  if (nextBoot) await io.err(nextBoot);
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    void session.close();
+  };
+  io.signal.addEventListener('abort', stop, { once: true });
+  if (io.signal.aborted) stop();
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  const line = (c: IderCounters) => `${c.sectorsRead} sectors, ${(c.bytesRead / 1e6).toFixed(1)} MB read, ${c.mbPerSecond.toFixed(1)} MB/s`;
+  session.on('progress', (c: IderCounters) => {
+    const now = Date.now();
+    if (now - last < (tty ? 250 : 1000)) return;
+    last = now;
+    if (tty) process.stderr.write(`\r${line(c)}\x1b[K`);
+    else void io.err(line(c));
+  });
+  const [state, reason] = await ended;
+  io.signal.removeEventListener('abort', stop);
+  if (tty) process.stderr.write('\r\x1b[K');
+  await io.err(`${line(session.counters)}; ${state === 'ejected' ? 'the host ejected the medium, so serving ended' : 'serving ended'}.`);
+  if (!stopped && state !== 'ejected' && reason) throw new AmtError('redir.closed', reason);
+  return 0;
 }

@@ -5,14 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AmtError } from '../errors';
-import { openIder, openSol, type RedirectionTarget } from '../features/redirection/connect';
-import { DiskImage } from '../features/redirection/image';
+import { openSol, serveImages, type RedirectionTarget } from '../features/redirection/connect';
 import type { IderCounters, IderSession } from '../features/redirection/ider';
 import type { SolSession } from '../features/redirection/sol';
 import { RedirectionNotifications, RedirectionRequests, type IderProgress, type TargetParams } from '../protocol';
 import { redirectionTarget } from '../targets/redirection';
 import type { HandlerHost } from './host';
-import { rebootToIder } from '../features/redirection/reboot';
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -22,7 +20,7 @@ export interface RedirectionHandlers {
 
 export function registerRedirectionHandlers(host: HandlerHost): RedirectionHandlers {
   const sol = new Map<string, SolSession>();
-  const ider = new Map<string, { session: IderSession; images: DiskImage[] }>();
+  const ider = new Map<string, IderSession>();
 
   const target = (p: TargetParams): RedirectionTarget => {
     const registry = host.registry;
@@ -51,42 +49,28 @@ export function registerRedirectionHandlers(host: HandlerHost): RedirectionHandl
 
   host.handle(RedirectionRequests.iderMount, async (p, signal) => {
     if (!p.cd && !p.floppy) throw new AmtError('args.invalid', 'No image was given to serve; choose an .iso for the CD and/or an .img for the floppy.');
-    const images: DiskImage[] = [];
-    try {
-      const cd = p.cd ? await DiskImage.open(p.cd, 'cd') : undefined;
-      if (cd) images.push(cd);
-      const floppy = p.floppy ? await DiskImage.open(p.floppy, 'floppy') : undefined;
-      if (floppy) images.push(floppy);
-      const t = target(p);
-      const { session, route } = await openIder(t, { ...(cd ? { cd } : {}), ...(floppy ? { floppy } : {}), startMode: p.reboot ? 'next-boot' : 'graceful' }, signal);
-      const sessionId = randomUUID();
-      ider.set(sessionId, { session, images });
-      const progress = throttledProgress(sessionId, (pr) => host.notify(RedirectionNotifications.iderProgress, pr));
-      session.on('progress', (c: IderCounters) => progress.update(c));
-      session.once('ended', (state: 'ended' | 'ejected', reason?: string) => {
-        ider.delete(sessionId);
-        progress.end({ ...session.counters }, state, reason);
-        for (const i of images) void i.close();
-      });
-      if (p.reboot) await rebootToIder(await t.wsman!(signal), cd ? 'ider-cd' : 'ider-floppy', signal).catch(async (err) => {
-        await session.close();
-        throw err;
-      });
-      return { sessionId, route };
-    } catch (err) {
-      for (const i of images) await i.close();
-      throw err;
-    }
+    const { session, route } = await serveImages(target(p), { ...(p.cd ? { cd: p.cd } : {}), ...(p.floppy ? { floppy: p.floppy } : {}), ...(p.reboot ? { reboot: true } : {}) }, signal);
+    const sessionId = randomUUID();
+    ider.set(sessionId, session);
+    const progress = throttledProgress(sessionId, (pr) => host.notify(RedirectionNotifications.iderProgress, pr));
+    session.on('progress', (c: IderCounters) => progress.update(c));
+    session.once('ended', (state: 'ended' | 'ejected', reason?: string) => {
+      ider.delete(sessionId);
+      progress.end({ ...session.counters }, state, reason);
+    });
+    if (!session.open) ider.delete(sessionId);
+    else progress.update(session.counters); // "waiting" until the host reads
+    return { sessionId, route };
   });
   host.handle(RedirectionRequests.iderStop, async (p) => {
     const s = ider.get(p.sessionId);
     if (!s) throw unknown(p.sessionId);
-    await s.session.close();
+    await s.close();
   });
 
   return {
     async dispose() {
-      await Promise.allSettled([...[...sol.values()].map((s) => s.close()), ...[...ider.values()].map((s) => s.session.close())]);
+      await Promise.allSettled([...[...sol.values()].map((s) => s.close()), ...[...ider.values()].map((s) => s.close())]);
     },
   };
 }

@@ -144,3 +144,4 @@ async function listen(front: HttpFront, port: number, host: string): Promise<num
 
 export { SimDevice } from './device';
 export { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
+export { describeEntry as describeRedirectionEntry, redirectionHistory, type SessionEntry as RedirectionEntry } from './redirection/logs';

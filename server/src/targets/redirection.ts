@@ -7,6 +7,7 @@
  * Connection refused on the redirection port is turned into the one sentence that says the
  * listener is off; other socket and TLS failures keep the transport's own sentences.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { AmtError } from '../errors';
 import type { Simulator } from '../sim';
@@ -58,18 +59,22 @@ export async function openRedirection(endpoint: RedirectionEndpoint, signal?: Ab
 async function openLocal(endpoint: Extract<RedirectionEndpoint, { via: 'local' }>, signal?: AbortSignal): Promise<OpenedRedirection> {
   const { local } = endpoint;
   const credentials = endpoint.credentials ?? await localAccount(local, signal);
+  const tls = local.config.tls;
+  const port = tls ? REDIRECTION_TLS_PORT : REDIRECTION_PORT;
   if (local.route === 'lms') {
     const { host } = local.lmsEndpoint;
-    const transport = tcpTransport(host, REDIRECTION_PORT);
-    return { stream: await openMapped(transport, endpoint.label, REDIRECTION_PORT, signal), route: `TCP ${transport.describe()} (LMS)`, credentials };
+    const transport = tls ? tlsTransport(host, port, tls) : tcpTransport(host, port);
+    return { stream: await openMapped(transport, endpoint.label, port, signal), route: `${tls ? 'TLS' : 'TCP'} ${transport.describe()} (LMS)`, credentials };
   }
   const session = await local.apf.session(signal);
+  // LMS clients address AMT as 127.0.0.1; TLS runs inside the channel, as for WS-Man (local/transport.ts).
+  const channel: Transport = { describe: () => `AMT on this machine (MEI, port ${port})`, open: (s) => session.openChannel({ port, ...(s ? { signal: s } : {}) }) };
   try {
-    const channel = await session.openChannel({ port: REDIRECTION_PORT, ...(signal ? { signal } : {}) });
-    return { stream: channel, route: 'local APF channel', credentials };
+    const stream = tls ? await tlsTransport('127.0.0.1', port, { ...tls, via: channel }).open(signal) : await channel.open(signal);
+    return { stream, route: tls ? 'local APF channel (TLS)' : 'local APF channel', credentials };
   } catch (err) {
     if (err instanceof AmtError && (err.code === 'apf.not-forwarded' || err.code === 'apf.open-failed')) {
-      throw new AmtError('redir.listener-off', listenerOffSentence(endpoint.label, REDIRECTION_PORT), { cause: err });
+      throw new AmtError('redir.listener-off', listenerOffSentence(endpoint.label, port), { cause: err });
     }
     throw err;
   }
@@ -88,6 +93,10 @@ async function openMapped(transport: Transport, label: string, port: number, sig
     if (err instanceof ConnectionError && code === 'ECONNREFUSED') {
       throw new AmtError('redir.listener-off', listenerOffSentence(label, port), { cause: err });
     }
+    if (err instanceof AmtError && err.code === 'tls.handshake') {
+      const why = ((err.cause as Error | undefined)?.message ?? 'no detail').replace(/\.$/, '');
+      throw new AmtError('tls.handshake', `The TLS handshake with ${label} on its redirection port ${port} failed (${why}); check that the port speaks TLS (16995, or 16994 without) and that the device's TLS settings allow this client.`, { cause: err });
+    }
     throw err;
   }
 }
@@ -97,17 +106,44 @@ export interface RedirectionTargetOf {
   label: string;
   open(signal?: AbortSignal): Promise<OpenedRedirection>;
   wsman(signal?: AbortSignal): Promise<WsmanClient>;
+  /** The device refused this log-on: it is not sent again (per registry) until other credentials are given. */
+  refused(credentials: LogOn): void;
+}
+
+type RedirectionRegistry = {
+  redirectionEndpoint(id: string, c?: { user?: string; password?: string }): Promise<RedirectionEndpoint>;
+  connect(id: string, c?: { user?: string; password?: string }, s?: AbortSignal): Promise<WsmanClient>;
+  info(id: string): { label: string };
+};
+
+/** Per registry, the redirection log-ons a device refused, as salted hashes only (as targets/passwords.ts keeps WS-Man's). */
+const refusedLogOns = new WeakMap<object, { salt: Buffer; keys: Set<string> }>();
+
+function logOnKey(registry: object, id: string, c: LogOn): { keys: Set<string>; key: string } {
+  let book = refusedLogOns.get(registry);
+  if (!book) refusedLogOns.set(registry, (book = { salt: randomBytes(16), keys: new Set() }));
+  return { keys: book.keys, key: createHash('sha256').update(book.salt).update(`${id}\0${c.user}\0${c.password}`).digest('hex') };
 }
 
 /** The target `id` of a registry, with the credentials given (or the target's own account). */
-export function redirectionTarget(
-  registry: { redirectionEndpoint(id: string, c?: { user?: string; password?: string }): Promise<RedirectionEndpoint>; connect(id: string, c?: { user?: string; password?: string }, s?: AbortSignal): Promise<WsmanClient>; info(id: string): { label: string } },
-  id: string,
-  credentials?: { user?: string; password?: string },
-): RedirectionTargetOf {
+export function redirectionTarget(registry: RedirectionRegistry, id: string, credentials?: { user?: string; password?: string }): RedirectionTargetOf {
+  const label = registry.info(id).label;
   return {
-    label: registry.info(id).label,
-    open: async (signal) => openRedirection(await registry.redirectionEndpoint(id, credentials), signal),
+    label,
+    open: async (signal) => {
+      const endpoint = await registry.redirectionEndpoint(id, credentials);
+      if (endpoint.credentials) {
+        const { keys, key } = logOnKey(registry, id, endpoint.credentials);
+        if (keys.has(key)) {
+          throw new AmtError('auth.rejected', `${label} refused this password for ${endpoint.credentials.user} on its redirection port before, so it was not sent again (AMT locks the account after repeated failures); enter the correct password.`);
+        }
+      }
+      return openRedirection(endpoint, signal);
+    },
     wsman: (signal) => registry.connect(id, credentials, signal),
+    refused: (c) => {
+      const { keys, key } = logOnKey(registry, id, c);
+      keys.add(key);
+    },
   };
 }

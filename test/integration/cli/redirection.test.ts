@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,8 +23,11 @@ interface Child {
   exit: Promise<number | null>;
 }
 
-function start(args: string[]): Child {
-  const proc = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, AMT_PASSWORD: undefined } });
+function start(args: string[], viaPty = false): Child {
+  // `script` (util-linux) gives the command a terminal, so stdin is a TTY as in an interactive shell.
+  const proc = viaPty
+    ? spawn('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { env: { ...process.env, AMT_PASSWORD: undefined } })
+    : spawn(process.execPath, [CLI, ...args], { env: { ...process.env, AMT_PASSWORD: undefined } });
   const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
   const c: Child = {
     proc, stdout: '', stderr: '',
@@ -70,6 +73,19 @@ describe('amtwb sol and ider', () => {
     assert.doesNotMatch(readFileSync(log, 'latin1'), /\x1d/);
   });
 
+  it('sol on a terminal: raw mode sends Ctrl-C to the host instead of stopping, and Ctrl-] leaves', { skip: existsSync('/usr/bin/script') ? false : 'needs util-linux script to give the command a terminal' }, async () => {
+    const c = start(['sol'], true);
+    await c.waitFor('Press Ctrl-] to leave');
+    c.proc.stdin.write('\r');
+    let at = await c.waitFor('login: ');
+    c.proc.stdin.write('\x03');
+    at = await c.waitFor('^C', 'stdout', at);
+    c.proc.stdin.write('\r');
+    await c.waitFor('login: ', 'stdout', at);
+    c.proc.stdin.write('\x1d');
+    assert.equal(await c.exit, 0, c.stdout);
+  });
+
   it('ider: serves the ISO until Ctrl-C, then prints the totals and exits 0', async () => {
     const c = start(['ider', '--cd', iso]);
     await c.waitFor('Ctrl-C stops.', 'stderr');
@@ -77,6 +93,15 @@ describe('amtwb sol and ider', () => {
     c.proc.kill('SIGINT');
     assert.equal(await c.exit, 0, c.stderr);
     assert.match(c.stderr, /0 sectors, 0\.0 MB read, 0\.0 MB\/s; serving ended\./);
+  });
+
+  it('ider --reboot: the host boots from the CD, installs from it and ejects it, which ends the command with status 0', async () => {
+    const bootable = makeIso(dir, { bootable: true, name: 'boot' });
+    const r = await amtwb(['ider', '--cd', bootable, '--reboot']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Serving .*boot\.iso as the CD/);
+    assert.match(r.stderr, /IDE-R CD/);
+    assert.match(r.stderr, /\d+ sectors, [\d.]+ MB read, [\d.]+ MB\/s; the host ejected the medium, so serving ended\.\n$/);
   });
 
   it('mistakes are one line each: exit 2 for the command line, 1 for a file that is no CD image', async () => {

@@ -88,11 +88,29 @@ describe('handlers: SOL and IDE-R', () => {
       await bus.packet('cd', eject, 0);
       await b.until(() => b.notified<IderProgress>(RedirectionNotifications.iderProgress).some((p) => p.sessionId === sessionId && p.state === 'ejected'));
       const mine = b.notified<IderProgress>(RedirectionNotifications.iderProgress).filter((p) => p.sessionId === sessionId);
+      assert.equal(mine[0]!.state, 'waiting', 'the first notification says the drives wait for the host');
       const last = mine.at(-1)!;
       assert.equal(last.state, 'ejected');
       assert.equal(last.sectorsRead, 500);
       assert.equal(last.bytesRead, 500 * 2048);
-      assert.ok(mine.length <= 6, `at most one notification per read and one at the end (got ${mine.length})`);
+      assert.ok(mine.length <= 7, `at most one notification at the start, one per read and one at the end (got ${mine.length})`);
+    } finally {
+      sim.redirection.setHostLinks(undefined);
+    }
+  });
+
+  it('amt/ider/stop ends serving; the last progress notification says ended, without a reason', async () => {
+    const sim = await registry.simulator('sim');
+    const host = new IderStandIn();
+    sim.redirection.setHostLinks({ ider: host });
+    try {
+      const { sessionId } = await b.call(RedirectionRequests.iderMount, { targetId: 'sim', cd: makeIso(dir, { name: 'stop' }) });
+      await host.attached();
+      await b.call(RedirectionRequests.iderStop, { sessionId });
+      await b.until(() => b.notified<IderProgress>(RedirectionNotifications.iderProgress).some((p) => p.sessionId === sessionId && p.state === 'ended'));
+      const last = b.notified<IderProgress>(RedirectionNotifications.iderProgress).filter((p) => p.sessionId === sessionId).at(-1)!;
+      assert.deepEqual({ state: last.state, reason: last.reason }, { state: 'ended', reason: undefined });
+      await assert.rejects(b.call(RedirectionRequests.iderStop, { sessionId }), /no open redirection session/);
     } finally {
       sim.redirection.setHostLinks(undefined);
     }

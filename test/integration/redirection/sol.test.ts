@@ -15,15 +15,8 @@ import { startSimulator, type Simulator } from '../../../server/src/sim';
 import { auditLog } from '../../../server/src/sim/audit/log';
 import { redirectionTarget } from '../../../server/src/targets/redirection';
 import { TargetRegistry } from '../../../server/src/targets/registry';
-import { login, Screen } from './helpers';
+import { isError, loginAndRun } from './helpers';
 
-const isError = (code: string, text: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof AmtError, String(e));
-  assert.equal(e.code, code, e.message);
-  assert.match(e.message, text);
-  assert.doesNotMatch(e.message, /\n/);
-  return true;
-};
 
 describe('SOL through the product client, embedded simulator target (TCP)', () => {
   const registry = new TargetRegistry({ simulator: true });
@@ -34,11 +27,8 @@ describe('SOL through the product client, embedded simulator target (TCP)', () =
     try {
       assert.match(route, /^TCP 127\.0\.0\.1:\d+$/);
       assert.equal(session.hostPowered, true);
-      const screen = new Screen(session);
-      const at = await login(screen);
-      session.write(Buffer.from('uname -a\r'));
       // Only the command's output has the kernel's build line (the typed echo and the prompt do not).
-      await screen.waitFor(' #1 SMP x86_64 ', at);
+      await loginAndRun(session, 'uname -a', ' #1 SMP x86_64 ');
     } finally {
       await session.close();
     }
@@ -53,6 +43,16 @@ describe('SOL through the product client, embedded simulator target (TCP)', () =
     }
   });
 
+  it('a session another console ends (TerminateSession) ends here with a reason, once', async () => {
+    const { session } = await openSol(redirectionTarget(registry, 'sim'));
+    const ended = once(session, 'ended');
+    const client = await registry.connect('sim');
+    await client.invoke('AMT_RedirectionService', 'TerminateSession', { SessionType: 1 });
+    const [reason] = (await ended) as [string | undefined];
+    assert.match(reason ?? '', /closed the SOL session \(another console may have ended it with TerminateSession, or AMT was reset\)/);
+    assert.equal(session.open, false);
+  });
+
   it('a wrong password is one sentence and one failed log-on, not retried', async () => {
     const sim = await registry.simulator('sim');
     const failed: string[] = [];
@@ -64,6 +64,16 @@ describe('SOL through the product client, embedded simulator target (TCP)', () =
       sim.device.off('login-failed', onFailed);
     }
     assert.deepEqual(failed, ['admin'], 'exactly one failed log-on');
+    // Asked again with the same password: refused here, not sent to the device again.
+    sim.device.on('login-failed', onFailed);
+    try {
+      await assert.rejects(openSol(redirectionTarget(registry, 'sim', { user: 'admin', password: 'not-the-password' })), isError('auth.rejected', /before, so it was not sent again/));
+    } finally {
+      sim.device.off('login-failed', onFailed);
+    }
+    assert.deepEqual(failed, ['admin'], 'still one failed log-on');
+    const right = await openSol(redirectionTarget(registry, 'sim'));
+    await right.session.close();
     assert.doesNotMatch(JSON.stringify(auditLog(sim.device).records), /not-the-password/);
   });
 
@@ -112,12 +122,19 @@ describe('SOL through the product client, remote https target (TLS, pinned certi
     const { session, route } = await openSol(redirectionTarget(registry, 'dev', { password: 'P@ssw0rd' }));
     try {
       assert.match(route, /^TLS 127\.0\.0\.1:\d+$/);
-      const screen = new Screen(session);
-      const at = await login(screen);
-      session.write(Buffer.from('help\r'));
-      await screen.waitFor('Commands: ', at);
+      await loginAndRun(session, 'help', 'Commands: ');
     } finally {
       await session.close();
+    }
+  });
+
+  it('TLS to a port that does not speak it is a handshake failure naming the redirection port', async () => {
+    const plain = new TargetRegistry({ simulator: false });
+    plain.add({ kind: 'remote', id: 'dev', url: `https://127.0.0.1:${sim.tlsPort}`, user: 'admin', rejectUnauthorized: false, redirectionPort: sim.redirectionPort! });
+    try {
+      await assert.rejects(openSol(redirectionTarget(plain, 'dev', { password: 'P@ssw0rd' })), isError('tls.handshake', /redirection port \d+ failed .*16995/));
+    } finally {
+      await plain.dispose();
     }
   });
 

@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import { AmtError } from '../../errors';
 import type { DiskImage } from './image';
 import { ScsiDrive, type ScsiAnswer } from './scsi';
-import { RedirectionLink, startRedirectionSession, type LogOn } from './session';
+import { RedirectionLink, replyOrTimeout, startRedirectionSession, type LogOn } from './session';
 import * as wire from './wire';
 
 /** DisableEnableFeatures start modes (spec §4.5). */
@@ -86,12 +86,10 @@ export class IderSession extends EventEmitter {
   /** Ends IDE-R as amtterm does: 0x42, wait for 0x43 (at most 2 s), 0x12, close. */
   async close(state: 'ended' | 'ejected' = 'ended'): Promise<void> {
     if (this.done || this.endReply) return;
-    const replied = new Promise<void>((resolve) => {
-      this.endReply = resolve;
-      setTimeout(resolve, 2000).unref();
-    });
+    const reply = replyOrTimeout();
+    this.endReply = reply.resolve;
     this.link.send(wire.iderHeader(wire.MSG.IDER_END, this.outSeq++));
-    await replied;
+    await reply.done;
     this.link.send(wire.endSession());
     this.finish(state, undefined);
   }
@@ -163,12 +161,12 @@ export class IderSession extends EventEmitter {
 
   private sendData(device: number, data: Buffer, last: boolean, dma: boolean): Promise<void> {
     const chunk = this.readBuffer;
-    let ok = true;
+    const parts: Buffer[] = [];
     for (let i = 0; i < data.length; i += chunk) {
       const end = Math.min(data.length, i + chunk);
-      ok = this.link.sendMore(wire.iderDataToHost(this.outSeq++, device, data.subarray(i, end), last && end === data.length, dma));
+      parts.push(...wire.iderDataToHostParts(this.outSeq++, device, data.subarray(i, end), last && end === data.length, dma));
     }
-    return ok ? Promise.resolve() : this.link.drained();
+    return this.link.sendParts(parts) ? Promise.resolve() : this.link.drained();
   }
 
   private async read(image: DiskImage, device: number, lba: number, count: number, dma: boolean): Promise<void> {

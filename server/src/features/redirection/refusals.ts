@@ -1,24 +1,27 @@
 /**
  * One sentence for each way a device refuses a redirection session, naming the cause and the fix.
- * Where the wire status alone is ambiguous (ERROR 0xFF, or UNSUPPORTED, which also covers a
- * feature switched off), `explainRefusal` reads AMT_RedirectionService and IPS_OptInService over
- * WS-Man and says what is really in the way: the listener, the feature, or user consent.
+ * Where the wire status alone is ambiguous (ERROR 0xFF, UNSUPPORTED, which also covers a feature
+ * switched off, or a connection closed before any answer, as an APF channel is when the listener
+ * is off), `explainRefusal` reads AMT_RedirectionService and IPS_OptInService over WS-Man and says
+ * what is really in the way: the listener, the feature, or user consent.
  */
 import { AmtError } from '../../errors';
 import type { WsValue } from '../../wsman/types';
 import { START_STATUS } from './wire';
 
-export type SessionKind = 'SOL' | 'IDE-R';
+export type SessionKind = 'SOL' | 'IDE-R' | 'KVM';
 
-const FEATURE_FLAG: Record<SessionKind, string> = { 'SOL': '--sol on', 'IDE-R': '--ider on' };
-const TERMINATE_TYPE: Record<SessionKind, number> = { 'SOL': 1, 'IDE-R': 0 };
+const FEATURE_FLAG: Record<SessionKind, string> = { 'SOL': '--sol on', 'IDE-R': '--ider on', 'KVM': '--kvm on' };
+// KVM has no TerminateSession type; features/kvm/session.ts words its own BUSY sentence.
+const TERMINATE_TYPE: Partial<Record<SessionKind, number>> = { 'SOL': 1, 'IDE-R': 0 };
+const A: Record<SessionKind, string> = { 'SOL': 'a SOL', 'IDE-R': 'an IDE-R', 'KVM': 'a KVM' };
 
 export function listenerOffSentence(label: string, port: number): string {
   return `${label} refused the connection to its redirection port ${port}: the device's redirection listener is off (AMT_RedirectionService.ListenerEnabled) or port ${port} is blocked; enable it with \`amtwb redirection --listener on\`.`;
 }
 
 export function busySentence(kind: SessionKind, label: string): string {
-  return `${label} answered BUSY: a ${kind} session is already open on this device (another console); close it or end it with AMT_RedirectionService.TerminateSession (SessionType ${TERMINATE_TYPE[kind]}).`;
+  return `${label} answered BUSY: ${A[kind]} session is already open on this device (another console); close it or end it with AMT_RedirectionService.TerminateSession (SessionType ${TERMINATE_TYPE[kind]}).`;
 }
 
 export function disabledSentence(kind: SessionKind, label: string): string {
@@ -26,7 +29,7 @@ export function disabledSentence(kind: SessionKind, label: string): string {
 }
 
 export function consentSentence(kind: SessionKind, label: string): string {
-  return `${label} requires user consent before a ${kind} session; start it with \`amtwb consent start\`, then type the six digits the host screen shows with \`amtwb consent code NNNNNN\`.`;
+  return `${label} requires user consent before ${A[kind]} session; start it with \`amtwb consent start\`, then type the six digits the host screen shows with \`amtwb consent code NNNNNN\`.`;
 }
 
 /** The AmtError for a non-zero StartRedirectionSessionReply status. */
@@ -55,6 +58,10 @@ export async function explainRefusal(err: AmtError, kind: SessionKind, label: st
   if (!client || err.code === 'redir.busy') return err;
   try {
     const service = (await client.get('AMT_RedirectionService', undefined, signal ? { signal } : {})).properties;
+    if (String(service['ListenerEnabled']) === 'false') {
+      return new AmtError('redir.listener-off', listenerOffSentence(label, 16994), { cause: err });
+    }
+    if (err.code === 'redir.closed') return err;
     const enabled = Number(service['EnabledState'] ?? 0);
     // 32768 + 1 (IDE-R) + 2 (SOL); MeshCommander decodes the same bits.
     const on = kind === 'SOL' ? (enabled & 2) !== 0 : (enabled & 1) !== 0;

@@ -32,17 +32,26 @@ export class RedirectionLink extends EventEmitter {
   private waiter?: { resolve: (m: Buffer) => void; reject: (e: Error) => void };
   private handler?: (m: Buffer) => void;
   private ended?: AmtError | null;
-  /** Bytes received, for progress and benchmarks. */
+  /** What next() waits for, to name it if the link closes meanwhile. */
+  private waitingFor = '';
+  /** Bytes received (none at all means the device closed without answering). */
   bytesIn = 0;
   /** When the last byte arrived (Date.now()). */
   lastReceived = Date.now();
 
+  /** The handlers put on the stream, so detach() can take exactly them off. */
+  private readonly listeners_: { data: (chunk: Buffer) => void; error: (err: NodeJS.ErrnoException) => void; close: () => void; end: () => void };
+
   constructor(private readonly stream: Duplex, readonly label: string) {
     super();
-    stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('error', (err: NodeJS.ErrnoException) => this.finish(new AmtError('redir.closed', `The redirection connection to ${label} failed (${err.code ?? err.message}); check the network and retry.`, { cause: err })));
-    stream.on('close', () => this.finish(null));
-    stream.on('end', () => this.finish(null));
+    this.listeners_ = {
+      data: (chunk: Buffer) => this.onData(chunk),
+      error: (err: NodeJS.ErrnoException) => this.finish(new AmtError('redir.closed', `The redirection connection to ${label} failed (${err.code ?? err.message}); check the network and retry.`, { cause: err })),
+      close: () => this.finish(null),
+      end: () => this.finish(null),
+    };
+    const l = this.listeners_;
+    stream.on('data', l.data).on('error', l.error).on('close', l.close).on('end', l.end);
   }
 
   get closed(): boolean {
@@ -54,9 +63,14 @@ export class RedirectionLink extends EventEmitter {
     this.stream.write(buf);
   }
 
-  /** Writes and says whether the stream wants more now (false: wait for drained()). */
-  sendMore(buf: Buffer): boolean {
-    return this.closed ? true : this.stream.write(buf);
+  /** Writes the parts in one go (corked) and says whether the stream wants more now (false: wait for drained()). */
+  sendParts(parts: readonly Buffer[]): boolean {
+    if (this.closed) return true;
+    this.stream.cork();
+    let ok = true;
+    for (const p of parts) ok = this.stream.write(p);
+    this.stream.uncork();
+    return ok;
   }
 
   /** Resolves when the stream's buffer has drained (or the link closed). */
@@ -87,12 +101,22 @@ export class RedirectionLink extends EventEmitter {
     });
   }
 
-  private waitingFor = '';
-
   /** From now on every message goes to `fn` (queued ones first). */
   onMessage(fn: (m: Buffer) => void): void {
     this.handler = fn;
     for (const m of this.queue.splice(0)) fn(m);
+  }
+
+  /**
+   * Hands the stream over to another protocol (KVM: RFB after the 0x41): stops reading it and
+   * returns the bytes read but not yet delivered. The link counts as closed afterwards.
+   */
+  detach(): { stream: Duplex; leftover: Buffer } {
+    const l = this.listeners_;
+    this.stream.off('data', l.data).off('error', l.error).off('close', l.close).off('end', l.end);
+    const leftover = Buffer.concat([...this.queue.splice(0), this.reader.take()]);
+    this.ended = null;
+    return { stream: this.stream, leftover };
   }
 
   /** Ends the connection after what was written (no more messages are delivered). */
@@ -139,6 +163,16 @@ export class RedirectionLink extends EventEmitter {
   }
 }
 
+/** The wait for an end reply (0x23, 0x43): resolved by the reply, or after `ms` if none comes. */
+export function replyOrTimeout(ms = 2000): { done: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => {
+    resolve = r;
+    setTimeout(r, ms).unref();
+  });
+  return { done, resolve };
+}
+
 export interface LogOn {
   user: string;
   password: string;
@@ -155,7 +189,7 @@ export async function startRedirectionSession(link: RedirectionLink, options: Op
   const { kind, credentials } = options;
   const t = options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS;
   const label = link.label;
-  link.send(wire.startSession(kind === 'SOL' ? 'SOL ' : 'IDER'));
+  link.send(wire.startSession(kind === 'SOL' ? 'SOL ' : kind === 'KVM' ? 'KVMR' : 'IDER'));
   const reply = await expect(link, wire.MSG.START_SESSION_REPLY, 'the answer to StartRedirectionSession', t);
   const { status } = wire.readStartReply(reply);
   if (status !== wire.START_STATUS.SUCCESS) throw startRefusal(status, kind, label);

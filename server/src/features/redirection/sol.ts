@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { AmtError } from '../../errors';
-import { RedirectionLink, startRedirectionSession, type LogOn } from './session';
+import { RedirectionLink, replyOrTimeout, startRedirectionSession, type LogOn } from './session';
 import * as wire from './wire';
 
 export interface SolOptions {
@@ -68,12 +68,10 @@ export class SolSession extends EventEmitter {
   async close(): Promise<void> {
     if (this.done || this.closing) return;
     this.closing = true;
-    const replied = new Promise<void>((resolve) => {
-      this.endReply = resolve;
-      setTimeout(resolve, 2000).unref();
-    });
+    const reply = replyOrTimeout();
+    this.endReply = reply.resolve;
     this.link.send(wire.solHeader(wire.MSG.SOL_END, this.seq++));
-    await replied;
+    await reply.done;
     this.link.send(wire.endSession());
     this.finish(undefined);
   }
@@ -87,7 +85,7 @@ export class SolSession extends EventEmitter {
     const silence = this.options.silenceMs ?? 30000;
     this.heartbeat = setInterval(() => {
       if (this.deviceBeats && Date.now() - this.link.lastReceived > silence) {
-        this.finish(`${this.link.label} stopped answering for ${Math.round(silence / 1000)} s, so the SOL session was ended; check that the device is on the network and open it again.`);
+        this.finish(`${this.link.label} stopped answering for ${silence >= 1000 ? `${Math.round(silence / 1000)} s` : `${silence} ms`}, so the SOL session was ended; check that the device is on the network and open it again.`);
         return;
       }
       this.link.send(wire.solHeader(wire.MSG.SOL_HEARTBEAT, this.seq++));

@@ -19,7 +19,7 @@ export const MSG = {
   IDER_DATA_TO_HOST: 0x54,
 } as const;
 
-export type SessionTag = 'SOL ' | 'IDER';
+export type SessionTag = 'SOL ' | 'IDER' | 'KVMR';
 
 /** StartRedirectionSessionReply status (byte 1 of 0x11). */
 export const START_STATUS = { SUCCESS: 0, TYPE_UNKNOWN: 1, BUSY: 2, UNSUPPORTED: 3, ERROR: 0xff } as const;
@@ -81,6 +81,13 @@ export class MessageReader {
     return this.acc.length;
   }
 
+  /** Removes and returns the bytes waiting (a protocol hand-off, see RedirectionLink.detach). */
+  take(): Buffer {
+    const rest = this.acc;
+    this.acc = Buffer.alloc(0);
+    return rest;
+  }
+
   /** Adds bytes and returns every message now complete, in order. */
   push(chunk: Buffer): Buffer[] {
     this.acc = this.acc.length ? Buffer.concat([this.acc, chunk]) : chunk;
@@ -98,7 +105,8 @@ export class MessageReader {
 /* ---- session manager (§2) ---- */
 
 export function startSession(tag: SessionTag): Buffer {
-  return Buffer.concat([Buffer.from([MSG.START_SESSION, 0, 0, 0]), Buffer.from(tag, 'latin1')]);
+  // Byte 1 is 0x01 for KVM in every console that has KVM (spec §2.2); its meaning is not documented.
+  return Buffer.concat([Buffer.from([MSG.START_SESSION, tag === 'KVMR' ? 1 : 0, 0, 0]), Buffer.from(tag, 'latin1')]);
 }
 
 export function endSession(): Buffer {
@@ -239,10 +247,15 @@ export function iderCommandEnd(seq: number, device: number, sense?: { key: numbe
 
 /** DataToHost: one chunk of a read; `last` carries the completed attribute and the ending registers. */
 export function iderDataToHost(seq: number, device: number, data: Buffer, last: boolean, dma: boolean): Buffer {
+  return Buffer.concat(iderDataToHostParts(seq, device, data, last, dma));
+}
+
+/** DataToHost as its 34-byte head and the data, to be written without copying the data. */
+export function iderDataToHostParts(seq: number, device: number, data: Buffer, last: boolean, dma: boolean): [Buffer, Buffer] {
   const b = iderHeader(MSG.IDER_DATA_TO_HOST, seq, (last ? 2 : 0) + (dma ? 1 : 0), 26);
   b.writeUInt16LE(data.length, 9);
   const n = dma ? 0 : data.length;
   b.set([dma ? 0xb4 : 0xb5, 0, 0x02, 0, n & 0xff, (n >> 8) & 0xff, device, 0x58], 12);
   if (last) b.set(registers(0x85, 0, device, 0x50), 20);
-  return Buffer.concat([b, data]);
+  return [b, data];
 }

@@ -26,7 +26,8 @@ export interface BiosInfo {
 
 export async function post(run: Run, b: BiosInfo): Promise<void> {
   b.path.push(b.redirect ? 'post:sol' : 'post');
-  run.print('\x1b[2J\x1b[H', b.redirect);
+  // No screen clear: what the firmware printed as the boot began (Remote Platform Erase) stays.
+  run.print('\r\n', b.redirect);
   await run.line(`${b.vendor} BIOS ${b.version}`, b.redirect);
   await run.line('CPU: Intel(R) Core(TM) vPro(R) processor (simulated)', b.redirect);
   await run.line(`Memory Test: ${b.memoryMb * 1024}K OK (${b.memoryMb} MB)`, b.redirect);

@@ -22,6 +22,7 @@
  */
 import type { PowerChange, SimDevice } from '../device';
 import { POWER } from '../power-states';
+import { bootParameters } from '../classes/boot-parameters';
 import { sideState } from '../side-state';
 import type { PropMap } from '../values';
 import { biosPause, biosSetup, bootDisk, bootElsewhere, post, type BiosInfo } from './bios';
@@ -36,6 +37,12 @@ import type { BootRecord, BootStep, HostState, SimHostOptions } from './types';
 export type { BootMedium, BootRecord, BootStep, BootStepContext, HostState, SimHostOptions } from './types';
 
 export const DEFAULT_HOST_ACCOUNT = { user: 'root', password: 'amt' } as const;
+
+/** The URL of the OCR HTTPS boot the firmware ran for this boot (classes/boot-parameters.ts keeps it). */
+function httpsBootUrlOf(d: SimDevice, record: BootRecord): string | undefined {
+  const done = bootParameters(d).lastHttpsBoot;
+  return done && done.at === record.at ? done.url : undefined;
+}
 
 const BOOT_REASON = 'IPS_HostBootReason';
 /** Kept at most in `state.boots` (the oldest go first). */
@@ -166,10 +173,12 @@ export class SimHost implements IderAttachPoint {
     for (const code of POST_PROGRESS) {
       d.addLogRecord({ sensorType: 0x0f, eventType: 0x6f, eventOffset: 2, entity: 0x22, eventData: [0xc2, code] });
     }
+    // Listeners (the firmware's OCR and RPE, classes/boot-parameters.ts) may print at once: the
+    // POST below follows their lines without clearing the screen.
     d.emit('host-boot', record);
     const run = this.console.begin();
     this.bootedAt = record.at;
-    this.startRun(() => this.runBoot(run, record, { httpsUrl: next.httpsUrl }));
+    this.startRun(() => this.runBoot(run, record, { httpsUrl: next.httpsUrl ?? httpsBootUrlOf(d, record) }));
   }
 
   /** Runs a console program to its end; an Aborted run (next boot, power off) just stops. */

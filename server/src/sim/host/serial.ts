@@ -4,7 +4,8 @@
  * off. Everything printed also lands on `screen` (an 80×25 text model the KVM work can draw),
  * even the BIOS text that goes to the serial port only with console redirection (UseSOL).
  *
- * Text is VT100/ANSI with \r\n line ends: `write` turns a lone \n into \r\n.
+ * Text is VT100/ANSI with \r\n line ends: `write` turns a lone \n into \r\n. A `screen` event
+ * (no arguments) follows every change of the screen model, redirected or not, for a KVM view.
  */
 import { EventEmitter } from 'node:events';
 import type { HostSerial } from './links';
@@ -42,11 +43,13 @@ export class SerialPort extends EventEmitter implements HostSerial {
     if (!this.powered) return;
     this.screen.write(crlf);
     if (toSerial) this.emit('output', Buffer.from(crlf, 'utf8'));
+    this.emit('screen');
   }
 
   /** The host's power went on or off: listeners hear it; the screen goes dark when off. */
   powerChanged(powered: boolean): void {
     if (!powered) this.screen.clear();
     this.emit('power', powered);
+    if (!powered) this.emit('screen');
   }
 }

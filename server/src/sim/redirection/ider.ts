@@ -8,13 +8,16 @@
  * disables them. The firmware numbers every IDE-R message it sends 0, 1, 2, …; each console
  * message after 0x40 must carry the previous one's number + 1 (the first one sets the base,
  * because amtterm counts from its first write of the connection), else the firmware sends 0x4A
- * ErrorOccurred and ends the session.
+ * ErrorOccurred and ends the session. Heartbeats and pings a console echoes back carry the
+ * firmware's number and are not checked (amtterm's next message still counts the echo).
  *
  * A host packet becomes 0x50 CommandWritten; the console's 0x54 DataToHost chunks and 0x51
  * CommandEndResponse (or the last 0x54, marked completed) answer it. One packet is on the wire at
  * a time; the others wait. A console silent past its RxTimeout (30 s when it gave 0) while a packet
  * is outstanding, or gone mid-packet, ends the session: pending packets reject, the host's bus is
- * detached. A host reset during the session sends 0x46 ResetOccurred (the console answers 0x47).
+ * detached. A host reset during the session rejects the host's packets and sends 0x46
+ * ResetOccurred; the console may still finish the packet the reset cut off (MeshCommander does),
+ * and those answers are dropped; new packets wait for its 0x47.
  */
 import type { PowerChange } from '../device';
 import type { AtapiResult, IderBus, IderDevice, Sense } from '../host/links';
@@ -50,6 +53,8 @@ class IderSession implements KindHandler, IderBus {
   private attached = false;
   private seq = 0;
   private consoleSeq?: number;
+  /** 0x46 went out; until the console's 0x47, its answers to the packet the reset cut off are dropped. */
+  private resetting = false;
   private rxTimeoutMs = DEFAULT_RX_TIMEOUT_MS;
   private heartbeat?: NodeJS.Timeout;
   private silence?: NodeJS.Timeout;
@@ -67,7 +72,7 @@ class IderSession implements KindHandler, IderBus {
   }
 
   busy(): boolean {
-    return this.current !== undefined;
+    return this.current !== undefined || this.resetting;
   }
 
   handle(m: Buffer): void {
@@ -77,23 +82,31 @@ class IderSession implements KindHandler, IderBus {
       return this.start(m);
     }
     const seq = m.readUInt32LE(4);
+    if (type === MSG.IderHeartbeat || type === MSG.IderPing) {
+      // amtterm echoes the firmware's heartbeat and ping byte for byte (the firmware's own number
+      // inside), yet counts the echo as one of its writes: the next message is one further on.
+      if (this.consoleSeq !== undefined) this.consoleSeq = (this.consoleSeq + 1) >>> 0;
+      return type === MSG.IderPing ? this.send(MSG.IderPong) : undefined;
+    }
     if (this.consoleSeq !== undefined && seq !== ((this.consoleSeq + 1) >>> 0)) {
       return this.fail(`console sequence number ${seq}, expected ${(this.consoleSeq + 1) >>> 0}`);
     }
     this.consoleSeq = seq;
-    if (this.current) this.armSilence();
+    if (this.current || this.resetting) this.armSilence();
+    const answer = type === MSG.IderDataToHost || type === MSG.IderCommandEnd || type === MSG.IderGetData;
+    if (answer && this.resetting && !this.current) return; // the console finishing the packet the reset cut off
     switch (type) {
       case MSG.IderFeatures:
         return this.features(m);
       case MSG.IderEnd:
         this.send(MSG.IderEndReply);
         return this.stop('the console ended IDE-R (0x42)');
-      case MSG.IderPing:
-        return this.send(MSG.IderPong);
       case MSG.IderPong:
-      case MSG.IderHeartbeat:
       case MSG.IderResetReply:
-        return;
+        if (!this.resetting) return;
+        this.resetting = false;
+        clearTimeout(this.silence);
+        return this.next();
       case MSG.IderDataToHost:
         return this.dataToHost(m);
       case MSG.IderCommandEnd:
@@ -196,7 +209,7 @@ class IderSession implements KindHandler, IderBus {
   }
 
   private next(): void {
-    if (this.current || this.ended_) return;
+    if (this.current || this.resetting || this.ended_) return;
     const p = this.queue.shift();
     if (!p) return;
     this.current = p;
@@ -207,7 +220,7 @@ class IderSession implements KindHandler, IderBus {
   private armSilence(): void {
     clearTimeout(this.silence);
     this.silence = setTimeout(
-      () => this.conn.end(`the console did not answer a packet within its RxTimeout of ${this.rxTimeoutMs} ms`, true),
+      () => this.conn.end(`the console did not answer ${this.resetting ? 'ResetOccurred' : 'a packet'} within its RxTimeout of ${this.rxTimeoutMs} ms`, true),
       this.rxTimeoutMs,
     );
     this.silence.unref();
@@ -218,8 +231,9 @@ class IderSession implements KindHandler, IderBus {
     const p = this.current;
     this.current = undefined;
     for (const q of [...(p ? [p] : []), ...this.queue.splice(0)]) q.reject(new Error('the host was reset'));
-    clearTimeout(this.silence);
+    this.resetting = true;
     this.send(MSG.IderReset, Buffer.from([0]));
+    this.armSilence();
   }
 
   private fail(why: string): void {

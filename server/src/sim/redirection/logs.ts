@@ -64,6 +64,14 @@ export function redirectionHistory(device: SimDevice): readonly SessionEntry[] {
   return track(device).history;
 }
 
+/** One line for a person watching the simulator (`amtwb sim`), e.g. `redirection: SOL session 3 (admin from 127.0.0.1) opened`. */
+export function describeEntry(e: SessionEntry): string {
+  const who = [e.user, e.local ? 'over the local APF path' : e.address && `from ${e.address}`].filter(Boolean).join(' ');
+  const what = `${e.kind ?? 'connection'}${e.kind ? ' session' : ''} ${e.id}${who ? ` (${who})` : ''}`;
+  const verb = { refused: 'refused', 'auth-failed': 'log-on failed', opened: 'opened', closed: 'closed', 'ended-by-error': 'ended by error' }[e.event];
+  return `redirection: ${what} ${verb}${e.reason ? `: ${e.reason}` : ''}`;
+}
+
 export function note(device: SimDevice, entry: Omit<SessionEntry, 'at'>): void {
   const t = track(device);
   const full = { ...entry, at: device.now() };
@@ -102,4 +110,5 @@ export function auditFeatureChange(device: SimDevice, before: number, after: num
 
 export function auditKvmChange(device: SimDevice, enabled: boolean): void {
   audit(device, enabled ? REDIRECTION_AUDIT.KvmEnabled : REDIRECTION_AUDIT.KvmDisabled);
+  device.emit('redirection-feature', { kind: 'KVMR', enabled });
 }

@@ -15,12 +15,13 @@ import { onCommit } from '../security/commit';
 import { securityState, tlsIdentity } from '../security/state';
 import type { PropMap } from '../values';
 import { NonceBook } from './auth';
+import { kvmHandler } from '../kvm/handler';
 import { iderHandler } from './ider';
 import { note } from './logs';
 import { redirectionServiceOf, registerRedirection, type RedirectionControl } from './registry';
-import { Connection, type HandlerFactory, type HostLinks, type ServiceContext } from './session';
+import { Connection, LOG_ON_TIMEOUT_MS, type HandlerFactory, type HostLinks, type ServiceContext } from './session';
 import { solHandler } from './sol';
-import { MSG, type SessionKind } from './wire';
+import type { SessionKind } from './wire';
 
 export const REDIRECTION_PORT = 16994;
 export const REDIRECTION_TLS_PORT = 16995;
@@ -33,6 +34,8 @@ export interface RedirectionOptions {
   tlsPort?: number;
   /** Accept authentication type 1 (user and password in clear), as AMT before 7.0 or with MEBx's legacy option. */
   basicAuth?: boolean;
+  /** How long a started session may take to log on; default LOG_ON_TIMEOUT_MS (60 s). */
+  logOnTimeoutMs?: number;
 }
 
 export class RedirectionService implements RedirectionControl {
@@ -53,6 +56,7 @@ export class RedirectionService implements RedirectionControl {
       device,
       nonces: new NonceBook(device),
       basicAuth: options.basicAuth ?? false,
+      logOnTimeoutMs: options.logOnTimeoutMs ?? LOG_ON_TIMEOUT_MS,
       links: () => this.override ?? hostLinks(device),
       active: new Map(),
     };
@@ -62,7 +66,9 @@ export class RedirectionService implements RedirectionControl {
       for (const server of [this.tlsServer, this.secure]) server?.setSecureContext(tlsIdentity(device));
     });
     device.on('put', ({ className, changed }: { className: string; instance: PropMap; changed: string[] }) => {
-      if (className === 'AMT_RedirectionService' && changed.includes('ListenerEnabled')) void this.follow();
+      if (className !== 'AMT_RedirectionService' || !changed.includes('ListenerEnabled')) return;
+      this.follow().catch((err: Error) =>
+        note(device, { id: 0, address: '', local: false, event: 'refused', reason: `the redirection port could not be opened again: ${err.message}` }));
     });
   }
 
@@ -118,11 +124,13 @@ export class RedirectionService implements RedirectionControl {
 
   private tlsFront(): tls.Server {
     // Only streams from the host side (APF channels to 16995) come through here.
-    this.tlsServer ??= tls.createServer(tlsIdentity(this.device), (socket) => {
-      socket.on('error', () => socket.destroy());
-      this.serve(socket, true, '');
-    });
-    this.tlsServer.on('tlsClientError', () => {});
+    if (!this.tlsServer) {
+      this.tlsServer = tls.createServer(tlsIdentity(this.device), (socket) => {
+        socket.on('error', () => socket.destroy());
+        this.serve(socket, true, '');
+      });
+      this.tlsServer.on('tlsClientError', () => {});
+    }
     return this.tlsServer;
   }
 
@@ -162,19 +170,7 @@ export class RedirectionService implements RedirectionControl {
 
 /** What the device's simulated host lends (host/host.ts implements links.ts). */
 function hostLinks(device: SimDevice): HostLinks {
-  return { serial: device.host.serial, ider: device.host };
-}
-
-/** KVM: session start, authentication and refusals are served; the RFB stream itself is not simulated yet. */
-function kvmHandler(conn: Connection) {
-  return {
-    handle(m: Buffer) {
-      const why = m[0] === MSG.IderStart ? 'KVM is not simulated yet' : `message 0x${m[0].toString(16)} is not part of a KVM session`;
-      note(conn.device, { id: conn.id, kind: 'KVMR', user: conn.user, address: conn.info.address, local: conn.info.local, event: 'refused', reason: why });
-      conn.end(why, m[0] !== MSG.IderStart);
-    },
-    ended() {},
-  };
+  return { serial: device.host.serial, ider: device.host, screen: device.host.serial };
 }
 
 function listen(server: net.Server, port: number, host: string): Promise<number> {

@@ -12,7 +12,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { SimDevice } from '../device';
-import type { HostSerial, IderAttachPoint } from '../host/links';
+import type { HostScreen, HostSerial, IderAttachPoint } from '../host/links';
 import { authenticate, type NonceBook } from './auth';
 import { logSession, nextConnectionId, note } from './logs';
 import { MSG, SESSION_TAGS, START_STATUS, WireError, nextMessage, startReply, type SessionKind } from './wire';
@@ -21,6 +21,8 @@ import { MSG, SESSION_TAGS, START_STATUS, WireError, nextMessage, startReply, ty
 export interface HostLinks {
   serial?: HostSerial;
   ider?: IderAttachPoint;
+  /** The host's screen, for KVM. */
+  screen?: HostScreen;
 }
 
 /** What every connection of one device's service shares. */
@@ -28,6 +30,8 @@ export interface ServiceContext {
   readonly device: SimDevice;
   readonly nonces: NonceBook;
   readonly basicAuth: boolean;
+  /** How long a started session may take to log on (LOG_ON_TIMEOUT_MS unless a test shortens it). */
+  readonly logOnTimeoutMs: number;
   links(): HostLinks;
   /** The connection holding each kind's session. */
   readonly active: Map<SessionKind, Connection>;
@@ -40,11 +44,19 @@ export interface KindHandler {
   ended(error?: string): void;
   /** Work is outstanding, so the console going away now is an error (an IDE-R packet in flight). */
   busy?(): boolean;
+  /** Set once the kind takes the stream raw (KVM after 0x41: RFB): every later byte goes here. */
+  rawInput?: (bytes: Buffer) => void;
 }
 
 export type HandlerFactory = (conn: Connection) => KindHandler;
 
 const OPT_IN_ALL = 0xffffffff;
+/**
+ * A connection that started a session must log on within this long, or it is ended and its
+ * session kind freed (inferred; no source gives the firmware's limit — amtterm itself gives up
+ * after 20 s without data, so real consoles finish well within it).
+ */
+export const LOG_ON_TIMEOUT_MS = 60_000;
 const OPT_IN = { Received: 3, InSession: 4, NotStarted: 0 } as const;
 
 export class Connection {
@@ -56,6 +68,7 @@ export class Connection {
   private started = false;
   private consent = false;
   private closed = false;
+  private logOnTimer?: NodeJS.Timeout;
 
   constructor(
     readonly ctx: ServiceContext,
@@ -95,6 +108,7 @@ export class Connection {
   end(reason: string, error = false): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.logOnTimer);
     this.handler?.ended(error ? reason : undefined);
     if (this.kind && this.ctx.active.get(this.kind) === this) this.ctx.active.delete(this.kind);
     if (this.consent) this.releaseConsent();
@@ -108,6 +122,7 @@ export class Connection {
 
   private data(chunk: Buffer): void {
     if (this.closed) return;
+    if (this.handler?.rawInput) return this.handler.rawInput(chunk);
     this.acc = this.acc.length === 0 ? chunk : Buffer.concat([this.acc, chunk]);
     try {
       for (;;) {
@@ -116,6 +131,12 @@ export class Connection {
         this.acc = this.acc.subarray(m.length);
         this.message(Buffer.from(m));
         if (this.closed) return;
+        if (this.handler?.rawInput) {
+          const rest = this.acc;
+          this.acc = Buffer.alloc(0);
+          if (rest.length > 0) this.handler.rawInput(Buffer.from(rest));
+          return;
+        }
       }
     } catch (err) {
       if (!(err instanceof WireError)) throw err;
@@ -155,6 +176,9 @@ export class Connection {
     this.kind = kind;
     this.ctx.active.set(kind, this);
     this.send(startReply(START_STATUS.Success));
+    const ms = this.ctx.logOnTimeoutMs;
+    this.logOnTimer = setTimeout(() => this.end(`no log-on within ${ms} ms of StartRedirectionSession`, true), ms);
+    this.logOnTimer.unref();
   }
 
   private auth(m: Buffer): void {
@@ -165,6 +189,7 @@ export class Connection {
       return;
     }
     if (outcome.user === undefined) return;
+    clearTimeout(this.logOnTimer);
     this.user = outcome.user;
     this.takeConsent();
   }

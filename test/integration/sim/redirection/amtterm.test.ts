@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../../../../server/src/sim';
+import { amtterm18 } from '../../../helpers/amtterm';
 import { SerialStandIn } from './stand-ins';
 
 const AMTTERM = '/usr/bin/amtterm';
@@ -19,9 +20,9 @@ const missing = !existsSync(AMTTERM);
 const skip = missing && process.env.CI !== 'true' ? 'amtterm is not installed here; install the Debian package amtterm to run this test' : false;
 
 /** Runs amtterm with a pipe for stdin; `onText` sees all it printed so far (stdout and stderr). */
-function amtterm(port: number, password: string, onText: (stdout: string, stderr: string, write: (s: string) => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function amtterm(port: number, password: string, onText: (stdout: string, stderr: string, write: (s: string) => void) => void, binary = AMTTERM): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(AMTTERM, ['-u', DEFAULT_ACCOUNT.user, '127.0.0.1', String(port)], { env: { ...process.env, AMT_PASSWORD: password } });
+    const child = spawn(binary, ['-u', DEFAULT_ACCOUNT.user, '127.0.0.1', String(port)], { env: { ...process.env, AMT_PASSWORD: password } });
     let stdout = '';
     let stderr = '';
     const write = (s: string) => child.stdin.write(s);
@@ -33,7 +34,7 @@ function amtterm(port: number, password: string, onText: (stdout: string, stderr
 }
 
 /** Presses Enter once amtterm is connected, and ^] (leave) once its output matches `prompt`. */
-function enterUntil(port: number, prompt: RegExp) {
+function enterUntil(port: number, prompt: RegExp, binary = AMTTERM) {
   let pressed = false;
   let left = false;
   return amtterm(port, DEFAULT_ACCOUNT.password, (stdout, stderr, write) => {
@@ -45,7 +46,7 @@ function enterUntil(port: number, prompt: RegExp) {
       left = true;
       write('\x1d');
     }
-  });
+  }, binary);
 }
 
 describe('amtterm (Debian) opens SOL to the simulator', { skip }, () => {
@@ -101,5 +102,32 @@ describe('amtterm 1.4 against firmware that refuses log-ons in clear (AMT 7.0 an
   it('fails with "session authentication failed"', async () => {
     const run = await amtterm(sim.redirectionPort!, DEFAULT_ACCOUNT.password, () => {});
     assert.match(run.stderr, /session authentication failed/);
+  });
+});
+
+// amtterm 1.8 logs on with digest (type 4) over TLS by default, as consoles do against AMT 7 and
+// later; built from test/peers/amtterm-1.8 (Debian ships 1.4).
+const peers = amtterm18();
+const missing18 = 'missing' in peers ? peers.missing : undefined;
+describe('amtterm 1.8 over TLS with digest', { skip: missing18 && process.env.CI !== 'true' ? missing18 : false }, () => {
+  let sim: Simulator;
+  before(async () => {
+    assert.ok(!missing18, `${missing18}; CI installs what this needs (.ci/run)`);
+    sim = await startSimulator({ port: 0, redirectionTlsPort: 0 });
+  });
+  after(() => sim?.close());
+
+  it('shows the running OS\'s login prompt', async () => {
+    const run = await enterUntil(sim.redirectionTlsPort!, / login: $/, (peers as { amtterm: string }).amtterm);
+    assert.match(run.stdout, / login: /, `amtterm printed: ${run.stdout} / ${run.stderr}`);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(!run.stderr.includes(DEFAULT_ACCOUNT.password), 'the password never appears in the output');
+  });
+
+  it('a wrong password is one failed log-on and "session authentication failed"', async () => {
+    const before = sim.device.failedLogins;
+    const run = await amtterm(sim.redirectionTlsPort!, 'not-the-password', () => {}, (peers as { amtterm: string }).amtterm);
+    assert.match(run.stderr, /session authentication failed/);
+    assert.equal(sim.device.failedLogins, before + 1);
   });
 });

@@ -127,15 +127,22 @@ describe('IDE redirection', () => {
     await closed(c);
   });
 
-  it('opens with amtterm\'s layout and takes its sequence numbers from its first message on', async () => {
-    const c = await open(AMTTERM_OPEN);
+  it('opens with amtterm\'s layout, takes its sequence numbers from its first message on, and lets it echo heartbeats', async () => {
+    const fast = Buffer.from(AMTTERM_OPEN);
+    fast.writeUInt16LE(20, 5); // Heartbeat 20 ms
+    const c = await open(fast);
     c.send(features(5, 3, 0x01 | 0x18));
     await c.expect(0x49);
     const bus = await host.attached();
     assert.equal(host.startMode, 0x18);
+    // amtterm echoes a heartbeat as it came (the firmware's number inside) and counts the echo.
+    let beat: Buffer;
+    do beat = await c.next();
+    while (beat[0] !== 0x4b);
+    c.send(beat);
     const tur = bus.packet('cd', Buffer.alloc(12), 0);
     await c.expect(0x50);
-    c.send(commandEnd(6, 0xb0));
+    c.send(commandEnd(7, 0xb0));
     assert.deepEqual(await tur, { data: Buffer.alloc(0) });
     await closed(c);
   });
@@ -202,7 +209,7 @@ describe('IDE redirection', () => {
     await c.closedByFirmware();
   });
 
-  it('sends ResetOccurred and rejects the outstanding packet when the host is reset', async () => {
+  it('sends ResetOccurred when the host is reset, rejects the outstanding packet, drops the console finishing it, and sends new packets after 0x47', async () => {
     const c = await open(MC_OPEN);
     c.send(features(1, 3, 0x09));
     await c.expect(0x49);
@@ -213,11 +220,13 @@ describe('IDE redirection', () => {
     await tur;
     const reset = await c.expect(0x46);
     assert.equal(reset.readUInt32LE(4), 3);
-    c.send(header(0x47, 2));
+    // New packets wait for 0x47; the console first finishes the packet the reset cut off.
     const next = bus.packet('cd', Buffer.alloc(12), 0);
+    c.send(commandEnd(2, 0xb0));
+    c.send(header(0x47, 3));
     const cmd = await c.expect(0x50);
     assert.equal(cmd.readUInt32LE(4), 4);
-    c.send(commandEnd(3, 0xb0));
+    c.send(commandEnd(4, 0xb0));
     assert.equal((await next).sense, undefined);
     await closed(c);
   });

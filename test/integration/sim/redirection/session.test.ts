@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { describe, it } from 'node:test';
-import { DEFAULT_ACCOUNT } from '../../../../server/src/sim';
+import { DEFAULT_ACCOUNT, SimDevice } from '../../../../server/src/sim';
+import { RedirectionService } from '../../../../server/src/sim/redirection/service';
 import { auditLog } from '../../../../server/src/sim/audit/log';
 import { build, payload, resourceUriFor } from '../helpers';
 import { simSession } from '../sim-session';
@@ -166,5 +167,28 @@ describe('redirection session manager', () => {
     c.send(authMessage(4, strings(user, realm, nonce, '', 'c', '00000002', response, 'auth')));
     assert.equal((await c.expect(0x14))[1], 1);
     await closed(c);
+  });
+});
+
+describe('redirection log-on deadline', () => {
+  it('ends a connection that started a session but never logged on, and frees its session type', async (t) => {
+    const device = new SimDevice();
+    const service = new RedirectionService(device, { host: '127.0.0.1', port: 0, logOnTimeoutMs: 30 });
+    await service.start();
+    t.after(async () => {
+      await service.close();
+      device.dispose();
+    });
+    const c = await Console.tcp(service.port!);
+    const end = sessionEnd(device);
+    c.send(startSession('SOL '));
+    assert.equal((await c.expect(0x11))[1], 0);
+    const e = await end;
+    assert.equal(e.event, 'ended-by-error');
+    assert.match(e.reason!, /no log-on within 30 ms/);
+    await c.closedByFirmware();
+    const next = await Console.tcp(service.port!);
+    assert.deepEqual(await next.logOn('SOL ', user, password), { start: 0, auth: 0 });
+    await closeAndWait(next, device);
   });
 });

@@ -3,6 +3,7 @@
  * LMS forwards them — and the consent and KVM rules of its session manager.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import tls from 'node:tls';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +13,7 @@ import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../../../../ser
 import { LmeFirmware } from '../../../../server/src/sim/firmware/lme';
 import { memoryMei } from '../../../helpers/mei-pair';
 import { simSession } from '../sim-session';
-import { Console, SOL_START, sessionEnd, startSession } from './console';
+import { Console, SOL_START, closeAndWait, sessionEnd, startSession } from './console';
 
 const { user, password } = DEFAULT_ACCOUNT;
 
@@ -93,13 +94,20 @@ describe('user consent and KVM at the session manager', () => {
     optIn.OptInRequired = 0;
   });
 
-  it('logs KVM on, then closes at its 0x40 because KVM is not simulated yet', async () => {
+  it('logs KVM on and answers its 0x40 with the 8-byte 0x41, then RFB takes the stream (test/integration/sim/kvm/)', async () => {
     const c = await Console.tcp(s.sim.redirectionPort!);
     assert.deepEqual(await c.logOn('KVMR', user, password), { start: 0, auth: 0 });
-    const end = sessionEnd(s.sim.device);
+    c.stream.removeAllListeners('data');
+    let got = Buffer.alloc(0);
+    const handOff = new Promise<void>((resolve) => c.stream.on('data', (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      if (got.length >= 20) resolve();
+    }));
     c.send(Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0]));
-    assert.equal((await end).reason, 'KVM is not simulated yet');
-    await c.closedByFirmware();
+    await handOff;
+    assert.deepEqual([...got.subarray(0, 8)], [0x41, 0, 0, 0, 0, 0, 0, 0]);
+    assert.equal(got.subarray(8, 20).toString('latin1'), 'RFB 003.008\n');
+    await closeAndWait(c, s.sim.device);
   });
 
   it('answers UNSUPPORTED for KVM while CIM_KVMRedirectionSAP is disabled', async () => {
@@ -108,5 +116,23 @@ describe('user consent and KVM at the session manager', () => {
     c.send(startSession('KVMR'));
     assert.equal((await c.expect(0x11))[1], 3);
     await c.closedByFirmware();
+  });
+});
+
+describe('a device in client control mode (host-based setup)', () => {
+  const s = simSession({ redirectionPort: 0 });
+  const CCM_PASSWORD = 'Ccm#Admin1';
+
+  it('refuses IDE-R with ERROR until the user consented, and opens SOL', async () => {
+    assert.equal((await s.call('AMT_SetupAndConfigurationService', 'Unprovision', { ProvisioningMode: 1 })).ReturnValue, '0');
+    const hex = createHash('md5').update(`admin:${s.sim.device.identity.realm}:${CCM_PASSWORD}`).digest('hex');
+    assert.equal((await s.call('IPS_HostBasedSetupService', 'Setup', { NetAdminPassEncryptionType: 2, NetworkAdminPassword: hex })).ReturnValue, '0');
+    const ider = await Console.tcp(s.sim.redirectionPort!);
+    ider.send(startSession('IDER'));
+    assert.equal((await ider.expect(0x11))[1], 0xff, 'consent required in CCM');
+    await ider.closedByFirmware();
+    const sol = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await sol.logOn('SOL ', user, CCM_PASSWORD), { start: 0, auth: 0 });
+    await closeAndWait(sol, s.sim.device);
   });
 });

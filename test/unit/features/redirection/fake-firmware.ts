@@ -15,6 +15,10 @@ export interface FakeFirmware {
   received: number[];
   /** IDE-R: the host sends one ATAPI packet (0x50) and gets the console's data and status. */
   packet(cdb: number[], device?: number): Promise<{ data: Buffer; sense?: number[] }>;
+  /** IDE-R: the host's bus is reset (0x46); resolves when the console answers 0x47. */
+  busReset(): Promise<void>;
+  /** IDE-R: the next message skips a sequence number, as a broken firmware would. */
+  skipSequence(): void;
   /** IDE-R: the drives' start mode the console asked for (0x48 value). */
   iderToggle?: number;
   /** Resolves when the console's connection has closed. */
@@ -24,7 +28,7 @@ export interface FakeFirmware {
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-export async function fakeFirmware(options: { status?: number; user?: string; password?: string; authTypes?: number[] } = {}): Promise<FakeFirmware> {
+export async function fakeFirmware(options: { status?: number; user?: string; password?: string; authTypes?: number[]; hostOff?: boolean; beatOnce?: boolean } = {}): Promise<FakeFirmware> {
   const user = options.user ?? 'admin';
   const password = options.password ?? 'P@ssw0rd';
   const realm = 'Digest:00000000000000000000000000000000';
@@ -33,9 +37,15 @@ export async function fakeFirmware(options: { status?: number; user?: string; pa
   let gone!: () => void;
   let seq = 0;
   let current: Socket | undefined;
+  let resetDone: (() => void) | undefined;
   let pending: { data: Buffer[]; resolve: (r: { data: Buffer; sense?: number[] }) => void } | undefined;
   const fw: FakeFirmware = {
     port: 0, failedLogOns: 0, received: [], disconnected: new Promise<void>((r) => (gone = r)), close: async () => undefined,
+    busReset: () => new Promise<void>((resolve) => {
+      resetDone = resolve;
+      iderReply(0x46, 1);
+    }),
+    skipSequence: () => void seq++,
     packet: (cdb, device = 0xb0) => new Promise((resolve) => {
       pending = { data: [], resolve };
       const b = Buffer.alloc(28);
@@ -97,8 +107,9 @@ export async function fakeFirmware(options: { status?: number; user?: string; pa
           case 0x20: {
             socket.write(hdr(0x21, 15));
             const controls = hdr(0x29, 2);
-            controls[9] = 0x04;
+            controls[9] = options.hostOff ? 0 : 0x04;
             socket.write(controls);
+            if (options.beatOnce) socket.write(hdr(0x2b, 0)); // one heartbeat, then silence
             break;
           }
           case 0x28: {
@@ -128,6 +139,9 @@ export async function fakeFirmware(options: { status?: number; user?: string; pa
           }
           case 0x42:
             iderReply(0x43, 0);
+            break;
+          case 0x47:
+            resetDone?.();
             break;
           case 0x22:
             socket.write(hdr(0x23, 0));

@@ -51,3 +51,49 @@ test('IDE-R serves a CD image: UNIT ATTENTION once, READ(10) bytes from the file
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+async function served(fw: Awaited<ReturnType<typeof fakeFirmware>>, dir: string) {
+  const path = join(dir, 'small.iso');
+  await writeFile(path, Buffer.alloc(8 * 2048));
+  const cd = await DiskImage.open(path, 'cd');
+  const { session } = await openIder({
+    label: 'the test device',
+    open: (signal) => openRedirection({ via: 'tcp', host: '127.0.0.1', port: fw.port, label: 'the test device', credentials: { user: 'admin', password: 'P@ssw0rd' } }, signal),
+  }, { cd });
+  return { session, cd };
+}
+
+test('a bus reset (0x46) is answered with 0x47 and reported by the next TEST UNIT READY; next boot is the default start mode', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'amtwb-ider-'));
+  const fw = await fakeFirmware();
+  const { session, cd } = await served(fw, dir);
+  try {
+    assert.equal(fw.iderToggle, 0x09);
+    await fw.packet([0x00]);
+    await fw.busReset();
+    assert.deepEqual((await fw.packet([0x00])).sense, [0x06, 0x29, 0x00]);
+    await session.close();
+  } finally {
+    await cd.close();
+    await fw.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a firmware message out of sequence ends the session with a reason naming both numbers', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'amtwb-ider-'));
+  const fw = await fakeFirmware();
+  const { session, cd } = await served(fw, dir);
+  try {
+    const ended = once(session, 'ended');
+    fw.skipSequence();
+    void fw.packet([0x00]);
+    const [state, reason] = (await ended) as [string, string];
+    assert.equal(state, 'ended');
+    assert.match(reason, /numbered an IDE-R message 3 where 2 was due/);
+  } finally {
+    await cd.close();
+    await fw.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -107,3 +107,25 @@ test('an image whose size is not whole sectors is refused with one sentence nami
   await assert.rejects(DiskImage.open(bad, 'cd'), (e: Error & { code?: string }) => e.code === 'redir.image' && e.message.includes('3000 bytes') && /ISO 9660/.test(e.message));
   await assert.rejects(DiskImage.open(join(dir, 'missing.img'), 'floppy'), (e: Error & { code?: string }) => e.code === 'redir.image' && /ENOENT/.test(e.message));
 });
+
+test('a floppy image: 512-byte blocks, its format capacity, the 1.44 MB or LS-120 mode pages, no TOC', async () => {
+  const small = join(dir, 'floppy.img');
+  const large = join(dir, 'ls120.img');
+  await writeFile(small, Buffer.alloc(2880 * 512));
+  await writeFile(large, Buffer.alloc(4000 * 512));
+  const f = await DiskImage.open(small, 'floppy');
+  const l = await DiskImage.open(large, 'floppy');
+  try {
+    const d = new ScsiDrive('floppy', f);
+    assert.equal(bytesOf(d.answer(cdb(0x25))).toString('hex'), (2880 - 1).toString(16).padStart(8, '0') + '00000200');
+    assert.equal(bytesOf(d.answer(cdb(0x23, 0, 0, 0, 0, 0, 0, 0, 12))).toString('hex'), '00000008' + '00000b40' + '02000200');
+    assert.equal(bytesOf(d.answer(cdb(0x5a, 0, 0x05, 0, 0, 0, 0, 0, 255)))[2], 0x24, '1.44 MB medium type');
+    assert.equal(bytesOf(new ScsiDrive('floppy', l).answer(cdb(0x5a, 0, 0x05, 0, 0, 0, 0, 0, 255)))[2], 0x31, 'LS-120 medium type');
+    assert.equal(bytesOf(d.answer(cdb(0x1a, 0, 0x3f, 0, 255))).toString('hex'), '00008000');
+    assert.deepEqual(sense(d.answer(cdb(0x43, 0, 0, 0, 0, 0, 0, 0, 12))), [0x05, 0x20, 0x00]);
+    assert.deepEqual(sense(d.answer(cdb(0x46, 0, 0, 0, 0, 0, 0, 0, 255))), [0x05, 0x20, 0x00]);
+  } finally {
+    await f.close();
+    await l.close();
+  }
+});

@@ -80,3 +80,39 @@ test('a closed redirection port says the listener is off and how to turn it on',
   await fw.close();
   await assert.rejects(openSol(target(port)), (e: Error & { code?: string }) => e.code === 'redir.listener-off' && /ListenerEnabled.*amtwb redirection --listener on/.test(e.message));
 });
+
+test('the host powered off (0x29 without the power bit) is a power event and shows in hostPowered', async () => {
+  const fw = await fakeFirmware({ hostOff: true });
+  try {
+    const { session } = await openSol(target(fw.port));
+    if (session.hostPowered) assert.deepEqual(await once(session, 'power'), [false]);
+    assert.equal(session.hostPowered, false);
+    await session.close();
+  } finally {
+    await fw.close();
+  }
+});
+
+test('the device closing the connection ends the session with a reason', async () => {
+  const fw = await fakeFirmware();
+  try {
+    const { session } = await openSol(target(fw.port));
+    const ended = once(session, 'ended');
+    await fw.close();
+    const [reason] = (await ended) as [string | undefined];
+    assert.match(reason ?? '', /closed the SOL session/);
+  } finally {
+    await fw.close();
+  }
+});
+
+test('a device that sent heartbeats and then falls silent ends the session with a reason', async () => {
+  const fw = await fakeFirmware({ beatOnce: true });
+  try {
+    const { session } = await openSol(target(fw.port), { heartbeatMs: 20, silenceMs: 100 });
+    const [reason] = (await once(session, 'ended')) as [string | undefined];
+    assert.match(reason ?? '', /stopped answering for 100 ms, so the SOL session was ended/);
+  } finally {
+    await fw.close();
+  }
+});

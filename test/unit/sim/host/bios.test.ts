@@ -108,3 +108,33 @@ test('a boot step another firmware piece adds runs after POST, before the boot d
     await c.expect('login: ');
     assert.equal(c.output.split('Remote Platform Erase').length, 2, 'the removed step ran once');
   }));
+
+function tlv(type: number, value: Buffer): Buffer {
+  const b = Buffer.alloc(8 + value.length);
+  b.writeUInt16LE(0x8086, 0);
+  b.writeUInt16LE(type, 2);
+  b.writeUInt32LE(value.length, 4);
+  value.copy(b, 8);
+  return b;
+}
+
+test('what the firmware prints at the boot (Remote Platform Erase) stays above POST; the OCR line names the URL', () =>
+  withHost(async (d, c) => {
+    const settings = d.singleton('AMT_BootSettingData');
+    const mask = Buffer.alloc(4);
+    mask.writeUInt32LE((1 << 2) | (1 << 6));
+    settings.UefiBootParametersArray = tlv(1, mask).toString('base64');
+    settings.PlatformErase = true;
+    d.notePut('AMT_BootSettingData', settings, ['UefiBootParametersArray', 'PlatformErase']);
+    oneTimeBoot(d, { UseSOL: true });
+    await c.expect('Remote Platform Erase: ended successfully');
+    await c.expect('Press F2 for Setup');
+    assert.match(d.host.serial.screen.text(), /Remote Platform Erase: beginning platform erase[\s\S]*Press F2 for Setup/);
+    await c.expect('login: ');
+    settings.UefiBootParametersArray = tlv(1, Buffer.from('https://ocr.example/winpe.efi')).toString('base64');
+    d.notePut('AMT_BootSettingData', settings, ['UefiBootParametersArray']);
+    oneTimeBoot(d, { UseSOL: true }, 'Intel(r) AMT: Force OCR UEFI HTTPS Boot');
+    const ocr = await c.expect('One Click Recovery: UEFI HTTPS boot from https://ocr.example/winpe.efi');
+    assert.match(ocr, /Press F2 for Setup/);
+    await c.expect('login: ');
+  }));

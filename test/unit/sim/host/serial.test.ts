@@ -29,9 +29,12 @@ test('what the OS prints lands on the screen; the login prompt is there after a 
 
 test('POST without UseSOL reaches the screen (the KVM view) but not the serial port', () =>
   withHost(async (d, c) => {
+    const screens: string[] = [];
+    d.host.serial.on('screen', () => screens.push(d.host.serial.screen.text()));
     oneTimeBoot(d, { BIOSPause: true });
     await c.expect('Press any key to continue...');
     assert.match(d.host.serial.screen.text(), /Memory Test/);
+    assert.ok(screens.some((t) => /Memory Test/.test(t) && !/Press any key/.test(t)), 'a screen event followed the POST line');
     assert.ok(!c.output.includes('Memory Test'));
     c.type('\r');
     await c.expect('login: ');
