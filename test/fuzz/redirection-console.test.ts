@@ -425,7 +425,7 @@ test(`the redirection client survives a hostile firmware (FUZZ_SEED=${SEED}, ${C
 });
 
 /** A firmware that runs the log-on and then does `after` with the console's next message. */
-async function scripted(kind: 'SOL' | 'IDER', after: (w: Wire, m: Buffer) => Promise<void>): Promise<{ target: RedirectionTarget; wires: Wire[]; close(): Promise<void> }> {
+async function scripted(kind: 'SOL' | 'IDER', after: (w: Wire, m: Buffer) => Promise<void>, endWith0x41 = false): Promise<{ target: RedirectionTarget; wires: Wire[]; close(): Promise<void> }> {
   const wires: Wire[] = [];
   const server = createServer((socket) => {
     const w = new Wire(socket);
@@ -438,6 +438,7 @@ async function scripted(kind: 'SOL' | 'IDER', after: (w: Wire, m: Buffer) => Pro
         else if (m[0] === 0x13 && m[4] === 0) w.send(authReply(0, 0, Buffer.from([4])));
         else if (m[0] === 0x13 && m[9 + 1 + m[9]!] === 0) w.send(authReply(1, 4, strings('Digest:00', 'n0', 'auth')));
         else if (m[0] === 0x13) w.send(authReply(0, 4, Buffer.alloc(0)));
+        else if (m[0] === 0x40 && kind === 'IDER' && endWith0x41) return void w.socket.end(head(0x41, 0, 22)); // reply and close in one write
         else if (m[0] === 0x40 && kind === 'IDER') w.send(head(0x41, 0, 22));
         else return after(w, m);
       }
@@ -490,29 +491,8 @@ test('IDE-R: a device that closes with its 0x41, or never answers DisableEnableF
   for (const how of ['close-with-0x41', 'silent-after-0x48'] as const) {
     const fw = await scripted('IDER', async (w, m) => {
       if (how === 'silent-after-0x48' && m[0] === 0x48) return w.gone();
-    });
-    // close-with-0x41: its own server, which answers 0x40 and ends the connection in the same write.
-    const server = how === 'close-with-0x41' ? createServer((socket) => {
-      const w = new Wire(socket);
-      fw.wires.push(w);
-      void (async () => {
-        for (;;) {
-          const m = await w.next();
-          if (!m) return;
-          if (m[0] === 0x10) { const b = Buffer.alloc(13); b[0] = 0x11; w.send(b); }
-          else if (m[0] === 0x13 && m[4] === 0) w.send(authReply(0, 0, Buffer.from([4])));
-          else if (m[0] === 0x13 && m[9 + 1 + m[9]!] === 0) w.send(authReply(1, 4, strings('Digest:00', 'n0', 'auth')));
-          else if (m[0] === 0x13) w.send(authReply(0, 4, Buffer.alloc(0)));
-          else if (m[0] === 0x40) return void socket.end(head(0x41, 0, 22));
-        }
-      })();
-    }) : undefined;
-    let target = fw.target;
-    if (server) {
-      await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-      const port = (server.address() as { port: number }).port;
-      target = { label: LABEL, open: (signal) => openRedirection({ via: 'tcp', host: '127.0.0.1', port, label: LABEL, credentials: { user: 'admin', password: PASSWORD } }, signal) };
-    }
+    }, how === 'close-with-0x41');
+    const target = fw.target;
     try {
       const opened = openIder(target, { timeoutMs: 500 });
       assert.ok(await within(opened.then(() => undefined, () => undefined)), `${how}: open() settles`);
@@ -523,7 +503,6 @@ test('IDE-R: a device that closes with its 0x41, or never answers DisableEnableF
         return true;
       });
     } finally {
-      if (server) { for (const w of fw.wires) w.socket.destroy(); await new Promise<void>((res) => server.close(() => res())); }
       await fw.close();
     }
   }
