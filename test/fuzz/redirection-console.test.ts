@@ -164,12 +164,10 @@ function corrupt(r: Rng, reply: Buffer, step: Step): { bytes: Buffer; then: 'clo
   }
 }
 
-interface Outcome {
-  what: string;
-}
+interface Outcome { what: string }
 
 /** The hostile firmware's side of one connection. */
-async function firmware(r: Rng, w: Wire, kind: 'SOL' | 'IDER', bad: Step, out: Outcome): Promise<void> {
+async function firmware(r: Rng, w: Wire, bad: Step, out: Outcome): Promise<void> {
   let seq = 0;
   /** Sends `reply`, or its corruption at the chosen step; false when the script stops there. */
   const answer = async (step: Step, reply: Buffer): Promise<boolean> => {
@@ -231,7 +229,6 @@ async function firmware(r: Rng, w: Wire, kind: 'SOL' | 'IDER', bad: Step, out: O
       return;
     }
   }
-  void kind;
 }
 
 /** SOL after 0x21: host output, controls, heartbeats; hostile messages when `hostile`; then the end. */
@@ -369,7 +366,7 @@ test(`the redirection client survives a hostile firmware (FUZZ_SEED=${SEED}, ${C
       // The firmware draws from its own generator, so network timing cannot change a case.
       const caseSeed = r.int(2 ** 31);
       const fr = rng(caseSeed);
-      script = (w) => firmware(fr, w, kind, bad, out);
+      script = (w) => firmware(fr, w, bad, out);
       const label = () => `case ${i} (seed ${SEED}, case seed ${caseSeed}, ${kind}, ${out.what})`;
       const body = async () => {
         let reason: string | undefined;
