@@ -193,7 +193,10 @@ class IderSession implements KindHandler, IderBus {
     const p = this.current;
     if (!p) return this.fail('DataToHost with no command outstanding');
     const len = m.readUInt16LE(9);
-    p.chunks.push(Buffer.from(m.subarray(34, 34 + len)));
+    // Only the host's allocation length is kept (finish() cuts to it): a console that streams
+    // chunks without "completed" cannot grow this past it.
+    const kept = p.chunks.reduce((n, c) => n + c.length, 0);
+    if (kept < p.allocation) p.chunks.push(Buffer.from(m.subarray(34, 34 + Math.min(len, p.allocation - kept))));
     if (m[3] & COMPLETED) this.finish(endStatus(m));
   }
 
