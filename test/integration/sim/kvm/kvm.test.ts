@@ -178,15 +178,36 @@ describe('simulated KVM (RFB over the redirection port)', () => {
     });
   });
 
-  it('answers Intel KvmExtCmd 4 (zlib) with a compression report and acknowledges a data-channel message', async () => {
+  it('answers Intel KvmExtCmd 4 (zlib off) with a compression report and acknowledges a data-channel message', async () => {
     await withKvm(async (k) => {
       k.setEncodings([16, 0, 1092]);
-      k.clientCutText(Buffer.concat([Buffer.from('\0KvmExtCmd\0', 'latin1'), Buffer.from([4, 1])]));
+      k.clientCutText(Buffer.concat([Buffer.from('\0KvmExtCmd\0', 'latin1'), Buffer.from([4, 0])]));
       k.clientCutText(Buffer.from('\0KvmDataChannel\0{"action":"present","ver":1}', 'latin1'));
       k.clientCutText(Buffer.from('clipboard text', 'latin1'));
       k.request(false);
       await k.update();
       assert.deepEqual(k.cutTexts.map((t) => t.toString('latin1')), ['\0KvmExtCmd\0\x03\x00', '\0KvmDataChannel\0']);
+    });
+  });
+
+  it('compresses encoding 16 with one raw deflate stream when KvmExtCmd 4 turns zlib on, and the frames still equal the framebuffer', async () => {
+    await withKvm(async (k) => {
+      k.setEncodings([16, 0, 1092]);
+      k.clientCutText(Buffer.concat([Buffer.from('\0KvmExtCmd\0', 'latin1'), Buffer.from([4, 1])]));
+      k.request(false);
+      const rects = await k.update();
+      assert.deepEqual(k.cutTexts.map((t) => t.toString('latin1')), ['\0KvmExtCmd\0\x03\x01'], 'compression reported on');
+      assert.equal(k.compressed, rects.length, 'every tile came through the inflater');
+      assert.equal(mismatches(k, fb()), 0);
+      s.sim.device.host.print('a line drawn after compression began\r\n');
+      k.request(true);
+      await catchUp(k);
+      // Turning it off after the first rectangle changes nothing: the report says it stays on.
+      k.clientCutText(Buffer.concat([Buffer.from('\0KvmExtCmd\0', 'latin1'), Buffer.from([4, 0])]));
+      k.request(false);
+      await k.update();
+      assert.equal(k.cutTexts.at(-1)!.toString('latin1'), '\0KvmExtCmd\0\x03\x01');
+      assert.equal(mismatches(k, fb()), 0);
     });
   });
 
