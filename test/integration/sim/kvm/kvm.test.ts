@@ -229,6 +229,30 @@ describe('simulated KVM (RFB over the redirection port)', () => {
     });
   });
 
+  it('ends a session on a wrong ProtocolVersion or a 32-bpp pixel format, each with its reason; pointer events are taken', async () => {
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await c.logOn('KVMR', DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password), { start: 0, auth: 0 });
+    c.stream.removeAllListeners('data');
+    const first = sessionEnd(s.sim.device);
+    c.send(Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0]));
+    c.send(Buffer.from('RFB 004.001\n', 'latin1'));
+    assert.match((await first).reason!, /ProtocolVersion "RFB 004\.001\\n"/);
+    const k = await RfbClient.open(s.sim.redirectionPort!);
+    k.send(Buffer.from([5, 1, 0, 10, 0, 20])); // PointerEvent: button 1 at 10,20
+    k.request(false);
+    await k.update();
+    const second = sessionEnd(s.sim.device);
+    const fmt = Buffer.alloc(20);
+    fmt[4] = 32;
+    fmt[5] = 24;
+    fmt[7] = 1;
+    fmt.writeUInt16BE(255, 8);
+    k.send(fmt);
+    const e = await second;
+    assert.equal(e.event, 'ended-by-error');
+    assert.match(e.reason!, /SetPixelFormat asked for 32 bits per pixel/);
+  });
+
   it('logs KVM sessions (audit 1808/1809), refuses KVMR while CIM_KVMRedirectionSAP is disabled, and disabling ends an open session', async () => {
     const audits = () => auditLog(s.sim.device).records.filter((r) => r.appId === 18 && (r.eventId === 8 || r.eventId === 9)).length;
     const before = audits();
