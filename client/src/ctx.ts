@@ -12,6 +12,7 @@ import { readConfig } from './config';
 import type { ProbeProgress } from './model/classProbe';
 import { ClassTree, type WithProgress } from './model/classTree';
 import { DevicesTree } from './model/devicesTree';
+import { BootStore } from './model/bootTree';
 import { PowerStore } from './model/power';
 import { Emitter, errorCode, type Request } from './model/request';
 import { WatchdogStore } from './model/watchdogStore';
@@ -23,6 +24,8 @@ const PASSWORD_CODES = new Set(['auth.missing', 'auth.failed', 'auth.rejected'])
 export class Ctx {
   readonly request: Request;
   readonly power: PowerStore;
+  /** Boot status and redirection features of the Power view's sections. */
+  readonly boot: BootStore;
   readonly devices: DevicesTree;
   /** The OS watchdog sessions, agents and events of the Watchdog view. */
   readonly watchdog: WatchdogStore;
@@ -46,6 +49,7 @@ export class Ctx {
   ) {
     this.request = <P, R>(type: RequestType<P, R, void>, params: P) => this.send(type, params);
     this.power = new PowerStore(this.request);
+    this.boot = new BootStore(this.request);
     this.watchdog = new WatchdogStore(this.request);
     this.devices = new DevicesTree({ request: this.request, power: this.power, classTree: (id) => this.classTree(id) });
   }

@@ -11,6 +11,7 @@ import { saveInstanceCommand } from './commands/saveInstance';
 import { DeviceSideProvider, InstanceFileSystem, RESULT_SCHEME, ResultDocuments } from './instanceFs';
 import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { redactingChannel } from './model/redact';
+import { registerRedirection } from './redirection';
 import { DeviceSecrets } from './secrets';
 import { registerStatusBar } from './statusBar';
 import { registerViews } from './views/views';
@@ -47,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.registerTextDocumentContentProvider(DEVICE_SCHEME, deviceSide),
     vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
     ...registerCommands(ctx, { store, deviceSide, results }),
+    ...registerRedirection(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void offerRestart();
     }),

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { placeCursorAfter } from './editorHelpers';
+import { placeCursorAfter, runContextMenu } from './editorHelpers';
 import { waitUntil, waitForMessage, dialogButton, startWorkbench, TIMEOUTS, type Workbench } from './harness';
 
 const DEVICES = 'Devices';
@@ -79,20 +79,7 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
   }
 
   async function contextMenu(rowText: string | RegExp, item: string): Promise<void> {
-    const r = row(rowText);
-    await r.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-    await r.click({ button: 'right' });
-    const entry = wb.page.locator('.context-view .action-item .action-label').filter({ hasText: item }).first();
-    await entry.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-    // The menu ignores a click that lands while it is still opening; the focused item takes Enter.
-    await entry.hover();
-    await waitUntil(async () => {
-      if (!(await entry.isVisible())) return true;
-      await entry.hover();
-      await wb.page.keyboard.press('Enter');
-      await new Promise((r) => setTimeout(r, 300));
-      return !(await entry.isVisible());
-    }, `the context menu item "${item}" to run`);
+    await runContextMenu(wb.page, row(rowText), item);
   }
 
   async function statusBarText(): Promise<string> {

@@ -1,5 +1,5 @@
 /** Editor steps shared by the editor e2e tests. */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { TIMEOUTS, waitUntil } from './harness';
 
 /** Puts the cursor right after the only occurrence of `text` in the active editor (find selects it; Escape keeps the selection). */
@@ -16,4 +16,20 @@ export async function placeCursorAfter(p: Page, text: string): Promise<void> {
     return !(await find.evaluate((el) => (el as unknown as { className: string }).className.split(/\s+/).includes('visible')));
   }, 'the find widget to close');
   await p.keyboard.press('ArrowRight');
+}
+
+/** Right-clicks `row` and runs its context-menu entry `item` (the menu ignores a click while it opens; Enter on the hovered item runs it). */
+export async function runContextMenu(p: Page, row: Locator, item: string): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+  await row.click({ button: 'right' });
+  const entry = p.locator('.context-view .action-item .action-label').filter({ hasText: item }).first();
+  await entry.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+  await entry.hover();
+  await waitUntil(async () => {
+    if (!(await entry.isVisible())) return true;
+    await entry.hover();
+    await p.keyboard.press('Enter');
+    await new Promise((r) => setTimeout(r, 300));
+    return !(await entry.isVisible());
+  }, `the context menu item "${item}" to run`);
 }

@@ -13,6 +13,7 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { waitUntil, waitForMessage, startWorkbench, TIMEOUTS, type Workbench } from './harness';
+import { runContextMenu } from './editorHelpers';
 
 const HEAD = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd">`;
 
@@ -234,17 +235,7 @@ describe('WS-Man authoring in the workbench', { timeout: 600_000 }, () => {
       await wb.expand(/^\s*AMT\s*1 of \d+ classes/, 'Classes');
       const row = classes.locator('.monaco-list-row').filter({ hasText: /^\s*AMT_GeneralSettings/ }).first();
       await row.waitFor({ state: 'visible', timeout: 60_000 });
-      await row.click({ button: 'right' });
-      const entry = p.locator('.context-view .action-item .action-label').filter({ hasText: 'New WS-Man Request…' }).first();
-      await entry.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-      // The menu ignores a click that lands while it is still opening; the focused item takes Enter.
-      await waitUntil(async () => {
-        if (!(await entry.isVisible())) return true;
-        await entry.hover();
-        await p.keyboard.press('Enter');
-        await new Promise((r) => setTimeout(r, 300));
-        return !(await entry.isVisible());
-      }, 'the "New WS-Man Request…" menu item to run');
+      await runContextMenu(p, row, 'New WS-Man Request…');
       const choices = (await p.locator('.quick-input-widget .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       assert.ok(choices.some((c) => c.startsWith('Get')) && choices.some((c) => c.startsWith('Enumerate')), `Get and Enumerate offered in ${JSON.stringify(choices)}`);
       await pickQuick(/^\s*Get/);

@@ -40,6 +40,7 @@ export function powerCommands(ctx: Ctx): vscode.Disposable[] {
     reg('amt.power.refresh', async () => {
       const target = ctx.selectedNow();
       if (target) await ctx.power.refresh(target.id).catch((err) => vscode.window.showErrorMessage(errorMessage(err)));
+      if (target) await ctx.boot.refresh(target.id);
     }),
   ];
 }

@@ -5,6 +5,7 @@
 import { Requests, type PowerAction, type PowerActionResult, type PowerStateResult, type TargetInfo } from '../../../server/src/protocol';
 import { Emitter, errorCode, errorMessage, type Request } from './request';
 import type { TreeModel, TreeNode } from './tree';
+import { sectionChildren, sectionRoots, type BootStore } from './bootTree';
 
 export const POWER_ACTIONS: readonly { action: PowerAction; label: string; icon: string; detail: string }[] = [
   { action: 'on', label: 'Power on', icon: 'debug-start', detail: 'turns the host on' },
@@ -131,8 +132,13 @@ export class PowerTree implements TreeModel {
   constructor(
     private readonly store: PowerStore,
     private readonly selected: () => { id: string; label: string } | undefined,
+    /** The Boot and Redirection sections (model/bootTree.ts), when given. */
+    private readonly boot?: BootStore,
   ) {
     store.onDidChange((id) => {
+      if (id === this.selected()?.id) this.changed.fire(undefined);
+    });
+    boot?.onDidChange((id) => {
       if (id === this.selected()?.id) this.changed.fire(undefined);
     });
   }
@@ -187,10 +193,10 @@ export class PowerTree implements TreeModel {
         data: { kind: 'powerAction', targetId: target.id, action: a.action },
       }),
     );
-    return [state, ...actions];
+    return [state, ...actions, ...(this.boot ? sectionRoots(target.id) : [])];
   }
 
-  async children(): Promise<TreeNode[]> {
-    return [];
+  async children(node: TreeNode): Promise<TreeNode[]> {
+    return (this.boot && (await sectionChildren(this.boot, node))) ?? [];
   }
 }

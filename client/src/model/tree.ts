@@ -2,7 +2,7 @@
  * Plain descriptions of tree rows. The models build these; views/treeAdapter.ts turns them into
  * vscode.TreeItems. `data` says what the row stands for, so commands run on a row get it.
  */
-import type { InstanceRef, PowerAction, PropertyView, TargetInfo } from '../../../server/src/protocol';
+import type { BootTarget, InstanceRef, PowerAction, PropertyView, TargetInfo } from '../../../server/src/protocol';
 
 export type NodeData =
   | { kind: 'device'; target: TargetInfo }
@@ -17,7 +17,10 @@ export type NodeData =
   | { kind: 'eventLog'; targetId: string }
   | { kind: 'watchdog'; targetId: string; section: 'os' | 'agents' | 'events' | 'eventLog' }
   | { kind: 'agent'; targetId: string; agent: string }
-  | { kind: 'info'; targetId?: string };
+  | { kind: 'info'; targetId?: string }
+  | { kind: 'bootSection' | 'redirectionSection'; targetId: string }
+  | { kind: 'bootOption'; targetId: string; target: BootTarget | 'https' }
+  | { kind: 'redirectionFeature'; targetId: string; feature: 'listener' | 'sol' | 'ider' | 'kvm'; enabled: boolean };
 
 export interface TreeNode {
   /** Unique within its tree: VS Code keeps expansion and selection by it. */

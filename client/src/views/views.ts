@@ -32,7 +32,7 @@ export function registerViews(ctx: Ctx, pollSeconds: () => number): { views: Vie
   const powerTree = new PowerTree(ctx.power, () => {
     const t = ctx.selectedNow();
     return t ? { id: t.id, label: t.label } : undefined;
-  });
+  }, ctx.boot);
   const power = new TreeAdapter(powerTree);
 
   const devicesView = vscode.window.createTreeView('amt.devices', { treeDataProvider: devices, showCollapseAll: true });

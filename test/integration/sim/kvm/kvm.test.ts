@@ -13,6 +13,7 @@ import { redirectionHistory } from '../../../../server/src/sim/redirection/logs'
 import { HEIGHT, OVERLAY, TEXT_Y, WIDTH, framebufferOf, type Framebuffer } from '../../../../server/src/sim/kvm/framebuffer';
 import { simSession } from '../sim-session';
 import { Console, SOL_START, header, sessionEnd } from '../redirection/console';
+import { oneTimeBoot } from '../../../unit/sim/host/helpers';
 import { GREY8, RGB332, RfbClient } from './rfb-client';
 
 const s = simSession({ redirectionPort: 0, hostLineDelayMs: 0, name: 'kvmhost' });
@@ -40,6 +41,29 @@ function inkInRows(k: RfbClient, y0: number, y1: number): number {
   let n = 0;
   for (let i = y0 * WIDTH; i < y1 * WIDTH; i++) if (k.pixels[i] !== 0) n++;
   return n;
+}
+
+/** Resolves once the host's screen text matches (checked now and after every screen change). */
+function screenShows(re: RegExp): Promise<void> {
+  const serial = s.sim.device.host.serial;
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!re.test(serial.screen.text())) return;
+      serial.off('screen', check);
+      resolve();
+    };
+    serial.on('screen', check);
+    check();
+  });
+}
+
+/** Reads incremental updates until the client's picture equals the framebuffer (a request is pending on entry). */
+async function catchUp(k: RfbClient): Promise<void> {
+  for (;;) {
+    await k.update();
+    if (mismatches(k, fb()) === 0) return;
+    k.request(true);
+  }
 }
 
 function solData(text: string): Buffer {
@@ -198,6 +222,39 @@ describe('simulated KVM (RFB over the redirection port)', () => {
     await c.closedByFirmware();
     assert.equal((await s.call('CIM_KVMRedirectionSAP', 'RequestStateChange', { RequestedState: 2 })).ReturnValue, '0');
     assert.ok(redirectionHistory(s.sim.device).some((h) => h.kind === 'KVMR' && h.event === 'opened'));
+  });
+
+  it('shows BIOS setup when the host boots into it, and F10 typed in KVM leaves it', async () => {
+    await withKvm(async (k) => {
+      k.setEncodings([16, 0]);
+      k.request(false);
+      await k.update();
+      oneTimeBoot(s.sim.device, { BIOSSetup: true });
+      await screenShows(/BIOS Setup Utility/);
+      k.request(true);
+      await catchUp(k);
+      k.key(0xffc7, true); // F10
+      k.key(0xffc7, false);
+      await screenShows(/Saving changes and exiting BIOS setup\./);
+      k.request(true);
+      await catchUp(k);
+      assert.ok(s.sim.device.host.state.boots.at(-1), 'the boot was recorded');
+    });
+  });
+
+  it('resets the host on Ctrl-Alt-Del (RequestPowerStateChange 10 as the host OS), and the screen shows the new boot', async () => {
+    const boots = s.sim.device.host.state.boots.length;
+    await withKvm(async (k) => {
+      k.request(false);
+      await k.update();
+      const power = new Promise<{ requested: number; origin?: string }>((resolve) => s.sim.device.once('power', resolve));
+      for (const [sym, down] of [[0xffe3, true], [0xffe9, true], [0xffff, true], [0xffff, false], [0xffe9, false], [0xffe3, false]] as const) k.key(sym, down);
+      const change = await power;
+      assert.deepEqual([change.requested, change.origin], [10, 'host']);
+      assert.equal(s.sim.device.host.state.boots.length, boots + 1);
+      k.request(true);
+      await k.update();
+    });
   });
 });
 
