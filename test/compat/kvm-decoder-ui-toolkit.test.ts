@@ -9,20 +9,10 @@
  * ImageData-like `spare` that setPixel fills (solid tiles go through fillRect and fillStyle).
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { loadCore } from './ui-toolkit';
 import { decodeTile, RGB332, RGB565, toRgb, type PixelFormat } from '../../server/src/features/kvm/decoder';
 
-const require = createRequire(import.meta.url);
-
-function loadCore(): Record<string, any> | undefined {
-  (globalThis as any).self ??= globalThis;
-  try {
-    return require(process.env.UI_TOOLKIT_CORE ?? '@device-management-toolkit/ui-toolkit/core');
-  } catch {
-    return undefined;
-  }
-}
 
 const core = loadCore();
 
