@@ -12,9 +12,8 @@ import { parseArgs } from 'node:util';
 import { AmtError } from '../errors';
 import { PIXEL_FORMATS, type PixelFormatName } from '../features/kvm/decoder';
 import { ctrlAltDel, KEYSYM, textToKeystrokes, type KeyStroke } from '../features/kvm/keysyms';
-import { encodePng } from '../features/kvm/png';
 import type { RfbOptions } from '../features/kvm/rfb';
-import { openKvm } from '../features/kvm/session';
+import { screenshot, typeKeys } from '../features/kvm/session';
 import type { CliIo } from './feature-commands';
 import { parseArgsError, usageError } from './usage';
 
@@ -41,7 +40,7 @@ export async function runKvmCli(args: readonly string[], io: CliIo): Promise<num
       throw usageError(`--format "${v.format}" is not a KVM pixel format; use rgb565 (AMT's default), rgb332 or grey8.`);
     }
     const options: RfbOptions = { ...(v.format ? { format: v.format as PixelFormatName } : {}), ...(v.raw ? { rle: false } : {}) };
-    return screenshot(v.out, options, io);
+    return writeScreenshot(v.out, options, io);
   }
   if (sub === 'type' || sub === 'ctrl-alt-del') {
     if (v.out !== undefined || v.format !== undefined || v.raw) throw usageError(`--out, --format and --raw belong to "kvm screenshot"; ${FIX}.`);
@@ -54,7 +53,7 @@ export async function runKvmCli(args: readonly string[], io: CliIo): Promise<num
       if (rest.length || v.enter) throw usageError('"kvm ctrl-alt-del" takes no arguments; write amtwb kvm ctrl-alt-del.');
       strokes = ctrlAltDel();
     }
-    return typeKeys(strokes, io);
+    return typeOnHost(strokes, io);
   }
   throw usageError(sub === undefined ? `"kvm" needs a subcommand; ${FIX}.` : `"kvm ${sub}" is not a KVM command; ${FIX}.`);
 }
@@ -64,32 +63,19 @@ function needTarget(io: CliIo) {
   return io.redirection;
 }
 
-async function screenshot(out: string, options: RfbOptions, io: CliIo): Promise<number> {
+async function writeScreenshot(out: string, options: RfbOptions, io: CliIo): Promise<number> {
   const target = needTarget(io);
-  const { rfb, route } = await openKvm(target, options, io.signal);
-  try {
-    const fb = await rfb.fullFrame();
-    const png = encodePng(fb.width, fb.height, fb.rgba);
-    await writeFile(out, png).catch((err: NodeJS.ErrnoException) => {
-      throw new AmtError('kvm.file', `Cannot write ${out} (${err.code ?? err.message}); check the path given with --out.`, { cause: err });
-    });
-    await io.err(`Wrote ${out}: ${fb.width}×${fb.height} from ${target.label} over ${route}.`);
-    return 0;
-  } finally {
-    await rfb.close();
-  }
+  const shot = await screenshot(target, options, io.signal);
+  await writeFile(out, shot.png).catch((err: NodeJS.ErrnoException) => {
+    throw new AmtError('kvm.file', `Cannot write ${out} (${err.code ?? err.message}); check the path given with --out.`, { cause: err });
+  });
+  await io.err(`Wrote ${out}: ${shot.width}×${shot.height} from ${target.label} over ${shot.route}.`);
+  return 0;
 }
 
-async function typeKeys(strokes: KeyStroke[], io: CliIo): Promise<number> {
+async function typeOnHost(strokes: KeyStroke[], io: CliIo): Promise<number> {
   const target = needTarget(io);
-  const { rfb, route } = await openKvm(target, {}, io.signal);
-  try {
-    rfb.keys(strokes);
-    // A frame asked for after the keys comes back only once the server has read them.
-    await rfb.fullFrame();
-    await io.err(`Typed ${strokes.length / 2} key${strokes.length === 2 ? '' : 's'} on ${target.label} over ${route}.`);
-    return 0;
-  } finally {
-    await rfb.close();
-  }
+  const { route } = await typeKeys(target, strokes, io.signal);
+  await io.err(`Typed ${strokes.length / 2} key${strokes.length === 2 ? '' : 's'} on ${target.label} over ${route}.`);
+  return 0;
 }

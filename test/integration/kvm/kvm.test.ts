@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runKvmCli } from '../../../server/src/cli/kvm';
+import { registerKvmHandlers } from '../../../server/src/handlers/kvm';
+import { KvmRequests } from '../../../server/src/protocol';
 import type { CliIo } from '../../../server/src/cli/feature-commands';
 import { AmtError } from '../../../server/src/errors';
 import { sendConsentCode, startConsent } from '../../../server/src/features/consent';
@@ -137,6 +139,18 @@ describe('amtwb kvm against the simulator', () => {
     } finally {
       await first.rfb.close();
     }
+  });
+
+  it('amt/kvm/screenshot gives the same PNG base64 and amt/kvm/type reports the keys (the extension\'s requests)', async () => {
+    const handlers = new Map<string, (p: unknown, s: AbortSignal) => Promise<unknown>>();
+    registerKvmHandlers({ handle: (type, fn) => void handlers.set(type.method, fn as never), notify: () => undefined, registry });
+    const call = (method: string, p: unknown) => handlers.get(method)!(p, new AbortController().signal) as Promise<Record<string, unknown>>;
+    const shot = await call(KvmRequests.screenshot.method, { targetId: 'sim', format: 'rgb332' });
+    const png = decodePng(Buffer.from(shot['png'] as string, 'base64'));
+    assert.deepEqual([shot['width'], shot['height'], png.width], [1024, 768, 1024]);
+    assert.equal(mismatches(sim, png.width, png.height, png.rgba, 'rgb332'), 0);
+    assert.deepEqual((await call(KvmRequests.type.method, { targetId: 'sim', text: 'ab', enter: true }))['keys'], 3);
+    await assert.rejects(call(KvmRequests.type.method, { targetId: 'sim' }), isError('args.invalid', /Nothing to type was given/));
   });
 
   it('command-line mistakes are one sentence each', async () => {
