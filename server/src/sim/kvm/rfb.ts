@@ -12,7 +12,8 @@
 import type { Framebuffer, Rect } from './framebuffer';
 import { HEIGHT, WIDTH } from './framebuffer';
 import { Keyboard } from './keys';
-import { RGB565, encode16, encodeRaw, readPixelFormat, writePixelFormat, type PixelFormat } from './pixels';
+import { TileDeflater } from './deflate';
+import { RGB565, encode16, encodeRaw, encodeTile, readPixelFormat, writePixelFormat, type PixelFormat } from './pixels';
 
 export const TILE = 64;
 const TILES_X = WIDTH / TILE;
@@ -45,6 +46,11 @@ export class RfbServer {
   private pending?: Rect;
   private flushQueued = false;
   private done = false;
+  /** Set by KvmExtCmd 4 = 1 before any encoding-16 rectangle went out; never changes after one did. */
+  private zlib?: TileDeflater;
+  private sentIntel = false;
+  /** An update is being compressed. */
+  private busy = false;
   private readonly keyboard = new Keyboard();
   private readonly onDirty = (rects: Rect[]) => this.changed(rects);
 
@@ -60,6 +66,7 @@ export class RfbServer {
   stop(): void {
     this.done = true;
     this.fb.off('dirty', this.onDirty);
+    this.zlib?.close();
   }
 
   /** The encodings the console asked for, in its order. */
@@ -167,8 +174,9 @@ export class RfbServer {
   /**
    * Intel's CutText extensions: a data-channel message is acknowledged with the bare 16-byte prefix
    * (there is no host agent behind the simulated firmware); KvmExtCmd 2 (decimation) and 4 (zlib)
-   * are answered with reports 1 and 3 saying "off" (inferred: the simulator neither decimates nor
-   * compresses). Plain clipboard text is ignored: the text console has no clipboard.
+   * are answered with reports 1 and 3: decimation is always off; compression is what command 4
+   * asked for, if it came before the first encoding-16 rectangle (stored blocks and compressed
+   * blocks never mix in one session), else what the session already uses (inferred). Plain clipboard text is ignored: the text console has no clipboard.
    */
   private cutText(text: Buffer): void {
     if (text.subarray(0, DATA_CHANNEL.length).equals(DATA_CHANNEL)) {
@@ -176,7 +184,15 @@ export class RfbServer {
     } else if (text.length >= EXT_CMD.length + 2 && text.subarray(0, EXT_CMD.length).equals(EXT_CMD)) {
       const cmd = text[EXT_CMD.length];
       if (cmd === 2) this.serverCutText(Buffer.concat([EXT_CMD, Buffer.from([1, 1, 0])]));
-      else if (cmd === 4) this.serverCutText(Buffer.concat([EXT_CMD, Buffer.from([3, 0])]));
+      else if (cmd === 4) {
+        const on = text[EXT_CMD.length + 1] === 1;
+        if (!this.sentIntel && on) this.zlib ??= new TileDeflater();
+        else if (!this.sentIntel && this.zlib) {
+          this.zlib.close();
+          this.zlib = undefined;
+        }
+        this.serverCutText(Buffer.concat([EXT_CMD, Buffer.from([3, this.zlib ? 1 : 0])]));
+      }
     }
   }
 
@@ -206,7 +222,7 @@ export class RfbServer {
   /** Answers the pending request with the dirty tiles inside it, if any. */
   private flush(): void {
     const req = this.pending;
-    if (!req || this.done) return;
+    if (!req || this.done || this.busy) return;
     const rects: Rect[] = [];
     for (let ty = 0; ty < TILES_Y; ty++) {
       for (let tx = 0; tx < TILES_X; tx++) {
@@ -223,16 +239,39 @@ export class RfbServer {
     if (rects.length === 0) return;
     this.pending = undefined;
     const intel = this.encodings.includes(ENCODING.Intel16);
-    const parts: Buffer[] = [Buffer.from([0, 0, rects.length >> 8, rects.length & 0xff])];
-    for (const r of rects) {
+    this.sentIntel ||= intel;
+    const heads = rects.map((r) => {
       const head = Buffer.alloc(12);
       head.writeUInt16BE(r.x, 0);
       head.writeUInt16BE(r.y, 2);
       head.writeUInt16BE(r.w, 4);
       head.writeUInt16BE(r.h, 6);
       head.writeInt32BE(intel ? ENCODING.Intel16 : ENCODING.Raw, 8);
-      parts.push(head, intel ? encode16(this.fb.pixels, r, this.format) : encodeRaw(this.fb.pixels, r, this.format));
-    }
-    this.peer.send(Buffer.concat(parts));
+      return head;
+    });
+    const send = (bodies: Buffer[]) => {
+      const parts: Buffer[] = [Buffer.from([0, 0, rects.length >> 8, rects.length & 0xff])];
+      rects.forEach((_, i) => parts.push(heads[i], bodies[i]));
+      this.peer.send(Buffer.concat(parts));
+    };
+    const zlib = this.zlib;
+    if (!intel || !zlib) return send(rects.map((r) => (intel ? encode16 : encodeRaw)(this.fb.pixels, r, this.format)));
+    // Compressed: the tiles are encoded now (the picture of this moment), deflated in order, sent together.
+    this.busy = true;
+    const tiles = rects.map((r) => encodeTile(this.fb.pixels, r, this.format));
+    Promise.all(tiles.map((t) => zlib.compress(t))).then((bodies) => {
+      this.busy = false;
+      if (this.done) return;
+      send(bodies.map((b) => {
+        const len = Buffer.alloc(4);
+        len.writeUInt32BE(b.length);
+        return Buffer.concat([len, b]);
+      }));
+      this.flush();
+    }, (err: Error) => {
+      this.busy = false;
+      this.stop();
+      this.peer.end(`the simulator's deflate stream failed: ${err.message}`, true);
+    });
   }
 }

@@ -178,15 +178,36 @@ describe('simulated KVM (RFB over the redirection port)', () => {
     });
   });
 
-  it('answers Intel KvmExtCmd 4 (zlib) with a compression report and acknowledges a data-channel message', async () => {
+  it('answers Intel KvmExtCmd 4 (zlib off) with a compression report and acknowledges a data-channel message', async () => {
     await withKvm(async (k) => {
       k.setEncodings([16, 0, 1092]);
-      k.clientCutText(Buffer.concat([Buffer.from('\0KvmExtCmd\0', 'latin1'), Buffer.from([4, 1])]));
+      k.clientCutText(Buffer.concat([Buffer.from('\0KvmExtCmd\0', 'latin1'), Buffer.from([4, 0])]));
       k.clientCutText(Buffer.from('\0KvmDataChannel\0{"action":"present","ver":1}', 'latin1'));
       k.clientCutText(Buffer.from('clipboard text', 'latin1'));
       k.request(false);
       await k.update();
       assert.deepEqual(k.cutTexts.map((t) => t.toString('latin1')), ['\0KvmExtCmd\0\x03\x00', '\0KvmDataChannel\0']);
+    });
+  });
+
+  it('compresses encoding 16 with one raw deflate stream when KvmExtCmd 4 turns zlib on, and the frames still equal the framebuffer', async () => {
+    await withKvm(async (k) => {
+      k.setEncodings([16, 0, 1092]);
+      k.clientCutText(Buffer.concat([Buffer.from('\0KvmExtCmd\0', 'latin1'), Buffer.from([4, 1])]));
+      k.request(false);
+      const rects = await k.update();
+      assert.deepEqual(k.cutTexts.map((t) => t.toString('latin1')), ['\0KvmExtCmd\0\x03\x01'], 'compression reported on');
+      assert.equal(k.compressed, rects.length, 'every tile came through the inflater');
+      assert.equal(mismatches(k, fb()), 0);
+      s.sim.device.host.print('a line drawn after compression began\r\n');
+      k.request(true);
+      await catchUp(k);
+      // Turning it off after the first rectangle changes nothing: the report says it stays on.
+      k.clientCutText(Buffer.concat([Buffer.from('\0KvmExtCmd\0', 'latin1'), Buffer.from([4, 0])]));
+      k.request(false);
+      await k.update();
+      assert.equal(k.cutTexts.at(-1)!.toString('latin1'), '\0KvmExtCmd\0\x03\x01');
+      assert.equal(mismatches(k, fb()), 0);
     });
   });
 
@@ -206,6 +227,30 @@ describe('simulated KVM (RFB over the redirection port)', () => {
       await next.update();
       assert.equal(mismatches(next, fb()), 0);
     });
+  });
+
+  it('ends a session on a wrong ProtocolVersion or a 32-bpp pixel format, each with its reason; pointer events are taken', async () => {
+    const c = await Console.tcp(s.sim.redirectionPort!);
+    assert.deepEqual(await c.logOn('KVMR', DEFAULT_ACCOUNT.user, DEFAULT_ACCOUNT.password), { start: 0, auth: 0 });
+    c.stream.removeAllListeners('data');
+    const first = sessionEnd(s.sim.device);
+    c.send(Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0]));
+    c.send(Buffer.from('RFB 004.001\n', 'latin1'));
+    assert.match((await first).reason!, /ProtocolVersion "RFB 004\.001\\n"/);
+    const k = await RfbClient.open(s.sim.redirectionPort!);
+    k.send(Buffer.from([5, 1, 0, 10, 0, 20])); // PointerEvent: button 1 at 10,20
+    k.request(false);
+    await k.update();
+    const second = sessionEnd(s.sim.device);
+    const fmt = Buffer.alloc(20);
+    fmt[4] = 32;
+    fmt[5] = 24;
+    fmt[7] = 1;
+    fmt.writeUInt16BE(255, 8);
+    k.send(fmt);
+    const e = await second;
+    assert.equal(e.event, 'ended-by-error');
+    assert.match(e.reason!, /SetPixelFormat asked for 32 bits per pixel/);
   });
 
   it('logs KVM sessions (audit 1808/1809), refuses KVMR while CIM_KVMRedirectionSAP is disabled, and disabling ends an open session', async () => {

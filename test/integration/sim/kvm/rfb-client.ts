@@ -2,9 +2,11 @@
  * A minimal KVM console for the tests, written from the protocol (redirection.md §5), not from
  * product code: it logs on to the redirection port (KVMR, digest), does the 0x40/0x41 hand-off and
  * the RFB 3.8 handshake with security None, and reconstructs the framebuffer from raw and
- * encoding-16 rectangles (the stored-deflate-block form; compressed blocks are reported as an error).
+ * encoding-16 rectangles: a lone stored deflate block is taken directly (the MeshCommander /
+ * ui-toolkit quirk), anything else goes through the session's one raw-inflate stream.
  */
 import { once } from 'node:events';
+import { constants, inflateRawSync } from 'node:zlib';
 import { DEFAULT_ACCOUNT } from '../../../../server/src/sim';
 import { Console } from '../redirection/console';
 
@@ -36,6 +38,10 @@ export class RfbClient {
   pixels = new Uint32Array(0);
   /** ServerCutText messages received. */
   readonly cutTexts: Buffer[] = [];
+  /** Encoding-16 rectangles that came compressed (through the inflater). */
+  compressed = 0;
+  private zin = Buffer.alloc(0);
+  private zout = 0;
 
   private constructor(readonly console: Console) {
     const s = console.stream;
@@ -196,8 +202,7 @@ export class RfbClient {
   }
 
   private decode16(r: UpdateRect, data: Buffer): void {
-    if (!(data[0] === 0 && data.readUInt16LE(1) === data.length - 5)) throw new Error('encoding 16 carried compressed deflate blocks');
-    const t = data.subarray(5);
+    const t = data[0] === 0 && data.readUInt16LE(1) === data.length - 5 ? data.subarray(5) : this.inflate(data);
     const size = this.format.bpp / 8;
     const sub = t[0];
     if (sub === 0) return this.place(r, 1, t);
@@ -218,6 +223,16 @@ export class RfbClient {
       return;
     }
     throw new Error(`unexpected tile subencoding ${sub}`);
+  }
+
+  /** The session's inflate stream: everything so far re-inflated, the new output taken (simple, fine for tests). */
+  private inflate(data: Buffer): Buffer {
+    this.compressed++;
+    this.zin = Buffer.concat([this.zin, data]);
+    const out = inflateRawSync(this.zin, { finishFlush: constants.Z_SYNC_FLUSH });
+    const tile = out.subarray(this.zout);
+    this.zout = out.length;
+    return tile;
   }
 
   close(): void {
