@@ -3,7 +3,8 @@
  * (features/kvm/), for scripts and CI. Each opens one KVM session, does its one thing, and closes.
  *
  * screenshot: one full frame at the host's resolution as an RGBA PNG; `--format rgb332|grey8`
- * asks AMT for 8-bit pixels (what large displays need), `--raw` turns off Intel's RLE encoding.
+ * asks AMT for 8-bit pixels (what large displays need), `--raw` turns off Intel's RLE encoding,
+ * `--zlib` asks AMT 16+ to deflate it.
  * type: each character as a key press and release (Enter for a newline), `--enter` presses Enter
  * after the text; `ctrl-alt-del` sends that sequence.
  */
@@ -17,18 +18,19 @@ import { screenshot, typeKeys } from '../features/kvm/session';
 import type { CliIo } from './feature-commands';
 import { parseArgsError, usageError } from './usage';
 
-export const KVM_USAGE = `  kvm screenshot --out F.png [--format rgb565|rgb332|grey8] [--raw]
+export const KVM_USAGE = `  kvm screenshot --out F.png [--format rgb565|rgb332|grey8] [--raw] [--zlib]
                                            one frame of the host's screen (KVM) as a PNG at the
-                                           host's resolution; 8-bit formats for large displays
+                                           host's resolution; 8-bit formats for large displays;
+                                           --zlib asks AMT 16+ to compress
   kvm type TEXT [--enter]                  type TEXT on the host's keyboard (KVM); --enter adds Enter
   kvm ctrl-alt-del                         press Ctrl-Alt-Del on the host (KVM)`;
 
 const FIX = 'write amtwb kvm screenshot --out F.png, amtwb kvm type TEXT or amtwb kvm ctrl-alt-del';
 
 export async function runKvmCli(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed: { values: { out?: string; format?: string; raw?: boolean; enter?: boolean }; positionals: string[] };
+  let parsed: { values: { out?: string; format?: string; raw?: boolean; zlib?: boolean; enter?: boolean }; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...args], options: { out: { type: 'string' }, format: { type: 'string' }, raw: { type: 'boolean' }, enter: { type: 'boolean' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...args], options: { out: { type: 'string' }, format: { type: 'string' }, raw: { type: 'boolean' }, zlib: { type: 'boolean' }, enter: { type: 'boolean' } }, strict: true, allowPositionals: true });
   } catch (err) {
     throw parseArgsError(err, FIX);
   }
@@ -39,11 +41,11 @@ export async function runKvmCli(args: readonly string[], io: CliIo): Promise<num
     if (v.format !== undefined && !Object.prototype.hasOwnProperty.call(PIXEL_FORMATS, v.format)) {
       throw usageError(`--format "${v.format}" is not a KVM pixel format; use rgb565 (AMT's default), rgb332 or grey8.`);
     }
-    const options: RfbOptions = { ...(v.format ? { format: v.format as PixelFormatName } : {}), ...(v.raw ? { rle: false } : {}) };
+    const options: RfbOptions = { ...(v.format ? { format: v.format as PixelFormatName } : {}), ...(v.raw ? { rle: false } : {}), ...(v.zlib ? { zlib: true } : {}) };
     return writeScreenshot(v.out, options, io);
   }
   if (sub === 'type' || sub === 'ctrl-alt-del') {
-    if (v.out !== undefined || v.format !== undefined || v.raw) throw usageError(`--out, --format and --raw belong to "kvm screenshot"; ${FIX}.`);
+    if (v.out !== undefined || v.format !== undefined || v.raw || v.zlib) throw usageError(`--out, --format, --raw and --zlib belong to "kvm screenshot"; ${FIX}.`);
     let strokes: KeyStroke[];
     if (sub === 'type') {
       if (rest.length === 0 && !v.enter) throw usageError('"kvm type" needs the text to type; write amtwb kvm type TEXT (quote it if it has spaces).');
