@@ -581,3 +581,27 @@ export const RedirectionNotifications = {
   /** A SOL session ended. */ solEnded: new NotificationType<SessionEnded>('amt/sol/ended'),
   /** IDE-R progress, at most a few times a second, and once when it ends. */ iderProgress: new NotificationType<IderProgress>('amt/ider/progress'),
 } as const;
+
+/* ---- KVM (features/kvm/) ---- */
+
+export interface KvmScreenshotParams extends TargetParams {
+  /** Pixel format to ask AMT for; default rgb565 (AMT's own). */
+  format?: 'rgb565' | 'rgb332' | 'grey8';
+  /** Raw pixels only (no Intel RLE). */
+  raw?: boolean;
+}
+export interface KvmScreenshotResult { /** PNG, base64. */ png: string; width: number; height: number; route: string }
+export interface KvmTypeParams extends TargetParams {
+  /** Typed as key presses and releases (a newline is Enter); ASCII and Latin-1 only. */
+  text?: string;
+  /** Press Enter after the text. */
+  enter?: boolean;
+  /** Send Ctrl-Alt-Del (after the text, if any). */
+  ctrlAltDel?: boolean;
+}
+export interface KvmTypeResult { keys: number; route: string }
+
+export const KvmRequests = {
+  /** One full frame of the host's screen as a PNG. */ screenshot: new RequestType<KvmScreenshotParams, KvmScreenshotResult, void>('amt/kvm/screenshot'),
+  /** Keystrokes on the host's keyboard. */ type: new RequestType<KvmTypeParams, KvmTypeResult, void>('amt/kvm/type'),
+} as const;

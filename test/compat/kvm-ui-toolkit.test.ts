@@ -14,22 +14,12 @@
  * createImageData/putImageData into an RGBA buffer) and `document` for key handlers (not used).
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { loadCore } from './ui-toolkit';
 import { DEFAULT_ACCOUNT, startSimulator } from '../../server/src/sim';
 import { HEIGHT, WIDTH, framebufferOf } from '../../server/src/sim/kvm/framebuffer';
 import { Console } from '../integration/sim/redirection/console';
 
-const require = createRequire(import.meta.url);
-
-function loadCore(): Record<string, any> | undefined {
-  (globalThis as any).self ??= globalThis;
-  try {
-    return require(process.env.UI_TOOLKIT_CORE ?? '@device-management-toolkit/ui-toolkit/core');
-  } catch {
-    return undefined;
-  }
-}
 
 /** A 2D context that keeps what is drawn as RGBA. */
 function canvas(width: number, height: number) {

@@ -3,7 +3,8 @@
  * (features/kvm/), for scripts and CI. Each opens one KVM session, does its one thing, and closes.
  *
  * screenshot: one full frame at the host's resolution as an RGBA PNG; `--format rgb332|grey8`
- * asks AMT for 8-bit pixels (what large displays need), `--raw` turns off Intel's RLE encoding.
+ * asks AMT for 8-bit pixels (what large displays need), `--raw` turns off Intel's RLE encoding,
+ * `--zlib` asks AMT 16+ to deflate it.
  * type: each character as a key press and release (Enter for a newline), `--enter` presses Enter
  * after the text; `ctrl-alt-del` sends that sequence.
  */
@@ -12,24 +13,24 @@ import { parseArgs } from 'node:util';
 import { AmtError } from '../errors';
 import { PIXEL_FORMATS, type PixelFormatName } from '../features/kvm/decoder';
 import { ctrlAltDel, KEYSYM, textToKeystrokes, type KeyStroke } from '../features/kvm/keysyms';
-import { encodePng } from '../features/kvm/png';
 import type { RfbOptions } from '../features/kvm/rfb';
-import { openKvm } from '../features/kvm/session';
+import { screenshot, typeKeys } from '../features/kvm/session';
 import type { CliIo } from './feature-commands';
 import { parseArgsError, usageError } from './usage';
 
-export const KVM_USAGE = `  kvm screenshot --out F.png [--format rgb565|rgb332|grey8] [--raw]
+export const KVM_USAGE = `  kvm screenshot --out F.png [--format rgb565|rgb332|grey8] [--raw] [--zlib]
                                            one frame of the host's screen (KVM) as a PNG at the
-                                           host's resolution; 8-bit formats for large displays
+                                           host's resolution; 8-bit formats for large displays;
+                                           --zlib asks AMT 16+ to compress
   kvm type TEXT [--enter]                  type TEXT on the host's keyboard (KVM); --enter adds Enter
   kvm ctrl-alt-del                         press Ctrl-Alt-Del on the host (KVM)`;
 
 const FIX = 'write amtwb kvm screenshot --out F.png, amtwb kvm type TEXT or amtwb kvm ctrl-alt-del';
 
 export async function runKvmCli(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed: { values: { out?: string; format?: string; raw?: boolean; enter?: boolean }; positionals: string[] };
+  let parsed: { values: { out?: string; format?: string; raw?: boolean; zlib?: boolean; enter?: boolean }; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...args], options: { out: { type: 'string' }, format: { type: 'string' }, raw: { type: 'boolean' }, enter: { type: 'boolean' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...args], options: { out: { type: 'string' }, format: { type: 'string' }, raw: { type: 'boolean' }, zlib: { type: 'boolean' }, enter: { type: 'boolean' } }, strict: true, allowPositionals: true });
   } catch (err) {
     throw parseArgsError(err, FIX);
   }
@@ -40,11 +41,11 @@ export async function runKvmCli(args: readonly string[], io: CliIo): Promise<num
     if (v.format !== undefined && !Object.prototype.hasOwnProperty.call(PIXEL_FORMATS, v.format)) {
       throw usageError(`--format "${v.format}" is not a KVM pixel format; use rgb565 (AMT's default), rgb332 or grey8.`);
     }
-    const options: RfbOptions = { ...(v.format ? { format: v.format as PixelFormatName } : {}), ...(v.raw ? { rle: false } : {}) };
-    return screenshot(v.out, options, io);
+    const options: RfbOptions = { ...(v.format ? { format: v.format as PixelFormatName } : {}), ...(v.raw ? { rle: false } : {}), ...(v.zlib ? { zlib: true } : {}) };
+    return writeScreenshot(v.out, options, io);
   }
   if (sub === 'type' || sub === 'ctrl-alt-del') {
-    if (v.out !== undefined || v.format !== undefined || v.raw) throw usageError(`--out, --format and --raw belong to "kvm screenshot"; ${FIX}.`);
+    if (v.out !== undefined || v.format !== undefined || v.raw || v.zlib) throw usageError(`--out, --format, --raw and --zlib belong to "kvm screenshot"; ${FIX}.`);
     let strokes: KeyStroke[];
     if (sub === 'type') {
       if (rest.length === 0 && !v.enter) throw usageError('"kvm type" needs the text to type; write amtwb kvm type TEXT (quote it if it has spaces).');
@@ -54,7 +55,7 @@ export async function runKvmCli(args: readonly string[], io: CliIo): Promise<num
       if (rest.length || v.enter) throw usageError('"kvm ctrl-alt-del" takes no arguments; write amtwb kvm ctrl-alt-del.');
       strokes = ctrlAltDel();
     }
-    return typeKeys(strokes, io);
+    return typeOnHost(strokes, io);
   }
   throw usageError(sub === undefined ? `"kvm" needs a subcommand; ${FIX}.` : `"kvm ${sub}" is not a KVM command; ${FIX}.`);
 }
@@ -64,32 +65,19 @@ function needTarget(io: CliIo) {
   return io.redirection;
 }
 
-async function screenshot(out: string, options: RfbOptions, io: CliIo): Promise<number> {
+async function writeScreenshot(out: string, options: RfbOptions, io: CliIo): Promise<number> {
   const target = needTarget(io);
-  const { rfb, route } = await openKvm(target, options, io.signal);
-  try {
-    const fb = await rfb.fullFrame();
-    const png = encodePng(fb.width, fb.height, fb.rgba);
-    await writeFile(out, png).catch((err: NodeJS.ErrnoException) => {
-      throw new AmtError('kvm.file', `Cannot write ${out} (${err.code ?? err.message}); check the path given with --out.`, { cause: err });
-    });
-    await io.err(`Wrote ${out}: ${fb.width}×${fb.height} from ${target.label} over ${route}.`);
-    return 0;
-  } finally {
-    await rfb.close();
-  }
+  const shot = await screenshot(target, options, io.signal);
+  await writeFile(out, shot.png).catch((err: NodeJS.ErrnoException) => {
+    throw new AmtError('kvm.file', `Cannot write ${out} (${err.code ?? err.message}); check the path given with --out.`, { cause: err });
+  });
+  await io.err(`Wrote ${out}: ${shot.width}×${shot.height} from ${target.label} over ${shot.route}.`);
+  return 0;
 }
 
-async function typeKeys(strokes: KeyStroke[], io: CliIo): Promise<number> {
+async function typeOnHost(strokes: KeyStroke[], io: CliIo): Promise<number> {
   const target = needTarget(io);
-  const { rfb, route } = await openKvm(target, {}, io.signal);
-  try {
-    rfb.keys(strokes);
-    // A frame asked for after the keys comes back only once the server has read them.
-    await rfb.fullFrame();
-    await io.err(`Typed ${strokes.length / 2} key${strokes.length === 2 ? '' : 's'} on ${target.label} over ${route}.`);
-    return 0;
-  } finally {
-    await rfb.close();
-  }
+  const { route } = await typeKeys(target, strokes, io.signal);
+  await io.err(`Typed ${strokes.length / 2} key${strokes.length === 2 ? '' : 's'} on ${target.label} over ${route}.`);
+  return 0;
 }

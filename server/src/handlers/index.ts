@@ -12,6 +12,7 @@ import { registerInstanceHandlers } from './instances';
 import { registerLogHandlers } from './log';
 import { registerPowerHandlers } from './power';
 import { registerRedirectionHandlers } from './redirection';
+import { registerKvmHandlers } from './kvm';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
@@ -36,6 +37,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const events = registerEventHandlers(host);
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
   const redirection = registerRedirectionHandlers(host);
+  registerKvmHandlers(host);
   return {
     configure(o) {
       watchdog.configure({

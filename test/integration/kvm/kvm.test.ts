@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runKvmCli } from '../../../server/src/cli/kvm';
+import { registerKvmHandlers } from '../../../server/src/handlers/kvm';
+import { KvmRequests } from '../../../server/src/protocol';
 import type { CliIo } from '../../../server/src/cli/feature-commands';
 import { AmtError } from '../../../server/src/errors';
 import { sendConsentCode, startConsent } from '../../../server/src/features/consent';
 import { openSol } from '../../../server/src/features/redirection/connect';
 import { decodePng } from '../../../server/src/features/kvm/png';
 import { openKvm } from '../../../server/src/features/kvm/session';
+import { KVM_EXT_CMD } from '../../../server/src/features/kvm/rfb';
 import { framebufferOf } from '../../../server/src/sim/kvm/framebuffer';
 import type { Simulator } from '../../../server/src/sim';
 import { redirectionTarget } from '../../../server/src/targets/redirection';
@@ -65,15 +68,15 @@ describe('amtwb kvm against the simulator', () => {
     return registry.dispose();
   });
 
-  it('screenshot writes a PNG at the host resolution equal to the simulator framebuffer (RLE, raw, RGB565, RGB332, grey)', async () => {
+  it('screenshot writes a PNG at the host resolution equal to the simulator framebuffer (RLE stored and zlib, raw, RGB565, RGB332, grey)', async () => {
     // Put text on the screen first (the host's login prompt), so the frame is not all background.
     const { session } = await openSol(redirectionTarget(registry, 'sim'));
     const screen = new Screen(session);
     session.write(Buffer.from('\r'));
     await screen.waitForAny(['login: ', '# ']);
     await session.close();
-    for (const [format, extra] of [['rgb565', []], ['rgb565', ['--raw']], ['rgb332', []], ['grey8', []]] as const) {
-      const out = join(dir, `${format}${extra.length ? '-raw' : ''}.png`);
+    for (const [format, extra] of [['rgb565', []], ['rgb565', ['--raw']], ['rgb565', ['--zlib']], ['rgb332', ['--zlib']], ['grey8', []]] as const) {
+      const out = join(dir, `${format}${extra.join('')}.png`);
       assert.equal(await runKvmCli(['screenshot', '--out', out, '--format', format, ...extra], io()), 0);
       const png = decodePng(readFileSync(out));
       assert.deepEqual([png.width, png.height], [1024, 768]);
@@ -83,6 +86,16 @@ describe('amtwb kvm against the simulator', () => {
       assert.ok(ink > 100, 'the login prompt is in the picture');
     }
     assert.match(lines.at(-1)!, /^Wrote .*grey8\.png: 1024×768 from .* over TCP 127\.0\.0\.1:\d+\.$/);
+    // With zlib the device reports compression on (KvmExtCmd report 3, value 1) and the tiles are deflated.
+    const { rfb } = await openKvm(redirectionTarget(registry, 'sim'), { zlib: true });
+    try {
+      const reports: string[] = [];
+      rfb.on('cuttext', (t: string) => reports.push(Buffer.from(t, 'latin1').toString('hex')));
+      await rfb.fullFrame();
+      assert.deepEqual(reports, [Buffer.concat([KVM_EXT_CMD, Buffer.from([3, 1])]).toString('hex')]);
+    } finally {
+      await rfb.close();
+    }
   });
 
   it('type sends keystrokes the host console receives: SOL shows them', async () => {
@@ -137,6 +150,18 @@ describe('amtwb kvm against the simulator', () => {
     } finally {
       await first.rfb.close();
     }
+  });
+
+  it('amt/kvm/screenshot gives the same PNG base64 and amt/kvm/type reports the keys (the extension\'s requests)', async () => {
+    const handlers = new Map<string, (p: unknown, s: AbortSignal) => Promise<unknown>>();
+    registerKvmHandlers({ handle: (type, fn) => void handlers.set(type.method, fn as never), notify: () => undefined, registry });
+    const call = (method: string, p: unknown) => handlers.get(method)!(p, new AbortController().signal) as Promise<Record<string, unknown>>;
+    const shot = await call(KvmRequests.screenshot.method, { targetId: 'sim', format: 'rgb332' });
+    const png = decodePng(Buffer.from(shot['png'] as string, 'base64'));
+    assert.deepEqual([shot['width'], shot['height'], png.width], [1024, 768, 1024]);
+    assert.equal(mismatches(sim, png.width, png.height, png.rgba, 'rgb332'), 0);
+    assert.deepEqual((await call(KvmRequests.type.method, { targetId: 'sim', text: 'ab', enter: true }))['keys'], 3);
+    await assert.rejects(call(KvmRequests.type.method, { targetId: 'sim' }), isError('args.invalid', /Nothing to type was given/));
   });
 
   it('command-line mistakes are one sentence each', async () => {

@@ -18,6 +18,7 @@ export class ByteReader {
     stream.on('error', (err: NodeJS.ErrnoException) => this.finish(new AmtError('redir.closed', `The KVM connection to ${label} failed (${err.code ?? err.message}); check the network and retry.`, { cause: err })));
     stream.on('end', () => this.finish());
     stream.on('close', () => this.finish());
+    stream.resume();
   }
 
   push(chunk: Buffer): void {

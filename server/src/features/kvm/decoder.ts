@@ -4,13 +4,15 @@
  * deflate stream that continues across every rect of the session).
  *
  * Why not Intel's @device-management-toolkit/ui-toolkit (AMTDesktop, its RLEDecoder), evaluated at
- * 3.3.12: the package's `main` (index.js) is not in the package; the only code is a webpack
- * browser bundle that throws `self is not defined` when Node loads it; its decoder draws each tile
- * through a canvas context (`createImageData`/`putImageData`/`fillRect`, and
+ * 3.3.12: the package root's `main` (index.js) is missing; `ui-toolkit/core` is a webpack browser
+ * bundle that throws `self is not defined` when Node loads it; its decoder draws each tile through
+ * a canvas context (`createImageData`/`putImageData`/`fillRect`, and
  * `document.createElement('canvas')` for rotation) rather than returning pixels; it carries every
  * byte in JavaScript strings (`charCodeAt`); and it ships its own JavaScript port of zlib where Node
- * has node:zlib. A backend that decodes for screenshots would need a fake DOM and canvas around it,
- * so the ~150 lines it would save are written here, following the same rules (MC-desk `_decodeLRE`,
+ * has node:zlib. It does decode in Node behind a `self` global and a fake canvas (the compat test
+ * test/compat/kvm-ui-toolkit.test.ts does exactly that, as a cross-check of the simulator), but a
+ * product backend should not run on such shims, so the ~150 lines it would save are written here,
+ * following the same rules (MC-desk `_decodeLRE`,
  * uit `RLEDecoder.ts`): 1- or 2-byte pixels, palette indices packed MSB first without per-row
  * padding, palette RLE from subencoding 130, and the stored-block quirk.
  */

@@ -14,6 +14,9 @@ import { checkTile, decodePixelFormat, decodeRaw, decodeTile, encodePixelFormat,
 import type { KeyStroke } from './keysyms';
 import { ByteReader } from './bytes';
 
+/** Intel's extension-command prefix inside CutText (spec §5.7). */
+export const KVM_EXT_CMD = Buffer.from('\0KvmExtCmd\0', 'latin1');
+
 export const ENCODING = { RAW: 0, INTEL_RLE: 16, KVM_DATA_CHANNEL: 1092, DESKTOP_SIZE: -223 } as const;
 
 /** MeshCommander's limit for AMT's KVM buffer: bytes per pixel × width × height (MC code 50002). */
@@ -24,6 +27,11 @@ export interface RfbOptions {
   format?: PixelFormatName;
   /** false: raw only (no encoding 16). Default true. */
   rle?: boolean;
+  /**
+   * Ask AMT (16+, `ZlibControlSupported`) to compress encoding 16 with zlib, with Intel's
+   * `\0KvmExtCmd\0` command 4 right after SetEncodings, as MeshCommander does (spec §5.7).
+   */
+  zlib?: boolean;
   timeoutMs?: number;
 }
 
@@ -95,6 +103,7 @@ export class RfbClient extends EventEmitter {
     set.writeUInt16BE(encodings.length, 2);
     encodings.forEach((e, i) => set.writeInt32BE(e, 4 + 4 * i));
     stream.write(set);
+    if (options.zlib) client.cutText(Buffer.concat([KVM_EXT_CMD, Buffer.from([4, 1])]));
     return client;
   }
 
@@ -121,6 +130,13 @@ export class RfbClient extends EventEmitter {
 
   keys(strokes: readonly KeyStroke[]): void {
     for (const s of strokes) this.key(s.keysym, s.down);
+  }
+
+  /** ClientCutText (clipboard, or one of Intel's extensions). */
+  cutText(text: Buffer): void {
+    const head = Buffer.from([6, 0, 0, 0, 0, 0, 0, 0]);
+    head.writeUInt32BE(text.length, 4);
+    this.stream.write(Buffer.concat([head, text]));
   }
 
   pointer(buttonMask: number, x: number, y: number): void {

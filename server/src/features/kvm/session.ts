@@ -11,6 +11,8 @@ import type { RedirectionTarget } from '../redirection/connect';
 import type { RefusalClient } from '../redirection/refusals';
 import { RedirectionLink, startRedirectionSession } from '../redirection/session';
 import { ByteReader } from './bytes';
+import type { KeyStroke } from './keysyms';
+import { encodePng } from './png';
 import { RfbClient, type RfbOptions } from './rfb';
 
 export const KVM_START = Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0]);
@@ -95,4 +97,27 @@ export async function kvmState(client: RefusalClient, signal?: AbortSignal): Pro
     if ((required === 1 || required === 0xffffffff) && state !== 3 && state !== 4) return 'consent';
   }
   return undefined;
+}
+
+/** One full frame of the host's screen as a PNG (what `amtwb kvm screenshot` and amt/kvm/screenshot give). */
+export async function screenshot(target: RedirectionTarget, options: RfbOptions = {}, signal?: AbortSignal): Promise<{ png: Buffer; width: number; height: number; route: string }> {
+  const { rfb, route } = await openKvm(target, options, signal);
+  try {
+    const fb = await rfb.fullFrame();
+    return { png: encodePng(fb.width, fb.height, fb.rgba), width: fb.width, height: fb.height, route };
+  } finally {
+    await rfb.close();
+  }
+}
+
+/** Sends the keystrokes; resolves once the KVM server has read them (a frame asked after them came back). */
+export async function typeKeys(target: RedirectionTarget, strokes: readonly KeyStroke[], signal?: AbortSignal): Promise<{ route: string }> {
+  const { rfb, route } = await openKvm(target, {}, signal);
+  try {
+    rfb.keys(strokes);
+    await rfb.fullFrame();
+    return { route };
+  } finally {
+    await rfb.close();
+  }
 }

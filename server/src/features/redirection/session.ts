@@ -109,11 +109,12 @@ export class RedirectionLink extends EventEmitter {
 
   /**
    * Hands the stream over to another protocol (KVM: RFB after the 0x41): stops reading it and
-   * returns the bytes read but not yet delivered. The link counts as closed afterwards.
+   * returns the bytes read but not yet delivered, with the stream paused. The link counts as closed afterwards.
    */
   detach(): { stream: Duplex; leftover: Buffer } {
     const l = this.listeners_;
     this.stream.off('data', l.data).off('error', l.error).off('close', l.close).off('end', l.end);
+    this.stream.pause(); // nothing is lost before the next reader resumes it
     const leftover = Buffer.concat([...this.queue.splice(0), this.reader.take()]);
     this.ended = null;
     return { stream: this.stream, leftover };
