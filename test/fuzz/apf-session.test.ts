@@ -21,7 +21,7 @@ import { decode, encode, type ApfMessage } from '../../server/src/apf/codec';
 import { LME_GUID } from '../../server/src/apf/constants';
 import type { FirmwareClient, FirmwareConnection } from '../../server/src/sim/mei/firmware';
 import { memoryMei } from '../helpers/mei-pair';
-import { seededRandom } from '../helpers/seeded';
+import { seededDraws, type SeededDraws } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
@@ -30,16 +30,8 @@ const MAX = 4155;
 const CASE_LIMIT_MS = 10_000;
 
 /** The seeded PRNG with the picks the cases use. */
-function rng(seed: number) {
-  const next = seededRandom(seed);
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    chance: (p: number) => next() < p,
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-  };
-}
-type Rng = ReturnType<typeof rng>;
+const rng = seededDraws;
+type Rng = SeededDraws;
 
 const EDGE_U32 = [0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 4155, 4146, 65536];
 

@@ -31,7 +31,7 @@ import { AmtError } from '../../server/src/errors';
 import { openIder, openSol, type RedirectionTarget } from '../../server/src/features/redirection/connect';
 import { DiskImage } from '../../server/src/features/redirection/image';
 import { openRedirection } from '../../server/src/targets/redirection';
-import { seededRandom } from '../helpers/seeded';
+import { seededDraws, type SeededDraws } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 400);
@@ -41,17 +41,8 @@ const HANDSHAKE_MS = 400;
 const PASSWORD = 'Fuzz-P@ssw0rd-7Q';
 const LABEL = 'the fuzz device';
 
-function rng(seed: number) {
-  const next = seededRandom(seed);
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    int,
-    chance: (p: number) => next() < p,
-    pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]!,
-    bytes: (n: number) => Buffer.from(Array.from({ length: n }, () => int(256))),
-  };
-}
-type Rng = ReturnType<typeof rng>;
+const rng = seededDraws;
+type Rng = SeededDraws;
 
 /** Console → firmware lengths (written here from the spec, so the client's own reader is not its judge). */
 function consoleLength(b: Buffer): number | undefined {

@@ -31,7 +31,7 @@ import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../../server/sr
 import { auditLog } from '../../server/src/sim/audit/log';
 import { REDIRECTION_AUDIT, type SessionEntry } from '../../server/src/sim/redirection/logs';
 import { Console, SOL_START, authMessage, header, startSession } from '../integration/sim/redirection/console';
-import { seededRandom } from '../helpers/seeded';
+import { seededDraws, type SeededDraws } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 1500);
@@ -40,17 +40,8 @@ const CASE_LIMIT_MS = 15_000;
 const MAX_RSS_GROWTH = 256 * 1024 * 1024;
 const { user, password } = DEFAULT_ACCOUNT;
 
-function rng(seed: number) {
-  const next = seededRandom(seed);
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    int,
-    chance: (p: number) => next() < p,
-    pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]!,
-    bytes: (n: number) => Buffer.from(Array.from({ length: n }, () => int(256))),
-  };
-}
-type Rng = ReturnType<typeof rng>;
+const rng = seededDraws;
+type Rng = SeededDraws;
 
 type Stage = 'none' | 'started' | 'authed' | 'sol' | 'ider';
 type Tag = 'SOL ' | 'IDER' | 'KVMR' | 'ABCD';

@@ -18,7 +18,7 @@ import { DEFAULT_ACCOUNT, startSimulator } from '../../server/src/sim';
 import type { IderBus } from '../../server/src/sim/host/links';
 import { Console, SOL_START, authMessage, header, readStrings, sessionEnd, startSession, strings } from '../integration/sim/redirection/console';
 import { IderStandIn, SerialStandIn } from '../integration/sim/redirection/stand-ins';
-import { seededRandom } from '../helpers/seeded';
+import { seededDraws } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 400);
@@ -49,15 +49,7 @@ function pair(): [Duplex, Duplex] {
   return [a, b];
 }
 
-function rng(seed: number) {
-  const next = seededRandom(seed);
-  return {
-    int: (n: number) => Math.floor(next() * n),
-    chance: (p: number) => next() < p,
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    bytes: (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256))),
-  };
-}
+const rng = seededDraws;
 
 test(`redirection service vs hostile consoles (seed ${SEED}, ${CASES} cases)`, async (t) => {
   const errors: unknown[] = [];

@@ -9,3 +9,17 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The draws fuzz tests make from one seed: an integer below n, a chance, a pick, random bytes. */
+export function seededDraws(seed: number) {
+  const next = seededRandom(seed);
+  const int = (n: number) => Math.floor(next() * n);
+  return {
+    next,
+    int,
+    chance: (p: number) => next() < p,
+    pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]!,
+    bytes: (n: number) => Buffer.from(Array.from({ length: n }, () => int(256))),
+  };
+}
+export type SeededDraws = ReturnType<typeof seededDraws>;
