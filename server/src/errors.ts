@@ -44,6 +44,7 @@ export type ErrorCode =
   | 'watchdog.protocol' | 'watchdog.refused' | 'watchdog.timeout' | `watchdog.e${string}`
   | 'redir.protocol' | 'redir.closed' | 'redir.busy' | 'redir.unsupported' | 'redir.refused' | 'redir.listener-off'
   | 'redir.consent' | 'redir.image' | 'redir.unknown-session'
+  | 'kvm.protocol' | 'kvm.capture' | 'kvm.too-large' | 'kvm.disabled' | 'kvm.consent' | 'kvm.file'
   // The embedded simulator
   | 'sim.start' | 'sim.mei.clients' | 'sim.mei.eventfd' | 'sim.mei.fuse' | 'sim.mei.init' | 'sim.mei.mount' | 'sim.mei.path'
   | 'sim.mei.unsupported' | 'sim.mei.worker'

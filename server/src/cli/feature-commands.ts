@@ -16,6 +16,7 @@ import { runWatchdogCli } from './watchdog';
 import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
+import { KVM_USAGE, runKvmCli } from './kvm';
 import type { RedirectionTarget } from '../features/redirection/connect';
 
 export interface CliIo {
@@ -51,6 +52,7 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   consent: runConsentCli,
   sol: runSolCli,
   ider: runIderCli,
+  kvm: runKvmCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -70,7 +72,8 @@ export const FEATURE_USAGE = `  log                                      the fir
                                            then disarm it
 ${SEND_USAGE}
 ${BOOT_USAGE}
-${REDIRECTION_USAGE}`;
+${REDIRECTION_USAGE}
+${KVM_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

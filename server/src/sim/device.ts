@@ -20,6 +20,7 @@
  * - `alert`  {indication, subscribers}             an event was raised (WS-Eventing indication)
  * - `subscription` {change, id}                    a subscription was made, renewed, ended or expired
  * - `event-delivery` {id, messageId, ok, error?}   one push to a subscriber finished
+ * - `redirection-feature` {kind, enabled}           KVM was switched on or off (CIM_KVMRedirectionSAP.RequestStateChange)
  *
  * Time: the device clock is wall time (scaled by `setTimeScale`, for demos) plus what advance()
  * added. Firmware timers (watchdogs, subscription expiry) are checked in refresh(), which runs on

@@ -3,12 +3,14 @@
  * wait for a piece of it, a login on the simulated host's serial console (root / amt), and an ISO made
  * by xorriso.
  */
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_HOST_ACCOUNT } from '../../../server/src/sim/host/host';
 import type { SolSession } from '../../../server/src/features/redirection/sol';
+import { AmtError } from '../../../server/src/errors';
 
 export class Screen {
   text = '';
@@ -68,3 +70,12 @@ export function makeIso(dir: string, options: { bootable?: boolean; name?: strin
   execFileSync('/usr/bin/xorriso', ['-as', 'mkisofs', '-quiet', '-V', LABEL, ...boot, '-o', iso, content], { stdio: 'ignore' });
   return iso;
 }
+
+/** For assert.rejects: an AmtError with `code` whose one-line message matches `text`. */
+export const isError = (code: string, text: RegExp) => (e: unknown) => {
+  assert.ok(e instanceof AmtError, String(e));
+  assert.equal(e.code, code, e.message);
+  assert.match(e.message, text);
+  assert.doesNotMatch(e.message, /\n/);
+  return true;
+};

@@ -15,15 +15,8 @@ import { startSimulator, type Simulator } from '../../../server/src/sim';
 import { auditLog } from '../../../server/src/sim/audit/log';
 import { redirectionTarget } from '../../../server/src/targets/redirection';
 import { TargetRegistry } from '../../../server/src/targets/registry';
-import { loginAndRun } from './helpers';
+import { isError, loginAndRun } from './helpers';
 
-const isError = (code: string, text: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof AmtError, String(e));
-  assert.equal(e.code, code, e.message);
-  assert.match(e.message, text);
-  assert.doesNotMatch(e.message, /\n/);
-  return true;
-};
 
 describe('SOL through the product client, embedded simulator target (TCP)', () => {
   const registry = new TargetRegistry({ simulator: true });

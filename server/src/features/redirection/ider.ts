@@ -63,9 +63,14 @@ export class IderSession extends EventEmitter {
       if (reply.readBuffer > 0) s.readBuffer = reply.readBuffer;
       const enabled = new Promise<void>((resolve, reject) => (s.enabled = { resolve, reject }));
       link.onMessage((msg) => s.onMessage(msg));
-      link.once('close', (err?: AmtError) => s.finish('ended', err?.message ?? `${link.label} closed the IDE-R session (another console may have ended it, or AMT was reset).`));
+      const lost = (err?: AmtError) => s.finish('ended', err?.message ?? `${link.label} closed the IDE-R session (another console may have ended it, or AMT was reset).`);
+      link.once('close', lost);
+      // The device may have closed right after its 0x41, before the listener above existed.
+      if (link.closed) lost();
       link.send(wire.iderFeatures(s.outSeq++, 3, 0x01 | START_MODE[options.startMode ?? 'next-boot']));
-      await enabled;
+      const t = options.timeoutMs ?? 20000;
+      const timer = setTimeout(() => s.enabled?.reject(new AmtError('timeout', `${link.label} did not answer the request to enable the IDE-R drives within ${t / 1000} s; the redirection service may be hung, so retry or reset AMT.`)), t);
+      await enabled.finally(() => clearTimeout(timer));
     } catch (err) {
       s.done = true;
       link.close();
@@ -194,6 +199,7 @@ export class IderSession extends EventEmitter {
   private finish(state: 'ended' | 'ejected', reason: string | undefined): void {
     if (this.done) return;
     this.done = true;
+    this.endReply?.(); // a close() waiting for 0x43 need not wait once the link is gone
     this.enabled?.reject(new AmtError('redir.closed', reason ?? `${this.link.label} closed the IDE-R session before its drives were enabled.`));
     this.enabled = undefined;
     this.link.close();

@@ -9,11 +9,12 @@ import { AmtError } from '../../errors';
 import type { WsValue } from '../../wsman/types';
 import { START_STATUS } from './wire';
 
-export type SessionKind = 'SOL' | 'IDE-R';
+export type SessionKind = 'SOL' | 'IDE-R' | 'KVM';
 
-const FEATURE_FLAG: Record<SessionKind, string> = { 'SOL': '--sol on', 'IDE-R': '--ider on' };
-const TERMINATE_TYPE: Record<SessionKind, number> = { 'SOL': 1, 'IDE-R': 0 };
-const A: Record<SessionKind, string> = { 'SOL': 'a SOL', 'IDE-R': 'an IDE-R' };
+const FEATURE_FLAG: Record<SessionKind, string> = { 'SOL': '--sol on', 'IDE-R': '--ider on', 'KVM': '--kvm on' };
+// KVM has no TerminateSession type; features/kvm/session.ts words its own BUSY sentence.
+const TERMINATE_TYPE: Partial<Record<SessionKind, number>> = { 'SOL': 1, 'IDE-R': 0 };
+const A: Record<SessionKind, string> = { 'SOL': 'a SOL', 'IDE-R': 'an IDE-R', 'KVM': 'a KVM' };
 
 export function listenerOffSentence(label: string, port: number): string {
   return `${label} refused the connection to its redirection port ${port}: the device's redirection listener is off (AMT_RedirectionService.ListenerEnabled) or port ${port} is blocked; enable it with \`amtwb redirection --listener on\`.`;

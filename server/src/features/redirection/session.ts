@@ -39,12 +39,19 @@ export class RedirectionLink extends EventEmitter {
   /** When the last byte arrived (Date.now()). */
   lastReceived = Date.now();
 
+  /** The handlers put on the stream, so detach() can take exactly them off. */
+  private readonly listeners_: { data: (chunk: Buffer) => void; error: (err: NodeJS.ErrnoException) => void; close: () => void; end: () => void };
+
   constructor(private readonly stream: Duplex, readonly label: string) {
     super();
-    stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('error', (err: NodeJS.ErrnoException) => this.finish(new AmtError('redir.closed', `The redirection connection to ${label} failed (${err.code ?? err.message}); check the network and retry.`, { cause: err })));
-    stream.on('close', () => this.finish(null));
-    stream.on('end', () => this.finish(null));
+    this.listeners_ = {
+      data: (chunk: Buffer) => this.onData(chunk),
+      error: (err: NodeJS.ErrnoException) => this.finish(new AmtError('redir.closed', `The redirection connection to ${label} failed (${err.code ?? err.message}); check the network and retry.`, { cause: err })),
+      close: () => this.finish(null),
+      end: () => this.finish(null),
+    };
+    const l = this.listeners_;
+    stream.on('data', l.data).on('error', l.error).on('close', l.close).on('end', l.end);
   }
 
   get closed(): boolean {
@@ -98,6 +105,18 @@ export class RedirectionLink extends EventEmitter {
   onMessage(fn: (m: Buffer) => void): void {
     this.handler = fn;
     for (const m of this.queue.splice(0)) fn(m);
+  }
+
+  /**
+   * Hands the stream over to another protocol (KVM: RFB after the 0x41): stops reading it and
+   * returns the bytes read but not yet delivered. The link counts as closed afterwards.
+   */
+  detach(): { stream: Duplex; leftover: Buffer } {
+    const l = this.listeners_;
+    this.stream.off('data', l.data).off('error', l.error).off('close', l.close).off('end', l.end);
+    const leftover = Buffer.concat([...this.queue.splice(0), this.reader.take()]);
+    this.ended = null;
+    return { stream: this.stream, leftover };
   }
 
   /** Ends the connection after what was written (no more messages are delivered). */
@@ -170,7 +189,7 @@ export async function startRedirectionSession(link: RedirectionLink, options: Op
   const { kind, credentials } = options;
   const t = options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS;
   const label = link.label;
-  link.send(wire.startSession(kind === 'SOL' ? 'SOL ' : 'IDER'));
+  link.send(wire.startSession(kind === 'SOL' ? 'SOL ' : kind === 'KVM' ? 'KVMR' : 'IDER'));
   const reply = await expect(link, wire.MSG.START_SESSION_REPLY, 'the answer to StartRedirectionSession', t);
   const { status } = wire.readStartReply(reply);
   if (status !== wire.START_STATUS.SUCCESS) throw startRefusal(status, kind, label);

@@ -91,10 +91,14 @@ export class SolSession extends EventEmitter {
       this.link.send(wire.solHeader(wire.MSG.SOL_HEARTBEAT, this.seq++));
     }, every);
     this.heartbeat.unref();
-    this.link.once('close', (err?: AmtError) => {
-      if (!this.closing) this.finish(err?.message ?? `${this.link.label} closed the SOL session (another console may have ended it with TerminateSession, or AMT was reset).`);
-    });
+    const lost = (err?: AmtError) => {
+      if (this.closing) this.endReply?.(); // no 0x23 can come any more
+      else this.finish(err?.message ?? `${this.link.label} closed the SOL session (another console may have ended it with TerminateSession, or AMT was reset).`);
+    };
+    this.link.once('close', lost);
     this.link.onMessage((m) => this.onMessage(m));
+    // The device may have closed right after its 0x21, before the listener above existed.
+    if (this.link.closed) lost();
   }
 
   private onMessage(m: Buffer): void {
@@ -131,6 +135,7 @@ export class SolSession extends EventEmitter {
   private finish(reason: string | undefined): void {
     if (this.done) return;
     this.done = true;
+    this.endReply?.(); // a close() waiting for 0x23 need not wait once the link is gone
     clearInterval(this.heartbeat);
     this.link.close();
     this.emit('ended', reason);

@@ -19,7 +19,7 @@ export const MSG = {
   IDER_DATA_TO_HOST: 0x54,
 } as const;
 
-export type SessionTag = 'SOL ' | 'IDER';
+export type SessionTag = 'SOL ' | 'IDER' | 'KVMR';
 
 /** StartRedirectionSessionReply status (byte 1 of 0x11). */
 export const START_STATUS = { SUCCESS: 0, TYPE_UNKNOWN: 1, BUSY: 2, UNSUPPORTED: 3, ERROR: 0xff } as const;
@@ -43,7 +43,13 @@ export function messageLength(buf: Buffer): number {
   switch (buf[0]) {
     case MSG.START_SESSION_REPLY: return need(13, () => 13 + buf[12]!);
     case MSG.AUTHENTICATE:
-    case MSG.AUTHENTICATE_REPLY: return need(9, () => 9 + buf.readUInt32LE(5));
+    case MSG.AUTHENTICATE_REPLY: {
+      // The length is a u32: without a cap a hostile device could make the reader buffer gigabytes.
+      if (buf.length >= 9 && buf.readUInt32LE(5) > MAX_AUTH_DATA) {
+        throw new AmtError('redir.protocol', `The device announced ${buf.readUInt32LE(5)} bytes of log-on data, more than the ${MAX_AUTH_DATA} a redirection log-on ever needs; the session was ended.`);
+      }
+      return need(9, () => 9 + buf.readUInt32LE(5));
+    }
     case MSG.SOL_TO_HOST:
     case MSG.SOL_FROM_HOST: return need(10, () => 10 + buf.readUInt16LE(8));
     case MSG.IDER_START_REPLY: return need(30, () => 30 + buf[29]!);
@@ -53,6 +59,9 @@ export function messageLength(buf: Buffer): number {
       throw new AmtError('redir.protocol', `The device sent redirection message type 0x${buf[0]!.toString(16).padStart(2, '0')}, which this client does not know; the session was ended.`);
   }
 }
+
+/** Log-on data longer than this is refused: realm, nonce and qop (or eight digest fields) of at most 255 bytes each. */
+const MAX_AUTH_DATA = 8 * 256;
 
 const FIXED: Record<number, number> = {
   [MSG.START_SESSION]: 8, [MSG.END_SESSION]: 4,
@@ -72,6 +81,13 @@ export class MessageReader {
     return this.acc.length;
   }
 
+  /** Removes and returns the bytes waiting (a protocol hand-off, see RedirectionLink.detach). */
+  take(): Buffer {
+    const rest = this.acc;
+    this.acc = Buffer.alloc(0);
+    return rest;
+  }
+
   /** Adds bytes and returns every message now complete, in order. */
   push(chunk: Buffer): Buffer[] {
     this.acc = this.acc.length ? Buffer.concat([this.acc, chunk]) : chunk;
@@ -89,7 +105,8 @@ export class MessageReader {
 /* ---- session manager (§2) ---- */
 
 export function startSession(tag: SessionTag): Buffer {
-  return Buffer.concat([Buffer.from([MSG.START_SESSION, 0, 0, 0]), Buffer.from(tag, 'latin1')]);
+  // Byte 1 is 0x01 for KVM in every console that has KVM (spec §2.2); its meaning is not documented.
+  return Buffer.concat([Buffer.from([MSG.START_SESSION, tag === 'KVMR' ? 1 : 0, 0, 0]), Buffer.from(tag, 'latin1')]);
 }
 
 export function endSession(): Buffer {

@@ -64,3 +64,12 @@ export interface IderAttachPoint {
   /** The session ended (or the console disabled the drives). */
   detachIder(bus: IderBus): void;
 }
+
+/** The host's text screen, as the firmware's KVM draws it (host/serial.ts implements it). */
+export interface HostScreen extends EventEmitter {
+  readonly screen: { lines(): string[]; readonly cursor: { row: number; col: number } };
+  readonly powered: boolean;
+  /** After every change of the screen (no arguments). */
+  on(event: 'screen', listener: () => void): this;
+  off(event: 'screen', listener: () => void): this;
+}

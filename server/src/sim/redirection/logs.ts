@@ -110,4 +110,5 @@ export function auditFeatureChange(device: SimDevice, before: number, after: num
 
 export function auditKvmChange(device: SimDevice, enabled: boolean): void {
   audit(device, enabled ? REDIRECTION_AUDIT.KvmEnabled : REDIRECTION_AUDIT.KvmDisabled);
+  device.emit('redirection-feature', { kind: 'KVMR', enabled });
 }

@@ -15,12 +15,13 @@ import { onCommit } from '../security/commit';
 import { securityState, tlsIdentity } from '../security/state';
 import type { PropMap } from '../values';
 import { NonceBook } from './auth';
+import { kvmHandler } from '../kvm/handler';
 import { iderHandler } from './ider';
 import { note } from './logs';
 import { redirectionServiceOf, registerRedirection, type RedirectionControl } from './registry';
 import { Connection, LOG_ON_TIMEOUT_MS, type HandlerFactory, type HostLinks, type ServiceContext } from './session';
 import { solHandler } from './sol';
-import { MSG, type SessionKind } from './wire';
+import type { SessionKind } from './wire';
 
 export const REDIRECTION_PORT = 16994;
 export const REDIRECTION_TLS_PORT = 16995;
@@ -169,19 +170,7 @@ export class RedirectionService implements RedirectionControl {
 
 /** What the device's simulated host lends (host/host.ts implements links.ts). */
 function hostLinks(device: SimDevice): HostLinks {
-  return { serial: device.host.serial, ider: device.host };
-}
-
-/** KVM: session start, authentication and refusals are served; the RFB stream itself is not simulated yet. */
-function kvmHandler(conn: Connection) {
-  return {
-    handle(m: Buffer) {
-      const why = m[0] === MSG.IderStart ? 'KVM is not simulated yet' : `message 0x${m[0].toString(16)} is not part of a KVM session`;
-      note(conn.device, { id: conn.id, kind: 'KVMR', user: conn.user, address: conn.info.address, local: conn.info.local, event: 'refused', reason: why });
-      conn.end(why, m[0] !== MSG.IderStart);
-    },
-    ended() {},
-  };
+  return { serial: device.host.serial, ider: device.host, screen: device.host.serial };
 }
 
 function listen(server: net.Server, port: number, host: string): Promise<number> {

@@ -12,7 +12,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { SimDevice } from '../device';
-import type { HostSerial, IderAttachPoint } from '../host/links';
+import type { HostScreen, HostSerial, IderAttachPoint } from '../host/links';
 import { authenticate, type NonceBook } from './auth';
 import { logSession, nextConnectionId, note } from './logs';
 import { MSG, SESSION_TAGS, START_STATUS, WireError, nextMessage, startReply, type SessionKind } from './wire';
@@ -21,6 +21,8 @@ import { MSG, SESSION_TAGS, START_STATUS, WireError, nextMessage, startReply, ty
 export interface HostLinks {
   serial?: HostSerial;
   ider?: IderAttachPoint;
+  /** The host's screen, for KVM. */
+  screen?: HostScreen;
 }
 
 /** What every connection of one device's service shares. */
@@ -42,6 +44,8 @@ export interface KindHandler {
   ended(error?: string): void;
   /** Work is outstanding, so the console going away now is an error (an IDE-R packet in flight). */
   busy?(): boolean;
+  /** Set once the kind takes the stream raw (KVM after 0x41: RFB): every later byte goes here. */
+  rawInput?: (bytes: Buffer) => void;
 }
 
 export type HandlerFactory = (conn: Connection) => KindHandler;
@@ -118,6 +122,7 @@ export class Connection {
 
   private data(chunk: Buffer): void {
     if (this.closed) return;
+    if (this.handler?.rawInput) return this.handler.rawInput(chunk);
     this.acc = this.acc.length === 0 ? chunk : Buffer.concat([this.acc, chunk]);
     try {
       for (;;) {
@@ -126,6 +131,12 @@ export class Connection {
         this.acc = this.acc.subarray(m.length);
         this.message(Buffer.from(m));
         if (this.closed) return;
+        if (this.handler?.rawInput) {
+          const rest = this.acc;
+          this.acc = Buffer.alloc(0);
+          if (rest.length > 0) this.handler.rawInput(Buffer.from(rest));
+          return;
+        }
       }
     } catch (err) {
       if (!(err instanceof WireError)) throw err;

@@ -94,13 +94,20 @@ describe('user consent and KVM at the session manager', () => {
     optIn.OptInRequired = 0;
   });
 
-  it('logs KVM on, then closes at its 0x40 because KVM is not simulated yet', async () => {
+  it('logs KVM on and answers its 0x40 with the 8-byte 0x41, then RFB takes the stream (test/integration/sim/kvm/)', async () => {
     const c = await Console.tcp(s.sim.redirectionPort!);
     assert.deepEqual(await c.logOn('KVMR', user, password), { start: 0, auth: 0 });
-    const end = sessionEnd(s.sim.device);
+    c.stream.removeAllListeners('data');
+    let got = Buffer.alloc(0);
+    const handOff = new Promise<void>((resolve) => c.stream.on('data', (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      if (got.length >= 20) resolve();
+    }));
     c.send(Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0]));
-    assert.equal((await end).reason, 'KVM is not simulated yet');
-    await c.closedByFirmware();
+    await handOff;
+    assert.deepEqual([...got.subarray(0, 8)], [0x41, 0, 0, 0, 0, 0, 0, 0]);
+    assert.equal(got.subarray(8, 20).toString('latin1'), 'RFB 003.008\n');
+    await closeAndWait(c, s.sim.device);
   });
 
   it('answers UNSUPPORTED for KVM while CIM_KVMRedirectionSAP is disabled', async () => {
