@@ -68,6 +68,32 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
     await runContextMenu(wb.page, row, item);
   }
 
+  /**
+   * Clicks a tree row that runs a command until `done` holds (its dialog or its result shows): a
+   * click that lands while the view redraws the row only selects it. Waits 5 s before clicking
+   * again, so a command that is merely slow is not run twice.
+   */
+  async function clickRowUntil(row: Locator, done: () => Promise<boolean>, what: string): Promise<void> {
+    await waitUntil(async () => {
+      if (await done()) return true;
+      await row.click();
+      const end = Date.now() + 5000;
+      while (Date.now() < end) {
+        if (await done().catch(() => false)) return true;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      return false;
+    }, what, 60_000);
+  }
+
+  /** Clicks a Redirection switch row and waits for the device's answer. */
+  async function flipSwitch(label: string, to: 'on' | 'off'): Promise<void> {
+    const from = to === 'on' ? 'off' : 'on';
+    const message = new RegExp(`^${label} on Simulator is ${to} now\\.$`);
+    await clickRowUntil(paneRow(POWER, new RegExp(`^\\s*${label}: ${from}`)), async () => (await wb.messages()).some((m) => message.test(m)), `${label} to turn ${to}`);
+    await wb.waitForRow(new RegExp(`^\\s*${label}: ${to}`), POWER);
+  }
+
   function terminal(): Locator {
     return wb.page.locator('.part.panel .terminal-wrapper.active .xterm, .part.panel .xterm').first();
   }
@@ -126,7 +152,7 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
     await wb.step('redirection-02-post', async () => {
       const bootRow = paneRow(POWER, /^\s*Boot Once from Hard Disk/);
       await bootRow.waitFor({ state: 'visible', timeout: 60_000 });
-      await bootRow.click();
+      await clickRowUntil(bootRow, () => wb.page.locator('.monaco-dialog-box').isVisible(), 'the boot dialog');
       const dialog = await dialogButton(wb.page, 'Boot with BIOS Output to SOL');
       assert.match(dialog, /Boot Once from Hard Disk: Simulator\?/);
       const done = await waitForMessage(wb, /^Simulator: /);
@@ -179,13 +205,9 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
   test('the Redirection rows switch IDE-R off and on again, each change read back from the device', async () => {
     await wb.step('redirection-features', async () => {
       await wb.runCommand('Notifications: Clear All Notifications');
-      await paneRow(POWER, /^\s*IDE-R: on/).click();
-      await waitForMessage(wb, /^IDE-R on Simulator is off now\.$/);
-      await wb.waitForRow(/^\s*IDE-R: off/, POWER);
+      await flipSwitch('IDE-R', 'off');
       await wb.screenshot('redirection-features-ider-off');
-      await paneRow(POWER, /^\s*IDE-R: off/).click();
-      await waitForMessage(wb, /^IDE-R on Simulator is on now\.$/);
-      await wb.waitForRow(/^\s*IDE-R: on/, POWER);
+      await flipSwitch('IDE-R', 'on');
     });
   });
 
@@ -236,8 +258,7 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
     await wb.step('redirection-08-refused', async () => {
       await wb.runCommand('Notifications: Clear All Notifications');
       await wb.openActivity('AMT Workbench');
-      await paneRow(POWER, /^\s*SOL: on/).click();
-      await waitForMessage(wb, /^SOL on Simulator is off now\.$/);
+      await flipSwitch('SOL', 'off');
       await wb.runCommand('Terminal: Kill the Active Terminal Instance');
       await wb.page.locator('.part.panel .xterm').first().waitFor({ state: 'hidden', timeout: TIMEOUTS.ui });
       await wb.runCommand('AMT: Open SOL Terminal');
@@ -250,8 +271,7 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
       assert.match(shown, /^SOL is disabled on Simulator .*with the "SOL" switch in the Power view's Redirection rows\.$/);
       assert.match(text, /\[Press Enter to try again\.\]/);
       await wb.screenshot('redirection-08-sol-refused');
-      await paneRow(POWER, /^\s*SOL: off/).click();
-      await waitForMessage(wb, /^SOL on Simulator is on now\.$/);
+      await flipSwitch('SOL', 'on');
       await terminal().click();
       await wb.page.keyboard.press('Enter');
       await waitForTerminal(/\[SOL connected over [^\]]+\]/);
