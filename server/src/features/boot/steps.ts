@@ -28,6 +28,8 @@ const CONSENT_HINT =
 
 export class StepRecorder {
   readonly steps: BootStep[] = [];
+  /** Writes (Put, method calls) sent so far, answered or not. */
+  private writes = 0;
   constructor(
     private readonly client: WsmanClient,
     private readonly call: CallOptions = {},
@@ -51,21 +53,23 @@ export class StepRecorder {
 
   async put(className: string, properties: Record<string, WsInput>): Promise<void> {
     const label = `Put ${className}`;
+    const earlier = this.writes++;
     try {
       await this.client.put(className, properties, undefined, this.opts());
       this.steps.push({ step: label, ok: true, detail: 'accepted' });
     } catch (err) {
-      this.fail(label, err);
+      this.fail(label, err, earlier);
     }
   }
 
   /** A method call; a non-zero ReturnValue fails the step. `why` adds what the caller knows about a refusal. */
   async invoke(label: string, className: string, method: string, input: Record<string, WsInput>, why?: (returnValue: number) => string | undefined): Promise<void> {
     let rv: { returnValue: number; returnMeaning: string };
+    const earlier = this.writes++;
     try {
       rv = await this.client.invoke(className, method, input, undefined, this.opts());
     } catch (err) {
-      this.fail(label, err);
+      this.fail(label, err, earlier);
     }
     const detail = `ReturnValue ${rv.returnValue} (${rv.returnMeaning})`;
     this.steps.push({ step: label, ok: rv.returnValue === 0, detail });
@@ -79,11 +83,16 @@ export class StepRecorder {
     return this.call.signal ? { signal: this.call.signal } : {};
   }
 
-  private fail(label: string, err: unknown): never {
+  /** `earlierWrites`: writes sent before this step (a consent refusal after some may not simply be run again). */
+  private fail(label: string, err: unknown, earlierWrites = this.writes): never {
     const fault = err instanceof WsmanFaultError ? err : undefined;
     this.steps.push({ step: label, ok: false, detail: fault ? `fault ${fault.subcode || fault.soapCode}` : 'no answer' });
     if (fault?.subcode === 'AccessDenied') {
-      throw new BootError('boot.consent', `${label} was refused with AccessDenied; ${CONSENT_HINT} (or check that the account has the Remote Control realm).`, [...this.steps], err);
+      // Only a refusal before any write is `boot.consent`, which the editor answers by asking for
+      // consent and sending the request again; after a write, running it again would resend that write.
+      const code = earlierWrites === 0 ? 'boot.consent' : 'boot.refused';
+      const sent = earlierWrites === 0 ? '' : ` after ${earlierWrites} earlier step${earlierWrites === 1 ? ' was' : 's were'} applied, so check amtwb boot status before booting again`;
+      throw new BootError(code, `${label} was refused with AccessDenied${sent}; ${CONSENT_HINT} (or check that the account has the Remote Control realm).`, [...this.steps], err);
     }
     if (err instanceof AmtError) {
       const text = err.message.replace(/\.$/, '');
