@@ -24,7 +24,7 @@ import type { AtapiResult, IderBus, IderDevice, Sense } from '../host/links';
 import { POWER } from '../power-states';
 import { OP, commandWritten, endStatus, inquiry, requestSense } from './atapi';
 import type { Connection, KindHandler } from './session';
-import { MSG, withHeader } from './wire';
+import { MIN_HEARTBEAT_MS, MSG, withHeader } from './wire';
 
 const BUFFER_SIZE = 8192;
 const DEFAULT_RX_TIMEOUT_MS = 30_000;
@@ -163,7 +163,7 @@ class IderSession implements KindHandler, IderBus {
     this.conn.opened();
     this.conn.device.on('power', this.onPower);
     if (heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => this.send(MSG.IderHeartbeat), heartbeatMs);
+      this.heartbeat = setInterval(() => this.send(MSG.IderHeartbeat), Math.max(heartbeatMs, MIN_HEARTBEAT_MS));
       this.heartbeat.unref();
     }
   }

@@ -139,8 +139,10 @@ export class Connection {
         }
       }
     } catch (err) {
-      if (!(err instanceof WireError)) throw err;
-      this.end(`the console sent bytes outside the protocol (${err.message})`, true);
+      // Whatever a console sends ends its own session only: a fault of ours while handling it
+      // must not take the simulator (and every other session) down with it.
+      if (err instanceof WireError) this.end(`the console sent bytes outside the protocol (${err.message})`, true);
+      else this.end(`the firmware failed while handling the console's message (${err instanceof Error ? err.message : String(err)})`, true);
     }
   }
 

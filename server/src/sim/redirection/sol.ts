@@ -13,7 +13,7 @@
  */
 import type { HostSerial } from '../host/links';
 import type { Connection, KindHandler } from './session';
-import { MSG, MAX_CHUNK, withHeader } from './wire';
+import { MSG, MAX_CHUNK, MIN_HEARTBEAT_MS, withHeader } from './wire';
 
 const SOL_STATUS_POWERED = 0x04;
 
@@ -76,7 +76,7 @@ class SolSession implements KindHandler {
     this.conn.opened();
     this.controls();
     if (heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => this.conn.send(withHeader(MSG.SolHeartbeat, 0)), heartbeatMs);
+      this.heartbeat = setInterval(() => this.conn.send(withHeader(MSG.SolHeartbeat, 0)), Math.max(heartbeatMs, MIN_HEARTBEAT_MS));
       this.heartbeat.unref();
     }
     this.heard();

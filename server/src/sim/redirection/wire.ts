@@ -33,6 +33,9 @@ const MAX_AUTH_DATA = 2048;
 /** Longest SOL payload or IDE-R data chunk accepted in one message (the 8192-byte buffers of 0x41). */
 export const MAX_CHUNK = 8192;
 
+/** The shortest heartbeat period the firmware keeps, whatever a console asks for (a 1 ms request would flood it). */
+export const MIN_HEARTBEAT_MS = 250;
+
 const FIXED: Readonly<Record<number, number>> = {
   [MSG.StartSession]: 8, [MSG.EndSession]: 4, [MSG.SolStart]: 24, [MSG.SolEnd]: 8, [MSG.SolPing]: 8,
   [MSG.SolPong]: 8, [MSG.SolSettings]: 14, [MSG.SolHeartbeat]: 8, [MSG.IderEnd]: 8, [MSG.IderPing]: 8,
