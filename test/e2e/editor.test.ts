@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { placeCursorAfter, runContextMenu } from './editorHelpers';
+import { clickRowUntil, placeCursorAfter, runContextMenu } from './editorHelpers';
 import { waitUntil, waitForMessage, dialogButton, startWorkbench, TIMEOUTS, type Workbench } from './harness';
 
 const DEVICES = 'Devices';
@@ -191,7 +191,9 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       await waitUntil(async () => /^Power\s*On \(2\)/.test((await rowLabelled('Power').innerText()).replace(/\s+/g, ' ')), 'the Power row to show On (2)');
       await wb.screenshot('editor-08-invoked');
       // Power on again: the host is on, and the refusal says so in the editor's words.
-      await rowLabelled('Power on').click();
+      // The Power view redraws its rows after the method (power, boot and redirection re-read); a
+      // click that lands during a redraw only selects the row, so click until the dialog shows.
+      await clickRowUntil(rowLabelled('Power on'), () => wb.page.locator('.monaco-dialog-box').isVisible(), 'the Power on dialog');
       await dialogButton(wb.page, 'Power on');
       const refused = await waitForMessage(wb, /refused to/);
       assert.match(refused, /the host is On \(2\) now\./);

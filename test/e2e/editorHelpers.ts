@@ -33,3 +33,21 @@ export async function runContextMenu(p: Page, row: Locator, item: string): Promi
     return !(await entry.isVisible());
   }, `the context menu item "${item}" to run`);
 }
+
+/**
+ * Clicks a tree row that runs a command until `done` holds (its dialog or its result shows): a
+ * click that lands while the view redraws the row only selects it. Waits 5 s before clicking
+ * again, so a command that is merely slow is not run twice.
+ */
+export async function clickRowUntil(row: Locator, done: () => Promise<boolean>, what: string): Promise<void> {
+  await waitUntil(async () => {
+    if (await done()) return true;
+    await row.click();
+    const end = Date.now() + 5000;
+    while (Date.now() < end) {
+      if (await done().catch(() => false)) return true;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    return false;
+  }, what, 60_000);
+}

@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { runContextMenu } from './editorHelpers';
+import { clickRowUntil, runContextMenu } from './editorHelpers';
 import { dialogButton, startWorkbench, TIMEOUTS, waitForMessage, waitUntil, type Workbench } from './harness';
 
 const DEVICES = 'Devices';
@@ -66,24 +66,6 @@ describe('SOL terminal and IDE-R mount in the workbench', { timeout: 600_000 }, 
 
   async function contextMenu(row: Locator, item: string): Promise<void> {
     await runContextMenu(wb.page, row, item);
-  }
-
-  /**
-   * Clicks a tree row that runs a command until `done` holds (its dialog or its result shows): a
-   * click that lands while the view redraws the row only selects it. Waits 5 s before clicking
-   * again, so a command that is merely slow is not run twice.
-   */
-  async function clickRowUntil(row: Locator, done: () => Promise<boolean>, what: string): Promise<void> {
-    await waitUntil(async () => {
-      if (await done()) return true;
-      await row.click();
-      const end = Date.now() + 5000;
-      while (Date.now() < end) {
-        if (await done().catch(() => false)) return true;
-        await new Promise((r) => setTimeout(r, 150));
-      }
-      return false;
-    }, what, 60_000);
   }
 
   /** Clicks a Redirection switch row and waits for the device's answer. */

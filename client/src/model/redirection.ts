@@ -182,3 +182,9 @@ export function consentPolicyText(c: Pick<ConsentState, 'required' | 'controlMod
   const policy = c.required === 'all' ? 'everything' : c.required === 'kvm' ? 'KVM only' : 'not required';
   return `${policy} (${c.controlMode})`;
 }
+
+/** `kvm-<device>-<UTC time>.png`, safe as a file name. */
+export function screenshotName(label: string, at: Date): string {
+  const stamp = at.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[:]/g, '');
+  return `kvm-${label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'device'}-${stamp}.png`;
+}

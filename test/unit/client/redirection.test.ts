@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BootStore, bootRows, redirectionRows } from '../../../client/src/model/bootTree';
-import { CP437_HIGH, SolDecoder, consentPolicyText, iderEndMessage, iderStatusText, imageDrive, needsConsent, summariseBoot, validateConsentCode, withoutCliHint, editorWords } from '../../../client/src/model/redirection';
+import { CP437_HIGH, SolDecoder, consentPolicyText, iderEndMessage, iderStatusText, imageDrive, needsConsent, summariseBoot, validateConsentCode, withoutCliHint, editorWords, screenshotName } from '../../../client/src/model/redirection';
 import type { Request } from '../../../client/src/model/request';
 import { BootRequests, RedirectionRequests, type RedirectionFeatures } from '../../../server/src/protocol';
 
@@ -128,4 +128,9 @@ test('the boot store reads status and features once, again on refresh, and a fai
   await store.refresh('sim');
   assert.deepEqual(changed, ['sim']);
   assert.deepEqual(await store.bootStatus('sim'), { error: 'The device did not answer in 20 s; check it is on the network.' });
+});
+
+test('a KVM screenshot is named after the device and the UTC time, safe as a file name', () => {
+  assert.equal(screenshotName('Lab PC #3 (floor 2)', new Date('2026-12-03T15:04:05.678Z')), 'kvm-Lab-PC-3-floor-2-2026-12-03T150405Z.png');
+  assert.equal(screenshotName('///', new Date('2026-12-03T00:00:00Z')), 'kvm-device-2026-12-03T000000Z.png');
 });
