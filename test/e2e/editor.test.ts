@@ -162,8 +162,9 @@ describe('AMT editor UI in the workbench', { timeout: 600_000 }, () => {
       // The tree re-reads the class after the Put: the row shows exactly the value typed.
       const host = await wb.waitForRow(/HostName: e2e-/, DEVICES, 30_000);
       assert.equal(host, `HostName: ${change[2]}`);
-      // Saved: no tab is left dirty.
-      assert.equal(await p.locator('.tabs-container .tab.dirty').count(), 0);
+      // Saved: no tab is left dirty (the save marks the documents clean once the Put's answer is in,
+      // which can come a moment after the tree re-read).
+      await waitUntil(async () => (await p.locator('.tabs-container .tab.dirty').count()) === 0, 'every tab to be saved (none dirty)');
       await wb.screenshot('editor-06-after-put');
     });
   });
