@@ -12,9 +12,9 @@ const hex = (b: Buffer) => b.toString('hex');
 
 describe('One Click Recovery TLVs', () => {
   test('URL, root-CA sync, user and password, in the order mps and the console send them', () => {
-    const bytes = encodeTlvs(httpsBootTlvs({ url: 'https://srv/a.iso', username: 'web', password: 'pw' }));
+    const bytes = encodeTlvs(httpsBootTlvs({ url: 'https://img/a.iso', username: 'web', password: 'pw' }));
     const expected = [
-      '8680' + '0100' + '11000000' + Buffer.from('https://srv/a.iso').toString('hex'), // type 1, 17 bytes
+      '8680' + '0100' + '11000000' + Buffer.from('https://img/a.iso').toString('hex'), // type 1, 17 bytes
       '8680' + '1400' + '01000000' + '01', // type 20 = 1
       '8680' + '2800' + '03000000' + Buffer.from('web').toString('hex'), // type 40
       '8680' + '2900' + '02000000' + Buffer.from('pw').toString('hex'), // type 41
@@ -23,7 +23,7 @@ describe('One Click Recovery TLVs', () => {
   });
 
   test('without credentials there are two TLVs; --no-verify sends the sync flag 0', () => {
-    const tlvs = httpsBootTlvs({ url: 'https://srv/a.iso', verify: false });
+    const tlvs = httpsBootTlvs({ url: 'https://img/a.iso', verify: false });
     assert.deepEqual(tlvs.map((t) => t.type), [1, 20]);
     assert.equal(hex(tlvs[1]!.value), '00');
   });
@@ -36,10 +36,10 @@ describe('One Click Recovery TLVs', () => {
   });
 
   test('refusals name the cause and never repeat a password', () => {
-    assert.throws(() => httpsBootTlvs({ url: 'http://srv/a.iso' }), (e: unknown) => e instanceof AmtError && e.code === 'boot.invalid' && /only from https:\/\//.test(e.message));
+    assert.throws(() => httpsBootTlvs({ url: 'http://img/a.iso' }), (e: unknown) => e instanceof AmtError && e.code === 'boot.invalid' && /only from https:\/\//.test(e.message));
     assert.throws(() => httpsBootTlvs({ url: 'not a url' }), /is not a URL/);
-    assert.throws(() => httpsBootTlvs({ url: `https://srv/${'a'.repeat(300)}` }), /at most 300/);
-    assert.throws(() => httpsBootTlvs({ url: 'https://srv/a', password: 'S3cret-longer-than-16' }), (e: unknown) => e instanceof Error && /HTTPS password is 21 bytes long, but AMT takes at most 16/.test(e.message) && !e.message.includes('S3cret'));
+    assert.throws(() => httpsBootTlvs({ url: `https://img/${'a'.repeat(300)}` }), /at most 300/);
+    assert.throws(() => httpsBootTlvs({ url: 'https://img/a', password: 'S3cret-longer-than-16' }), (e: unknown) => e instanceof Error && /HTTPS password is 21 bytes long, but AMT takes at most 16/.test(e.message) && !e.message.includes('S3cret'));
   });
 });
 
