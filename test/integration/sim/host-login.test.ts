@@ -8,12 +8,7 @@ test('the simulated OS logs in with the account startSimulator was given, not th
   const sim = await startSimulator({ port: 0, hostUser: 'operator', hostPassword: 'Op3rator!', hostLineDelayMs: 0 });
   try {
     const c = new ConsoleReader(sim.device);
-    c.type('\r');
-    await c.expect('login: ');
-    c.type('root\r');
-    await c.expect('Password: ');
-    c.type('amt\r');
-    await c.expect('Login incorrect');
+    await c.refusedLogin('root', 'amt');
     await c.login('operator', 'Op3rator!');
     assert.equal(await c.run('whoami', 'operator@'), 'operator\r\n');
   } finally {

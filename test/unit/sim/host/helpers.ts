@@ -61,6 +61,16 @@ export class ConsoleReader {
     await this.expect(user === 'root' ? ':~# ' : ':~$ ');
   }
 
+  /** Tries to log in with an account the host must refuse, and waits for "Login incorrect". */
+  async refusedLogin(user: string, password: string, prompt = 'login: '): Promise<void> {
+    this.type('\r');
+    await this.expect(prompt);
+    this.type(`${user}\r`);
+    await this.expect('Password: ');
+    this.type(`${password}\r`);
+    await this.expect('Login incorrect');
+  }
+
   /** Runs a shell command and returns what it printed before the next prompt. */
   async run(command: string, prompt = 'root@'): Promise<string> {
     this.type(`${command}\r`);

@@ -6,12 +6,7 @@ import { withHost } from './helpers';
 
 test('Enter at the quiet console re-prints the login prompt; root/amt logs in; a wrong password answers Login incorrect', () =>
   withHost(async (d, c) => {
-    c.type('\r');
-    await c.expect('hosttest login: ');
-    c.type('root\r');
-    await c.expect('Password: ');
-    c.type('wrong\r');
-    await c.expect('Login incorrect');
+    await c.refusedLogin('root', 'wrong', 'hosttest login: ');
     await c.expect('hosttest login: ');
     c.type('root\r');
     await c.expect('Password: ');
@@ -104,12 +99,7 @@ test('shutdown powers the host off (soft off), the serial port reports it and ig
 
 test('--host-user and --host-password (SimDeviceOptions hostUser/hostPassword) set the OS login', () =>
   withHost({ hostUser: 'ops', hostPassword: 's3cret' }, async (d, c) => {
-    c.type('\r');
-    await c.expect('login: ');
-    c.type('root\r');
-    await c.expect('Password: ');
-    c.type('amt\r');
-    await c.expect('Login incorrect');
+    await c.refusedLogin('root', 'amt');
     await c.login('ops', 's3cret');
     assert.equal(await c.run('whoami', 'ops@'), 'ops\r\n');
   }));
