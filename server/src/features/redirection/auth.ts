@@ -4,7 +4,8 @@
  * RFC 2069 form (no cnonce/nc/qop in the hash, though cnonce and nc are still sent). The URI is
  * always `/RedirectionService`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { computeDigestResponse } from '../../wsman/digest';
 import { AUTH_TYPE, lengthPrefixed } from './wire';
 
 export const AUTH_URI = '/RedirectionService';
@@ -12,8 +13,6 @@ export const AUTH_URI = '/RedirectionService';
 export const AUTH_NC = '00000002';
 
 export type DigestType = typeof AUTH_TYPE.DIGEST | typeof AUTH_TYPE.DIGEST_2069;
-
-const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
 /** Step 3: user, empty realm and nonce, URI, empty cnonce/nc/response (and qop for type 4). */
 export function challengeRequest(type: DigestType, user: string): Buffer {
@@ -36,13 +35,12 @@ export interface DigestInput {
   uri?: string;
 }
 
-/** The lower-case hex response hash. */
+/** The lower-case hex response hash: HTTP digest's, over POST /RedirectionService (RFC 2069 when type 3). */
 export function digestHash(d: DigestInput): string {
-  const ha1 = md5(`${d.user}:${d.realm}:${d.password}`);
-  const ha2 = md5(`${d.method ?? 'POST'}:${d.uri ?? AUTH_URI}`);
-  return d.type === AUTH_TYPE.DIGEST
-    ? md5(`${ha1}:${d.nonce}:${d.nc ?? AUTH_NC}:${d.cnonce}:${d.qop}:${ha2}`)
-    : md5(`${ha1}:${d.nonce}:${ha2}`);
+  return computeDigestResponse({
+    username: d.user, realm: d.realm, password: d.password, method: d.method ?? 'POST', uri: d.uri ?? AUTH_URI,
+    nonce: d.nonce, nc: d.nc ?? AUTH_NC, cnonce: d.cnonce, ...(d.type === AUTH_TYPE.DIGEST ? { qop: d.qop } : {}),
+  });
 }
 
 /** Step 5: user, realm, nonce, uri, cnonce, nc, response (and qop for type 4). */
