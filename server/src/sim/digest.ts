@@ -23,7 +23,13 @@ interface NonceState {
 /** Nonces remembered at most; the oldest are forgotten first (their users get stale="true"). */
 const MAX_NONCES = 1024;
 
-const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
+/** Lower-case hex MD5, as digest authentication hashes. */
+export const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
+
+/** The digest response from the ACL's A1 = MD5(user:realm:password): RFC 2617 with `qop`, RFC 2069 without. */
+export function digestFromA1(a1: string, nonce: string, ha2: string, qop?: { nc: string; cnonce: string; qop: string }): string {
+  return md5(qop ? `${a1}:${nonce}:${qop.nc}:${qop.cnonce}:${qop.qop}:${ha2}` : `${a1}:${nonce}:${ha2}`);
+}
 
 export class DigestGuard {
   private readonly nonces = new Map<string, NonceState>();
@@ -59,7 +65,7 @@ export class DigestGuard {
     // The ACL keeps A1 = MD5(user:realm:password) only; a disabled entry has none (accounts/acl.ts).
     const a1 = this.device.accounts.a1For(username);
     const ha2 = md5(qop === 'auth-int' ? `${method}:${uri}:${md5(body)}` : `${method}:${uri}`);
-    const expected = a1 === undefined ? undefined : md5(`${a1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
+    const expected = a1 === undefined ? undefined : digestFromA1(a1, nonce, ha2, { nc, cnonce, qop });
     if (expected === undefined || !sameHex(expected, response)) {
       return fail('wrong user name or password', { user: username, wrongPassword: true });
     }
@@ -94,7 +100,8 @@ function parseNc(nc: string): number | undefined {
   return undefined;
 }
 
-function sameHex(expected: string, given: string): boolean {
+/** Compares hex digests in constant time (`given` in any case). */
+export function sameHex(expected: string, given: string): boolean {
   const a = Buffer.from(expected, 'utf8');
   const b = Buffer.from(given.toLowerCase(), 'utf8');
   return a.length === b.length && timingSafeEqual(a, b);

@@ -12,13 +12,13 @@
  * The A1 the ACL keeps is what both digests need, so no clear password is stored; a type-1 log-on
  * is checked by computing A1 from the clear password it carries.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { digestA1, REALM } from '../accounts/acl';
 import type { SimDevice } from '../device';
+import { digestFromA1, md5, sameHex } from '../digest';
 import { AUTH_STATUS, AUTH_TYPE, WireError, authReply, lengthStrings, readLengthStrings } from './wire';
 
 export const REDIRECTION_URI = '/RedirectionService';
-const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 /** Nonces remembered at most (consoles and relays may answer on a new connection). */
 const MAX_NONCES = 256;
 
@@ -82,15 +82,14 @@ export function authenticate(ctx: AuthContext, message: Buffer): AuthOutcome {
   if (digest4 && qop !== 'auth') return fail('qop must be auth');
   if (!ctx.nonces.valid(nonce)) return fail('unknown or expired nonce');
   const ha2 = md5(`POST:${uri}`);
-  return verdict(ctx, type, user, response.toLowerCase(), (a1) =>
-    digest4 ? md5(`${a1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : md5(`${a1}:${nonce}:${ha2}`));
+  return verdict(ctx, type, user, response, (a1) => digestFromA1(a1, nonce, ha2, digest4 ? { nc, cnonce, qop } : undefined));
 }
 
 /** Compares what the console proved (`given`) with what the ACL's A1 yields (`expect(a1)`). */
 function verdict(ctx: AuthContext, type: number, user: string, given: string, expect: (a1: string) => string): AuthOutcome {
   const { device } = ctx;
   const a1 = device.accounts.a1For(user);
-  if (a1 === undefined || !sameText(expect(a1), given)) {
+  if (a1 === undefined || !sameHex(expect(a1), given)) {
     device.recordFailedLogin(user, ctx.address || undefined);
     return { reply: authReply(AUTH_STATUS.Failure, type), failure: 'wrong user name or password', user };
   }
@@ -101,10 +100,4 @@ function verdict(ctx: AuthContext, type: number, user: string, given: string, ex
     return { reply: authReply(AUTH_STATUS.Failure, type), failure: `${user} lacks the Redirection realm`, user };
   }
   return { reply: authReply(AUTH_STATUS.Success, type), user };
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
