@@ -17,6 +17,7 @@ import { PowerStore } from './model/power';
 import { Emitter, errorCode, type Request } from './model/request';
 import { WatchdogStore } from './model/watchdogStore';
 import type { DeviceSecrets } from './secrets';
+import { PAGES } from './pages/registry';
 
 /** The backend needs a password: none given, refused now, or refused earlier (and so not sent again). */
 const PASSWORD_CODES = new Set(['auth.missing', 'auth.failed', 'auth.rejected']);
@@ -51,7 +52,7 @@ export class Ctx {
     this.power = new PowerStore(this.request);
     this.boot = new BootStore(this.request);
     this.watchdog = new WatchdogStore(this.request);
-    this.devices = new DevicesTree({ request: this.request, power: this.power, classTree: (id) => this.classTree(id) });
+    this.devices = new DevicesTree({ request: this.request, power: this.power, classTree: (id) => this.classTree(id), pages: PAGES });
   }
 
   /** True while any request is in flight. */

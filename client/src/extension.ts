@@ -12,6 +12,7 @@ import { DeviceSideProvider, InstanceFileSystem, RESULT_SCHEME, ResultDocuments 
 import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { redactingChannel } from './model/redact';
 import { registerRedirection } from './redirection';
+import { registerPages } from './pages/panel';
 import { DeviceSecrets } from './secrets';
 import { registerStatusBar } from './statusBar';
 import { registerViews } from './views/views';
@@ -48,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.registerTextDocumentContentProvider(DEVICE_SCHEME, deviceSide),
     vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
     ...registerCommands(ctx, { store, deviceSide, results }),
+    ...registerPages(ctx),
     ...registerRedirection(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void offerRestart();

@@ -9,6 +9,10 @@
  * keeps it in VS Code SecretStorage and sends it with each request that talks to the device
  * (`credentials`). A password the device refused is not used again until the client sends
  * another (the target's state is then `wrong-password`).
+ *
+ * Families added later each declare their requests and payloads in their own file under
+ * protocol/ (same rules: types and names only, importing nothing but './protocol/shared' and the
+ * LSP types), re-exported at the end of this file, so `../protocol` stays the one place to look.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
@@ -605,3 +609,5 @@ export const KvmRequests = {
   /** One full frame of the host's screen as a PNG. */ screenshot: new RequestType<KvmScreenshotParams, KvmScreenshotResult, void>('amt/kvm/screenshot'),
   /** Keystrokes on the host's keyboard. */ type: new RequestType<KvmTypeParams, KvmTypeResult, void>('amt/kvm/type'),
 } as const;
+
+// ---- Families declared in protocol/ (one file each) ----

@@ -51,3 +51,23 @@ export async function clickRowUntil(row: Locator, done: () => Promise<boolean>, 
     return false;
   }, what, 60_000);
 }
+
+/**
+ * The content of the device page (client/src/pages/panel.ts) whose `body[data-page]` is `kind`,
+ * once it has rendered (`body[data-state]` ready or error). VS Code nests a webview in two iframes;
+ * hidden panels keep their iframes, so the one whose body is this page is picked.
+ */
+export async function pageFrame(p: Page, kind: string): Promise<import('playwright-core').Frame> {
+  let found: import('playwright-core').Frame | undefined;
+  await waitUntil(async () => {
+    for (const frame of p.frames()) {
+      const state = await frame.evaluate(`document.body && document.body.dataset.page === ${JSON.stringify(kind)} ? document.body.dataset.state : ''`).catch(() => '');
+      if (state === 'ready' || state === 'error') {
+        found = frame;
+        return true;
+      }
+    }
+    return false;
+  }, `the ${kind} page to render`, 60_000);
+  return found!;
+}

@@ -15,6 +15,8 @@ export interface DevicesTreeDeps {
   power: PowerStore;
   /** The class tree of a device (one per device, shared with the Classes view). */
   classTree(targetId: string): ClassTree;
+  /** The device pages (client/src/pages/registry.ts) listed under a device's "Pages" row. */
+  pages?: ReadonlyArray<{ kind: string; title: string; icon: string }>;
 }
 
 type Identity = { id: IdentifyResult } | { error: string };
@@ -123,6 +125,16 @@ export class DevicesTree implements TreeModel {
         return this.classTree(d.targetId).roots();
       case 'eventLog':
         return this.eventRows(node, d.targetId);
+      case 'pages':
+        return (this.deps.pages ?? []).map((p) => ({
+          id: `${node.id}/${p.kind}`,
+          label: p.title,
+          icon: p.icon,
+          collapsible: 'none' as const,
+          contextValue: `amt.page.${p.kind}`,
+          command: { id: 'amt.openPage', title: `Show ${p.title}`, args: [p.kind, d.targetId] },
+          data: { kind: 'page' as const, targetId: d.targetId, page: p.kind },
+        }));
       case 'schema':
       case 'class':
       case 'instance':
@@ -210,6 +222,7 @@ export class DevicesTree implements TreeModel {
       power,
       classes,
       { id: `${base}/eventLog`, label: 'Event log', icon: 'output', collapsible: 'collapsed', contextValue: 'amt.eventLog', data: { kind: 'eventLog', targetId: t.id } },
+      ...(this.deps.pages?.length ? [{ id: `${base}/pages`, label: 'Pages', icon: 'browser', collapsible: 'collapsed' as const, data: { kind: 'pages' as const, targetId: t.id } }] : []),
     ];
   }
 

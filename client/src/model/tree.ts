@@ -15,6 +15,8 @@ export type NodeData =
   | { kind: 'instance'; targetId: string; ref: InstanceRef }
   | { kind: 'property'; targetId: string; owner: InstanceRef; property: PropertyView }
   | { kind: 'eventLog'; targetId: string }
+  | { kind: 'pages'; targetId: string }
+  | { kind: 'page'; targetId: string; page: string }
   | { kind: 'watchdog'; targetId: string; section: 'os' | 'agents' | 'events' | 'eventLog' }
   | { kind: 'agent'; targetId: string; agent: string }
   | { kind: 'info'; targetId?: string }

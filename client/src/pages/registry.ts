@@ -1,0 +1,12 @@
+/**
+ * Every device page, in the order the Devices view lists them under a device's "Pages" row. Each
+ * page lives in its own file here (vscode-free); panel.ts shows them.
+ */
+import type { AnyPageSpec } from './page';
+
+export const PAGES: readonly AnyPageSpec[] = [
+];
+
+export function pageOf(kind: string): AnyPageSpec | undefined {
+  return PAGES.find((p) => p.kind === kind);
+}
