@@ -8,6 +8,7 @@ import { SimDevice } from './device';
 import { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
 import { createHttpFront, type HttpFront } from './http-server';
 import type { ModelOptions } from './models';
+import { startHostTraffic } from './system-defense/host-traffic';
 import { attachTls } from './security/front';
 import { RedirectionService } from './redirection/service';
 import { WsmanService } from './wsman-service';
@@ -47,6 +48,8 @@ export interface SimulatorOptions extends ModelOptions {
   redirectionTlsPort?: number;
   /** Accept redirection log-ons with the password in clear (type 1), as AMT before 7.0 or with MEBx's legacy option. */
   redirectionBasicAuth?: boolean;
+  /** Simulate the host's own network traffic (DNS, HTTPS, ARP, ping) so System Defense filters match; default false. */
+  hostTraffic?: boolean;
 }
 
 export interface Simulator {
@@ -85,6 +88,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     hostPassword: options.hostPassword,
     hostLineDelayMs: options.hostLineDelayMs,
   });
+  if (options.hostTraffic) startHostTraffic(device);
   const service = new WsmanService(device);
   const front = createHttpFront(device, service, options.tls);
   const tls = attachTls(device, front, (identity) => createHttpFront(device, service, identity));
