@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'consent.code' | 'consent.refused' | 'consent.state' | 'redirection.unsupported' | 'redirection.refused'
   | 'events.address' | 'events.unsubscribe'
   | 'agent.failed' | 'agent.guid'
+  | 'defense.invalid' | 'defense.refused' | 'defense.unknown' | 'log.invalid' | 'log.refused'
   | 'watchdog.busy' | 'watchdog.closed' | 'watchdog.not-armed' | 'watchdog.not-found' | 'watchdog.not-iamt' | 'watchdog.not-required'
   | 'watchdog.protocol' | 'watchdog.refused' | 'watchdog.timeout' | `watchdog.e${string}`
   | 'redir.protocol' | 'redir.closed' | 'redir.busy' | 'redir.unsupported' | 'redir.refused' | 'redir.listener-off'

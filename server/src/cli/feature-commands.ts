@@ -17,6 +17,7 @@ import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
+import { DEFENSE_USAGE, runDefenseCli } from './defense';
 import type { RedirectionTarget } from '../features/redirection/connect';
 
 export interface CliIo {
@@ -53,10 +54,12 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   sol: runSolCli,
   ider: runIderCli,
   kvm: runKvmCli,
+  defense: runDefenseCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
-export const FEATURE_USAGE = `  log                                      the firmware event log (AMT_MessageLog), decoded
+export const FEATURE_USAGE = `  log [--audit]                            the firmware event log (AMT_MessageLog), or with --audit the
+                                           audit log (AMT_AuditLog), decoded
   events --follow [--listen ADDR[:PORT]]   subscribe to the device's events and print each as it
                                            arrives (one JSON object per line with --json) until Ctrl-C
   agent list                               agent-presence watchdogs and their actions
@@ -73,7 +76,8 @@ export const FEATURE_USAGE = `  log                                      the fir
 ${SEND_USAGE}
 ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
-${KVM_USAGE}`;
+${KVM_USAGE}
+${DEFENSE_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

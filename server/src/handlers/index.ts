@@ -10,6 +10,8 @@ import { registerEventHandlers } from './events';
 import type { HandlerHost } from './host';
 import { registerInstanceHandlers } from './instances';
 import { registerLogHandlers } from './log';
+import { registerDefenseHandlers } from './defense';
+import { registerAuditLogHandlers } from './auditlog';
 import { registerPowerHandlers } from './power';
 import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
@@ -32,6 +34,8 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   registerInstanceHandlers(host, catalog);
   registerPowerHandlers(host);
   registerLogHandlers(host);
+  registerDefenseHandlers(host);
+  registerAuditLogHandlers(host);
   registerAgentHandlers(host);
   registerBootHandlers(host);
   const events = registerEventHandlers(host);
