@@ -3,8 +3,12 @@
  * page lives in its own file here (vscode-free); panel.ts shows them.
  */
 import type { AnyPageSpec } from './page';
+import { DEFENSE_PAGE } from './defense';
+import { LOGS_PAGE } from './logs';
 
 export const PAGES: readonly AnyPageSpec[] = [
+  DEFENSE_PAGE,
+  LOGS_PAGE,
 ];
 
 export function pageOf(kind: string): AnyPageSpec | undefined {
