@@ -71,7 +71,7 @@ function portsSection(d: DefenseData): Safe {
 }
 
 function statsSection(d: DefenseData): Safe {
-  if (d.stats.length === 0) return section('Filter statistics', html`<p class="empty">No policy is active on any port, so no filter counts packets.</p>`);
+  if (d.stats.length === 0) return section('Filter statistics', html`<p class="empty">No policy is active on any port, so no filter counts packets.</p>`, undefined, 'stats');
   const parts = d.stats.map((s) => {
     const rows = s.counters.map((c) => [c.filterId, c.filterName, html`<span class="count" data-filter="${c.filterId}">${c.count}</span>`, c.matched ? badge('matched', 'warn') : badge('no match', 'info')]);
     const hist = d.history[s.port] ?? [];

@@ -109,7 +109,7 @@ function render(d: LogsData, page: PageContext): Safe {
   const auditBody = d.auditError
     ? html`<p class="error">${d.auditError}</p>`
     : html`${keyValues([['State', d.audit?.state ?? 'unknown'], ['Free', d.audit?.percentageFree !== undefined ? `${d.audit.percentageFree}%` : 'unknown'], ['Shown', `${audit.length} of ${d.audit?.records.length ?? 0}`]])}
-${table(AUDIT_HEAD, auditRows, d.audit?.records.length ? 'No audit record matches the filter.' : 'The audit log is empty.', 'audit-log')}`;
+${table(['Time', 'Application', 'Event', 'Initiator', 'Address', 'Details'], auditRows, d.audit?.records.length ? 'No audit record matches the filter.' : 'The audit log is empty.', 'audit-log')}`;
   return html`${section('Filter', filterForm(d), undefined, 'filter-section')}
 ${section(`Event log (${events.length} of ${d.events.length})`, table(EVENT_HEAD, eventRows, d.events.length ? 'No event matches the filter.' : 'The event log is empty.', 'event-log'), eventButtons, 'event-section')}
 ${section('Audit log', auditBody, auditButtons, 'audit-section')}

@@ -107,7 +107,8 @@ describe('System Defense and Logs pages against the backend', { timeout: 90_000 
     let body = LOGS_PAGE.render(d, page).text;
     assert.match(body, /<table id="event-log">/);
     assert.match(body, /<table id="audit-log">/);
-    assert.match(body, /Provisioning Started/);
+    assert.match(body, /<td>Security Admin<\/td><td>1600 Provisioning Started<\/td><td>Local<\/td><td>—<\/td>/);
+    assert.match(body, /<th>Time<\/th><th>Application<\/th><th>Event<\/th><th>Initiator<\/th><th>Address<\/th><th>Details<\/th>/);
     assert.match(body, /Authentication failed 3 times/);
     const total = d.events.length;
     assert.match(String(await run(LOGS_PAGE, 'filter', d, { severity: 'Critical', from: '', to: '', text: '' })), new RegExp(`^Showing \\d+ of ${total} events and \\d+ of \\d+ audit records\\.$`));
