@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { startWorkbench, TIMEOUTS, waitUntil, type Workbench } from './harness';
+import { startWorkbench, waitUntil, type Workbench } from './harness';
 import { pageFrame } from './editorHelpers';
 
 describe('System Defense and Logs pages in the workbench', { timeout: 600_000 }, () => {
@@ -66,6 +66,8 @@ describe('System Defense and Logs pages in the workbench', { timeout: 600_000 },
     assert.equal(said, 'The source address "192.168.1.300" is not an IPv4 or IPv6 address; write one such as 192.168.1.10, 10.0.0.0/8 or 10.0.0.1-10.0.0.9.');
     assert.equal(await defense.locator('#banner').getAttribute('class'), 'error');
     assert.match(await defense.locator('#filters-section').innerText(), /No filters yet/);
+    // The banner sits at the top of the page; the form is below it.
+    await defense.locator('#banner').scrollIntoViewIfNeeded();
     await wb.screenshot('pages-defense-02-invalid-address');
   });
 
@@ -115,7 +117,7 @@ describe('System Defense and Logs pages in the workbench', { timeout: 600_000 },
     const lines = csv.trimEnd().split('\r\n');
     assert.equal(lines[0], 'Time,Application,Event,Description,Initiator,Address,Details');
     assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(1, 4).join(',')), ['Security Admin,1601,Provisioning Completed', 'Security Admin,1600,Provisioning Started']);
+    await logs.locator('#banner').scrollIntoViewIfNeeded();
     await wb.screenshot('pages-defense-06-exported');
-    void TIMEOUTS;
   });
 });

@@ -85,11 +85,11 @@ ${table(['Filter', 'Name', 'Packets', 'Matched'], rows, 'The active policy has n
 }
 
 function policiesSection(d: DefenseData): Safe {
-  const rows = d.state.policies.map((p, i) => [
+  const rows = d.state.policies.map((p) => [
     p.id, p.name, p.precedence, defaultsText(p.rx), defaultsText(p.tx),
     p.filterIds.map((id) => d.state.filters.find((f) => f.id === id)?.name ?? id).join(', ') || '—',
     p.links.map((l) => html`${badge(`${l.port === 0 ? 'wired' : 'wireless'} · ${SOURCE_TEXT[l.source]}${l.active ? ' · active' : l.enabled ? '' : ' · waiting'}`, l.active ? 'warn' : 'info')} `),
-    html`${button('Edit', 'edit', { id: p.id })} ${i > 0 ? button('Raise', 'precedence', { id: p.id, by: 1 }, { title: 'Raise the precedence by one' }) : ''} ${button('Lower', 'precedence', { id: p.id, by: -1 }, { title: 'Lower the precedence by one' })} ${button('Delete', 'delete', { what: 'policy', id: p.id }, { confirm: `Delete the System Defense policy "${p.name}"?` })}`,
+    html`${button('Edit', 'edit', { id: p.id })} ${button('Raise', 'precedence', { id: p.id, by: 1 }, { title: 'Raise the precedence by one' })} ${button('Lower', 'precedence', { id: p.id, by: -1 }, { title: 'Lower the precedence by one' })} ${button('Delete', 'delete', { what: 'policy', id: p.id }, { confirm: `Delete the System Defense policy "${p.name}"?` })}`,
   ]);
   const editing = d.state.policies.find((p) => p.id === d.editing);
   const fields: FieldSpec[] = [
@@ -154,7 +154,7 @@ ${section('Agent Presence', html`<p>The policy an agent's watchdog action enable
 }
 
 function render(d: DefenseData): Safe {
-  return html`${portsSection(d)}${statsSection(d)}${policiesSection(d)}${filtersSection(d)}${environmentSection(d)}`;
+  return html`${portsSection(d)}${statsSection(d)}${filtersSection(d)}${policiesSection(d)}${environmentSection(d)}`;
 }
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v.trim() : '');
