@@ -129,6 +129,9 @@ describe('System Defense requests', { timeout: 60_000 }, () => {
     await f.call(DefenseRequests.setAgentPolicy, T);
     assert.equal((await f.call(DefenseRequests.state, T)).ports[0]!.activePolicy, ids.office);
     assert.equal((await f.call(DefenseRequests.delete, { ...T, what: 'policy', id: quarantine })).message, `The policy ${quarantine} was deleted.`);
+    // Editing a policy to hold no filters leaves it with none.
+    await f.call(DefenseRequests.updatePolicy, { ...T, id: ids.strict!, policy: { name: 'strict', precedence: 9, filterIds: [] } });
+    assert.deepEqual((await f.call(DefenseRequests.state, T)).policies.find((p) => p.id === ids.strict)!.filterIds, []);
   });
 
   test('deactivating the port leaves nothing active and nothing counted', async () => {

@@ -77,11 +77,13 @@ export async function createPolicy(client: DefenseClient, spec: DefensePolicySpe
 }
 
 export async function updatePolicy(client: DefenseClient, id: string, spec: DefensePolicySpec, call?: CallOptions): Promise<void> {
-  const properties = { ...policyProperties(spec, await filterIds(client, call)), InstanceID: id };
+  const properties: Record<string, WsInput> = { ...policyProperties(spec, await filterIds(client, call)), InstanceID: id };
   const current = await deviceChange(`read policy ${id}`, () => client.get(POLICY, { InstanceID: id }, call));
   // Put carries the whole instance: what the device served, with the edited values over it.
+  // A policy left with no filters says so with xsi:nil (an empty list would write nothing, keeping the old ones).
   const { FilterCreationHandles: _old, ...rest } = current.properties;
-  await deviceChange(`change policy ${id}`, () => client.put(POLICY, { ...rest, ...properties }, { InstanceID: id }, call));
+  const handles = properties.FilterCreationHandles ?? null;
+  await deviceChange(`change policy ${id}`, () => client.put(POLICY, { ...rest, ...properties, FilterCreationHandles: handles }, { InstanceID: id }, call));
 }
 
 export async function deleteItem(client: DefenseClient, what: 'filter' | 'policy', id: string, call?: CallOptions): Promise<void> {
