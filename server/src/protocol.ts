@@ -611,3 +611,6 @@ export const KvmRequests = {
 } as const;
 
 // ---- Families declared in protocol/ (one file each) ----
+export * from './protocol/overview';
+export * from './protocol/hardware';
+export * from './protocol/storage';

@@ -15,6 +15,9 @@ import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
+import { registerOverviewHandlers } from './overview';
+import { registerHardwareHandlers } from './hardware';
+import { registerStorageHandlers } from './storage';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
 
 export type { HandlerHost } from './host';
@@ -38,6 +41,9 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
+  registerOverviewHandlers(host);
+  registerHardwareHandlers(host);
+  registerStorageHandlers(host);
   return {
     configure(o) {
       watchdog.configure({
