@@ -139,4 +139,18 @@ describe('device pages: overview, hardware, software and storage', { timeout: 12
     assert.equal(await act('storage', 'read', data, { args: { block, format: 'text' } }), `Block ${block} (64 bytes, as text): Hi!`, 'the block is unchanged');
     await assert.rejects(act('storage', 'allocate', data, { fields: { name: 'big', size: '9000' } }), /9000 bytes is more than the \d+ bytes this workbench may still allocate/);
   });
+
+  test('Free removes the block from the page, and Remove takes the workbench\'s application off the device', async () => {
+    let { data } = await show('storage');
+    const app = (data as { ownHandle: number }).ownHandle;
+    const block = (data as { applications: Array<{ blocks: Array<{ handle: number }> }> }).applications[0]!.blocks[0]!.handle;
+    assert.equal(await act('storage', 'free', data, { args: { block } }), `Block ${block} freed.`);
+    let html: string;
+    ({ data, html } = await show('storage'));
+    assert.match(sectionText(html, 'blocks'), /No blocks\./);
+    assert.equal(await act('storage', 'removeApp', data, { args: { application: app } }), `Application ${app} and its blocks removed.`);
+    ({ html } = await show('storage'));
+    assert.match(sectionText(html, 'applications'), /No application is registered\./);
+    await assert.rejects(act('storage', 'removeApp', data, { args: { application: app } }), /AdminRemoveApplication with ReturnValue 10 \(Application does not exist/);
+  });
 });

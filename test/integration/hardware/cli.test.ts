@@ -103,4 +103,18 @@ describe('amtwb overview, hardware and storage', () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /"lock" is not a storage command/);
   });
+
+  test('storage remove-app takes an application and its blocks off the device', async () => {
+    const before = JSON.parse((await run('storage', '--json')).stdout);
+    const app = before.ownHandle as number;
+    assert.ok(app > 0, 'the workbench registered earlier');
+    const r = await run('storage', 'remove-app', String(app));
+    assert.equal(r.stdout.trim(), `Application ${app} and its blocks removed.`);
+    const after = JSON.parse((await run('storage', 'list', '--json')).stdout);
+    assert.deepEqual(after.applications, []);
+    const again = await run('storage', 'remove-app', String(app));
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /ReturnValue 10 \(Application does not exist \(APPLICATION_DOES_NOT_EXIST\)\)/);
+  });
 });
+
