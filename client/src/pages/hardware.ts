@@ -10,7 +10,7 @@ import type { PageSpec } from './page';
 
 function structure(s: SmbiosStructureView, info: string): Safe {
   const title = `${info}: ${s.typeName} (handle 0x${s.handle.toString(16).padStart(4, '0')}, ${s.length} bytes)`;
-  return html`<div class="smbios" data-type="${s.type}"><h3>${title}</h3>${s.problem ? html`<p class="error">${s.problem}</p>` : ''}${keyValues(s.fields.map(([k, v]) => [k, v] as const))}${s.strings.length ? html`<p class="empty">Strings: ${s.strings.join(' · ')}</p>` : ''}</div>`;
+  return html`<div class="smbios" data-type="${s.type}"><h4>${title}</h4>${s.problem ? html`<p class="error">${s.problem}</p>` : ''}${keyValues(s.fields.map(([k, v]) => [k, v] as const))}${s.strings.length ? html`<p class="empty">Strings: ${s.strings.join(' · ')}</p>` : ''}</div>`;
 }
 
 function render(h: HardwareReport): Safe {
