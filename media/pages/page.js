@@ -67,4 +67,6 @@
     document.body.dataset.busy = '';
     document.body.dataset.state = m.state;
   });
+
+  vscode.postMessage({ type: 'ready' });
 })();

@@ -17,7 +17,8 @@ import type { AnyPageSpec, PageContext, PageUi } from './page';
 import { pageOf, PAGES } from './registry';
 
 interface FromPage {
-  type: 'action';
+  /** `ready`: page.js has loaded (a render posted before then may have been lost, so it is sent again). */
+  type: 'action' | 'ready';
   action: string;
   args?: unknown;
   fields?: Record<string, string | boolean>;
@@ -63,6 +64,8 @@ class PagePanel {
   private timer: NodeJS.Timeout | undefined;
   private readonly controller = new AbortController();
   private busy = false;
+  /** The last render message, sent again when page.js says it is ready. */
+  private last: unknown;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -103,7 +106,8 @@ class PagePanel {
       body = `<p class="error">${escapeText(editorMessage(err))}</p>`;
     }
     if (this.controller.signal.aborted) return;
-    void this.panel.webview.postMessage({ type: 'render', html: body, state, ...(banner ? { banner } : {}) });
+    this.last = { type: 'render', html: body, state, ...(banner ? { banner } : {}) };
+    void this.panel.webview.postMessage(this.last);
     this.schedule();
   }
 
@@ -115,6 +119,10 @@ class PagePanel {
   }
 
   private async onMessage(m: FromPage): Promise<void> {
+    if (m?.type === 'ready') {
+      if (this.last) void this.panel.webview.postMessage(this.last);
+      return;
+    }
     if (m?.type !== 'action' || typeof m.action !== 'string') return;
     if (m.action === '$refresh') return this.reload();
     const action = this.spec.actions?.[m.action];
