@@ -34,6 +34,7 @@ export function writeProblem(length: number, offset: number, size: number): stri
   if (!Number.isInteger(offset) || offset < 0) return `The offset ${offset} is not a whole number of bytes from 0; give 0 or more.`;
   if (length === 0) return 'There is nothing to write; type the text or hex to store in the block.';
   if (offset >= size) return `The offset ${offset} is past the end of the ${size}-byte block; give an offset below ${size}.`;
-  if (offset + length > size) return `${length} bytes at offset ${offset} do not fit the ${size}-byte block (${size - offset} bytes are left there); shorten the data or allocate a larger block.`;
+  const left = size - offset;
+  if (offset + length > size) return `${length} bytes at offset ${offset} do not fit the ${size}-byte block (${left} byte${left === 1 ? ' is' : 's are'} left there); shorten the data or allocate a larger block.`;
   return undefined;
 }
