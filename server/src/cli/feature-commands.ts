@@ -17,6 +17,7 @@ import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
+import { SNAPSHOT_USAGE, runSnapshotCli } from './snapshot';
 import type { RedirectionTarget } from '../features/redirection/connect';
 
 export interface CliIo {
@@ -53,6 +54,7 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   sol: runSolCli,
   ider: runIderCli,
   kvm: runKvmCli,
+  snapshot: runSnapshotCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -73,7 +75,8 @@ export const FEATURE_USAGE = `  log                                      the fir
 ${SEND_USAGE}
 ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
-${KVM_USAGE}`;
+${KVM_USAGE}
+${SNAPSHOT_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

@@ -13,6 +13,7 @@ import { registerLogHandlers } from './log';
 import { registerPowerHandlers } from './power';
 import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
+import { registerSnapshotHandlers } from './snapshot';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
@@ -38,6 +39,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
+  registerSnapshotHandlers(host, catalog);
   return {
     configure(o) {
       watchdog.configure({
