@@ -76,8 +76,11 @@ export async function takeSnapshot(client: WsmanClient, o: TakeOptions): Promise
       o.onProgress?.({ done, total: names.length, className: name, instances });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency ?? SNAPSHOT_CONCURRENCY, names.length)) }, worker));
-  if (signal.aborted) throw new CancelledError('The snapshot was cancelled, so nothing was saved.');
+  const cancelled = () => new CancelledError('The snapshot was cancelled, so nothing was saved.');
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency ?? SNAPSHOT_CONCURRENCY, names.length)) }, worker)).catch((err) => {
+    throw signal.aborted ? cancelled() : err; // the requests in flight end with their own "cancelled"
+  });
+  if (signal.aborted) throw cancelled();
   const device: SnapshotDevice = {
     ...o.device,
     ...(id ? { productVendor: id.productVendor, productVersion: id.productVersion } : {}),
