@@ -71,6 +71,6 @@ describe('snapshot handlers', () => {
     assert.equal(r.diff.same, true);
     assert.equal(r.beforeText, r.afterText);
     assert.match(r.beforeText, /^# Snapshot of Test device — Intel Corporation AMT 16\.1/);
-    await assert.rejects(call(SnapshotRequests.diff.method, { before: { name: 'a.json', text: a }, after: { name: 'notes.txt', text: 'hello' } }), /^notes\.txt is not valid JSON .*; give a file written by "Save Device Snapshot"/);
+    await assert.rejects(call(SnapshotRequests.diff.method, { before: { name: 'a.json', text: a }, after: { name: 'notes.txt', text: 'hello' } }), (e: unknown) => /^notes\.txt is not valid JSON .*; give a file written by "Save Device Snapshot"/.test((e as Error).message));
   });
 });
