@@ -8,7 +8,7 @@
  * rendering; this file only asks, shows and writes.
  */
 import * as vscode from 'vscode';
-import { SnapshotNotifications, SnapshotRequests, type SnapshotInput, type TargetInfo } from '../../../server/src/protocol';
+import { SnapshotNotifications, SnapshotRequests, type SnapshotInput, type SnapshotTakeResult, type TargetInfo } from '../../../server/src/protocol';
 import { targetOf } from '../commands/devices';
 import type { Ctx } from '../ctx';
 import { errorMessage } from '../model/request';
@@ -34,7 +34,7 @@ async function report(work: Promise<void>): Promise<void> {
 }
 
 /** Takes a snapshot with a progress notification; undefined when the user cancelled it. */
-async function take(ctx: Ctx, target: TargetInfo): Promise<string | undefined> {
+async function take(ctx: Ctx, target: TargetInfo): Promise<SnapshotTakeResult | undefined> {
   const progressToken = `snapshot-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Snapshot of ${target.label}`, cancellable: true },
@@ -47,7 +47,7 @@ async function take(ctx: Ctx, target: TargetInfo): Promise<string | undefined> {
         last = percent;
       });
       try {
-        return (await ctx.requestCancellable(SnapshotRequests.take, { targetId: target.id, progressToken }, token)).text;
+        return await ctx.requestCancellable(SnapshotRequests.take, { targetId: target.id, progressToken }, token);
       } catch (err) {
         if (token.isCancellationRequested) return undefined;
         throw err;
@@ -66,21 +66,18 @@ async function saveSnapshot(ctx: Ctx, node: TreeNode | undefined): Promise<void>
     void vscode.window.showErrorMessage('Saving a device snapshot needs an open folder to write it into; open one with File > Open Folder and try again.');
     return;
   }
-  const text = await take(ctx, target);
-  if (text === undefined) {
+  const taken = await take(ctx, target);
+  if (taken === undefined) {
     void vscode.window.showInformationMessage(`The snapshot of ${target.label} was cancelled; nothing was saved.`);
     return;
   }
   const file = vscode.Uri.joinPath(folder.uri, 'snapshots', snapshotFileName(target.label, new Date()));
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, 'snapshots'));
-  await vscode.workspace.fs.writeFile(file, Buffer.from(text, 'utf8'));
-  const summary = JSON.parse(text) as { classes: Record<string, { instances?: unknown[]; fault?: unknown }>; notServed: string[] };
-  const classes = Object.values(summary.classes);
-  const instances = classes.reduce((n, c) => n + (c.instances?.length ?? 0), 0);
-  const refused = classes.filter((c) => c.fault).length;
+  await vscode.workspace.fs.writeFile(file, Buffer.from(taken.text, 'utf8'));
+  const { instances, classes, refused } = taken;
   const name = vscode.workspace.asRelativePath(file);
   const answer = await vscode.window.showInformationMessage(
-    `Saved ${name}: ${instances} instances of ${classes.length - refused} classes from ${target.label}${refused ? `, ${refused} classes refused` : ''}.`,
+    `Saved ${name}: ${instances} instances of ${classes} classes from ${target.label}${refused ? `, ${refused} classes refused` : ''}.`,
     'Compare with Device Now',
     'Open',
   );
@@ -121,9 +118,9 @@ async function compareSnapshots(ctx: Ctx, renderings: SnapshotRenderings, given?
   const before: SnapshotInput = { name: vscode.workspace.asRelativePath(first), text: await readText(first) };
   let after: SnapshotInput;
   if (second.target) {
-    const text = await take(ctx, second.target);
-    if (text === undefined) return void vscode.window.showInformationMessage(`The snapshot of ${second.target.label} was cancelled; nothing was compared.`);
-    after = { name: `${second.target.label} now`, text };
+    const taken = await take(ctx, second.target);
+    if (taken === undefined) return void vscode.window.showInformationMessage(`The snapshot of ${second.target.label} was cancelled; nothing was compared.`);
+    after = { name: `${second.target.label} now`, text: taken.text };
   } else {
     const file = second.browse ? await browse('The later snapshot') : second.file;
     if (!file) return;
