@@ -339,6 +339,7 @@ export const KvmRequests = {
 export * from './protocol/overview';
 export * from './protocol/hardware';
 export * from './protocol/storage';
+export * from './protocol/snapshot';
 export * from './protocol/watchdog';
 export * from './protocol/events';
 export * from './protocol/wsman-language';

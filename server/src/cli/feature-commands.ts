@@ -17,6 +17,7 @@ import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
+import { SNAPSHOT_USAGE, runSnapshotCli } from './snapshot';
 import type { RedirectionTarget } from '../features/redirection/connect';
 import { OVERVIEW_USAGE, runOverviewCli } from './overview';
 import { HARDWARE_USAGE, runHardwareCli } from './hardware';
@@ -59,6 +60,7 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   overview: runOverviewCli,
   hardware: runHardwareCli,
   storage: runStorageCli,
+  snapshot: runSnapshotCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -83,6 +85,7 @@ ${KVM_USAGE}
 ${OVERVIEW_USAGE}
 ${HARDWARE_USAGE}
 ${STORAGE_USAGE}`;
+${SNAPSHOT_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

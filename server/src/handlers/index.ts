@@ -13,6 +13,7 @@ import { registerLogHandlers } from './log';
 import { registerPowerHandlers } from './power';
 import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
+import { registerSnapshotHandlers } from './snapshot';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
 import { registerOverviewHandlers } from './overview';
@@ -44,6 +45,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   registerOverviewHandlers(host);
   registerHardwareHandlers(host);
   registerStorageHandlers(host);
+  registerSnapshotHandlers(host, catalog);
   return {
     configure(o) {
       watchdog.configure({
