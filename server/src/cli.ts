@@ -9,6 +9,7 @@ import { Catalog } from './catalog/catalog';
 import { isLocalTarget, parseCommandLine, USAGE, type Invocation } from './cli/args';
 import { runInfo, runLms } from './cli/local';
 import { splitFeatureCommand, type SplitCommand } from './cli/feature-commands';
+import { snapshotNeedsDevice } from './cli/snapshot';
 import { attachSimWatchdog } from './cli/sim-watchdog';
 import { isUsageError, usageError } from './cli/usage';
 import * as fmt from './cli/format';
@@ -328,6 +329,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (inv.command.name === 'lms') return await runLms(inv as Invocation & { command: { name: 'lms' } }, (text) => write(process.stdout, text));
     if (inv.command.name === 'info') return await runInfo(inv, (text) => write(process.stdout, text));
     if (feature?.name === 'watchdog') return await runFeature(feature, inv, undefined);
+    if (feature?.name === 'snapshot' && !snapshotNeedsDevice(feature.args)) return await runFeature(feature, inv, undefined);
     return await runDevice(inv, (text) => write(process.stdout, text), feature);
   } catch (err) {
     await write(process.stderr, errorLine(err, secret));

@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'boot.unsupported' | 'boot.refused' | 'boot.consent' | 'boot.invalid' | 'boot.confirmation'
   | 'consent.code' | 'consent.refused' | 'consent.state' | 'redirection.unsupported' | 'redirection.refused'
   | 'events.address' | 'events.unsubscribe'
+  | 'hardware.refused' | 'storage.refused' | 'storage.invalid' | 'storage.unavailable' | 'overview.unavailable'
   | 'agent.failed' | 'agent.guid'
   | 'defense.invalid' | 'defense.refused' | 'defense.unknown' | 'log.invalid' | 'log.refused'
   | 'watchdog.busy' | 'watchdog.closed' | 'watchdog.not-armed' | 'watchdog.not-found' | 'watchdog.not-iamt' | 'watchdog.not-required'

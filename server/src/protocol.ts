@@ -338,6 +338,10 @@ export const KvmRequests = {
 // ---- Families declared in protocol/ (one file each) ----
 export * from './protocol/defense';
 export * from './protocol/auditlog';
+export * from './protocol/overview';
+export * from './protocol/hardware';
+export * from './protocol/storage';
+export * from './protocol/snapshot';
 export * from './protocol/watchdog';
 export * from './protocol/events';
 export * from './protocol/wsman-language';

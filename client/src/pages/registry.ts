@@ -6,7 +6,14 @@ import type { AnyPageSpec } from './page';
 import { DEFENSE_PAGE } from './defense';
 import { LOGS_PAGE } from './logs';
 
+import { overviewPage } from './overview';
+import { hardwarePage } from './hardware';
+import { storagePage } from './storage';
+
 export const PAGES: readonly AnyPageSpec[] = [
+  overviewPage,
+  hardwarePage,
+  storagePage,
   DEFENSE_PAGE,
   LOGS_PAGE,
 ];

@@ -18,7 +18,11 @@ import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli }
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
 import { DEFENSE_USAGE, runDefenseCli } from './defense';
+import { SNAPSHOT_USAGE, runSnapshotCli } from './snapshot';
 import type { RedirectionTarget } from '../features/redirection/connect';
+import { OVERVIEW_USAGE, runOverviewCli } from './overview';
+import { HARDWARE_USAGE, runHardwareCli } from './hardware';
+import { runStorageCli, STORAGE_USAGE } from './storage';
 
 export interface CliIo {
   /** Writes to stdout (a trailing newline is added when missing). */
@@ -55,6 +59,10 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   ider: runIderCli,
   kvm: runKvmCli,
   defense: runDefenseCli,
+  overview: runOverviewCli,
+  hardware: runHardwareCli,
+  storage: runStorageCli,
+  snapshot: runSnapshotCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -77,7 +85,11 @@ ${SEND_USAGE}
 ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
 ${KVM_USAGE}
-${DEFENSE_USAGE}`;
+${DEFENSE_USAGE}
+${OVERVIEW_USAGE}
+${HARDWARE_USAGE}
+${STORAGE_USAGE}
+${SNAPSHOT_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);
