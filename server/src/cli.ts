@@ -54,6 +54,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     ...(mei ? { mei: { path: mei } } : {}),
     model: inv.command.model,
     amt: inv.command.amt,
+    ...(inv.command.legacy ? { legacy: inv.command.legacy } : {}),
     ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
     hostUser: inv.command.hostUser,
     hostPassword: inv.command.hostPassword,
@@ -75,7 +76,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   });
   const state = stateFile?.attach(sim.device, { onError: (err) => void write(process.stderr, `amtwb: ${err.message}`) });
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
-  await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
+  await write(process.stdout, inv.command.legacy ? `listening on http://${shownHost}:${sim.port} (AMT 5.0 legacy SOAP services, no /wsman)` : `listening on http://${shownHost}:${sim.port}/wsman`);
   if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
   if (sim.redirectionPort !== undefined) await write(process.stdout, `redirection on ${shownHost}:${sim.redirectionPort}`);
   if (sim.redirectionTlsPort !== undefined) await write(process.stdout, `redirection over TLS on ${shownHost}:${sim.redirectionTlsPort}`);
