@@ -13,8 +13,9 @@ import { attachSimWatchdog } from './cli/sim-watchdog';
 import { isUsageError, usageError } from './cli/usage';
 import * as fmt from './cli/format';
 import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
-import { getPowerState, requestPowerAction } from './features/power';
-import { identifySummary, instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
+import { devicePowerAction, devicePowerState, identifyDevice, isLegacyIdentify } from './features/legacy';
+import { legacyRows } from './features/legacy/render';
+import { instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
 import { buildMethodInput, buildSelectors } from './features/instances';
 import { startSimulator, DEFAULT_ACCOUNT, describeRedirectionEntry, type RedirectionEntry } from './sim';
 import { openStateFile } from './sim/state-file';
@@ -198,8 +199,9 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
     try {
       switch (cmd.name) {
         case 'identify': {
-          const id = await identifySummary(client);
-          await (inv.output === 'json' ? out(JSON.stringify(id, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatIdentify(id)));
+          const id = await identifyDevice(client);
+          const text = isLegacyIdentify(id) ? `${id.legacy.summary}\n${fmt.formatRows([...legacyRows(id.legacy), ...(id.server ? [['Server', id.server] as const] : [])])}` : fmt.formatIdentify(id);
+          await (inv.output === 'json' ? out(JSON.stringify(id, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(text));
           break;
         }
         case 'get': {
@@ -245,12 +247,12 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
           break;
         }
         case 'power-status': {
-          const state = await getPowerState(client);
+          const state = await devicePowerState(client);
           await (inv.output === 'json' ? out(JSON.stringify(state, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatPowerState(state)));
           break;
         }
         case 'power': {
-          const result = await requestPowerAction(client, cmd.action, { readBack: inv.output !== 'xml' });
+          const result = await devicePowerAction(client, cmd.action, { readBack: inv.output !== 'xml' });
           await (inv.output === 'json' ? out(JSON.stringify(result, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatPowerAction(result)));
           break;
         }
