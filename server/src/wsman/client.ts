@@ -233,11 +233,14 @@ export class WsmanClient {
 
   /**
    * Sends an envelope as written (the .wsman "Send"). Faults come back as a normal reply;
-   * authentication, connection, timeout and cancellation still throw.
+   * authentication, connection, timeout and cancellation still throw, and so does a device whose
+   * firmware predates WS-Management (no /wsman to answer at all).
    */
   async sendRaw(envelopeXml: string, opts?: CallOptions): Promise<RawResponse> {
     const started = performance.now();
     const res = await this.#exchange(envelopeXml, opts);
+    const predates = this.#predatesWsman(res);
+    if (predates) throw predates;
     const xml = res.body.toString('utf8');
     let envelope: ParsedEnvelope | undefined;
     try {
@@ -268,13 +271,8 @@ export class WsmanClient {
   async #call(xml: string, classOrUri: string | undefined, opts?: CallOptions): Promise<ParsedEnvelope> {
     const res = await this.#exchange(xml, opts);
     const resourceUri = classOrUri !== undefined ? resourceUriFor(classOrUri) : undefined;
-    const legacy = res.status === 404 ? legacyFirmware(this.serverHeader) : undefined;
-    if (legacy && !looksLikeXml(res)) {
-      throw new ProtocolError(
-        `${this.#transport.describe()} runs AMT ${legacy}, which predates WS-Management (AMT 6.0), so it has no classes to browse and no /wsman to send to; use its information and power control (amtwb identify, amtwb power, the Devices and Power views), which AMT Workbench offers over the legacy SOAP interface.`,
-        res.status,
-      );
-    }
+    const predates = this.#predatesWsman(res);
+    if (predates) throw predates;
     if (!looksLikeXml(res)) {
       throw new ProtocolError(
         `${this.#transport.describe()} answered HTTP ${res.status} ${res.statusText} without a SOAP envelope${res.status === 404 ? '; this port does not serve /wsman' : ''}; check that the address and port belong to an AMT device.`,
@@ -289,6 +287,16 @@ export class WsmanClient {
     }
     validateReply(env, expectationOf(xml));
     return env;
+  }
+
+  /** The error for a 404 from firmware older than AMT 6.0 (its Server header says so), which has no /wsman at all. */
+  #predatesWsman(res: HttpResponse): ProtocolError | undefined {
+    const legacy = res.status === 404 && !looksLikeXml(res) ? legacyFirmware(this.serverHeader) : undefined;
+    if (!legacy) return undefined;
+    return new ProtocolError(
+      `${this.#transport.describe()} runs AMT ${legacy}, which predates WS-Management (AMT 6.0), so it has no classes to browse and no /wsman to send to; use its information and power control (amtwb identify, amtwb power, the Devices and Power views), which AMT Workbench offers over the legacy SOAP interface.`,
+      res.status,
+    );
   }
 
   /** A large reply is parsed in slices (xml.ts); the request's signal and timeout stop that too. */
