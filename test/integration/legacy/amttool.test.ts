@@ -1,0 +1,116 @@
+/**
+ * Debian's amttool (package amtterm; a Perl SOAP::Lite client nobody here wrote) drives the legacy
+ * simulator over a real socket: `info`, `powerdown`, `powerup`, a declined confirmation, and a
+ * wrong password. amttool takes `HOST:PORT` as its first argument (its default port is 16992), the
+ * password from AMT_PASSWORD, and asks "[y/N]" on stdin before every power command.
+ *
+ * Without amttool on PATH the suite is skipped with the reason, except under CI=true, where
+ * .ci/run installs amtterm and a missing amttool fails the run.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
+
+const AMTTOOL = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'amttool')).find((p) => existsSync(p));
+const MISSING = 'amttool is not installed here (Debian package amtterm), so it cannot be run against the simulator';
+const CI = process.env.CI === 'true';
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+/** `amttool ARGS` with AMT_PASSWORD set and `answer` on stdin; killed after 30 s so a hang fails. */
+function amttool(args: string[], opts: { password?: string; answer?: string } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(AMTTOOL!, args, { env: { ...process.env, AMT_PASSWORD: opts.password ?? DEFAULT_ACCOUNT.password, AMT_DEBUG: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.answer ?? '');
+  });
+}
+
+if (!AMTTOOL && CI) {
+  test('amttool is installed (CI installs amtterm)', () => {
+    assert.fail(`${MISSING}; under CI it must be: install it with "apt-get install -y amtterm" (.ci/run does).`);
+  });
+} else if (!AMTTOOL) {
+  test('Debian amttool drives the legacy simulator', { skip: `${MISSING}; install it with apt-get install -y amtterm to run this test` }, () => undefined);
+} else {
+  describeAmttool();
+}
+
+/** The suite proper, declared only where amttool exists (a skipped suite would hide its reason). */
+function describeAmttool(): void {
+  describe('Debian amttool against the legacy simulator', () => {
+    let sim: Simulator;
+    let where: string;
+    before(async () => {
+      sim = await startSimulator({ port: 0, legacy: 'amt5', redirectionPort: 0, redirectionTlsPort: 0 });
+      where = `127.0.0.1:${sim.port}`;
+    });
+    after(() => sim?.close());
+
+    test('info prints the version, host name, power state and remote-control capabilities', async () => {
+      const r = await amttool([where, 'info']);
+      assert.equal(r.code, 0, r.stderr);
+      const { hostName, domainName } = sim.device.identity;
+      assert.match(r.stdout, /^AMT version: {2}5\.0\.1$/m);
+      assert.match(r.stdout, new RegExp(`^Hostname: {5}${hostName.replace(/\./g, '\\.')}\\.${domainName.replace(/\./g, '\\.')}$`, 'm'));
+      assert.match(r.stdout, /^Powerstate: {3}S0$/m);
+      assert.match(r.stdout, /SystemCapabilitiesSupported +powercycle powerdown powerup reset/);
+    });
+
+    test('powerdown, confirmed with y, switches the simulated host off', async () => {
+      const r = await amttool([where, 'powerdown'], { answer: 'y\n' });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /powerdown \[y\/N\] \? execute: powerdown\nresult: pt_status: success/);
+      assert.equal(sim.device.powerState, 8);
+      assert.match((await amttool([where, 'info'])).stdout, /^Powerstate: {3}S5 \(soft-off\)$/m);
+    });
+
+    test('powerdown again is refused by the firmware as not permitted', async () => {
+      const r = await amttool([where, 'powerdown'], { answer: 'y\n' });
+      assert.match(r.stdout, /result: pt_status: not permitted/);
+      assert.equal(sim.device.powerState, 8);
+    });
+
+    test('powerup, confirmed with y, switches it on again', async () => {
+      const r = await amttool([where, 'powerup'], { answer: 'y\n' });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /result: pt_status: success/);
+      assert.equal(sim.device.powerState, 2);
+      assert.match((await amttool([where, 'info'])).stdout, /^Powerstate: {3}S0$/m);
+    });
+
+    test('declining the confirmation sends no command', async () => {
+      const changes: unknown[] = [];
+      const onPower = (c: unknown) => changes.push(c);
+      sim.device.on('power', onPower);
+      try {
+        const r = await amttool([where, 'reset'], { answer: 'n\n' });
+        assert.match(r.stdout, /reset \[y\/N\] \? canceled/);
+        assert.deepEqual(changes, []);
+      } finally {
+        sim.device.off('power', onPower);
+      }
+    });
+
+    test('a wrong password is refused with 401 and nothing changes', async () => {
+      const failed = sim.device.failedLogins;
+      const r = await amttool([where, 'powerdown'], { password: 'wrong-password', answer: 'y\n' });
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /401 Unauthorized/);
+      assert.ok(sim.device.failedLogins > failed);
+      assert.equal(sim.device.powerState, 2);
+    });
+  });
+}
