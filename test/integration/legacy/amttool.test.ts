@@ -8,14 +8,19 @@
  * .ci/run installs amtterm and a missing amttool fails the run.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
 
-const AMTTOOL = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'amttool')).find((p) => existsSync(p));
-const MISSING = 'amttool is not installed here (Debian package amtterm), so it cannot be run against the simulator';
+const FOUND = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'amttool')).find((p) => existsSync(p));
+/** amttool is Perl over SOAP::Lite (Debian's libsoap-lite-perl, which amtterm only recommends). */
+const SOAP_LITE = spawnSync('perl', ['-MSOAP::Lite', '-e1']).status === 0;
+const AMTTOOL = FOUND && SOAP_LITE ? FOUND : undefined;
+const MISSING = FOUND
+  ? 'amttool is installed but Perl lacks SOAP::Lite (Debian package libsoap-lite-perl), so it cannot be run against the simulator'
+  : 'amttool is not installed here (Debian package amtterm), so it cannot be run against the simulator';
 const CI = process.env.CI === 'true';
 
 interface Run { code: number | null; stdout: string; stderr: string }
@@ -40,10 +45,10 @@ function amttool(args: string[], opts: { password?: string; answer?: string } = 
 
 if (!AMTTOOL && CI) {
   test('amttool is installed (CI installs amtterm)', () => {
-    assert.fail(`${MISSING}; under CI it must be: install it with "apt-get install -y amtterm" (.ci/run does).`);
+    assert.fail(`${MISSING}; under CI it must be: install it with "apt-get install -y amtterm libsoap-lite-perl" (.ci/run does).`);
   });
 } else if (!AMTTOOL) {
-  test('Debian amttool drives the legacy simulator', { skip: `${MISSING}; install it with apt-get install -y amtterm to run this test` }, () => undefined);
+  test('Debian amttool drives the legacy simulator', { skip: `${MISSING}; install it with apt-get install -y amtterm libsoap-lite-perl to run this test` }, () => undefined);
 } else {
   describeAmttool();
 }
