@@ -5,25 +5,12 @@
  * names come from GeneralInfo and NetworkAdministration and are left out when a release lacks them.
  */
 import { AmtError } from '../../errors';
-import type { IdentifyResult } from '../../protocol';
+import type { IdentifyResult, LegacyInfo } from '../../protocol';
 import type { CallOptions } from '../../wsman';
 import { childElements } from '../../wsman/xml';
 import { callLegacy, ptStatusMeaning, type LegacyClient } from './soap';
 
-export interface LegacyInfo {
-  /** e.g. `5.0.1`. */
-  coreVersion: string;
-  /** One sentence saying what the device is and what AMT Workbench offers on it. */
-  summary: string;
-  /** 1 enterprise, 2 small business (AMTHI numbering). */
-  provisioningMode?: number;
-  /** 0 pre-, 1 in-, 2 post-provisioning. */
-  provisioningState?: number;
-  hostName?: string;
-  domainName?: string;
-  biosVersion?: string;
-  codeVersions: { description: string; version: string }[];
-}
+export type { LegacyInfo } from '../../protocol';
 
 /** The Identify result of a legacy device, with its information beside the usual fields. */
 export interface LegacyIdentifyResult extends IdentifyResult {
