@@ -338,7 +338,7 @@ function simModel(model: string | undefined, amt: string | undefined): { model?:
     if (amt !== undefined) throw usageError('--amt does not apply to --model amt5, which is AMT 5.0 with the legacy SOAP interface; leave out --amt.');
     return { legacy: 'amt5' };
   }
-  if (model !== undefined && model !== 'laptop' && model !== 'desktop') throw usageError(`--model "${model}" is not a device model; give laptop, desktop or amt5.`);
+  if (model !== undefined && model !== 'laptop' && model !== 'desktop') throw usageError(`--model "${model}" is not a device model; give laptop or desktop (or amt5, a device older than AMT 6.0).`);
   if (amt !== undefined && !['11', '12', '16', '18'].includes(amt)) throw usageError(`--amt "${amt}" is not a firmware family the simulator has; give 11, 12, 16 or 18.`);
   return { ...(model !== undefined ? { model } : {}), ...(amt !== undefined ? { amt: Number(amt) as 11 | 12 | 16 | 18 } : {}) };
 }
