@@ -336,8 +336,8 @@ export const KvmRequests = {
 } as const;
 
 // ---- Families declared in protocol/ (one file each) ----
-export * from './protocol/legacy';
 export * from './protocol/watchdog';
 export * from './protocol/events';
 export * from './protocol/wsman-language';
 export * from './protocol/redirection';
+export * from './protocol/legacy';
