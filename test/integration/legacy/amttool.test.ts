@@ -8,11 +8,12 @@
  * .ci/run installs amtterm and a missing amttool fails the run.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../../server/src/sim';
+import { runProgram, type Run } from '../cli/run';
 
 const FOUND = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'amttool')).find((p) => existsSync(p));
 /** amttool is Perl over SOAP::Lite (Debian's libsoap-lite-perl, which amtterm only recommends). */
@@ -23,24 +24,9 @@ const MISSING = FOUND
   : 'amttool is not installed here (Debian package amtterm), so it cannot be run against the simulator';
 const CI = process.env.CI === 'true';
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** `amttool ARGS` with AMT_PASSWORD set and `answer` on stdin; killed after 30 s so a hang fails. */
+/** `amttool ARGS` with AMT_PASSWORD set and `answer` on stdin (its [y/N] prompt). */
 function amttool(args: string[], opts: { password?: string; answer?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AMTTOOL!, args, { env: { ...process.env, AMT_PASSWORD: opts.password ?? DEFAULT_ACCOUNT.password, AMT_DEBUG: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.answer ?? '');
-  });
+  return runProgram(AMTTOOL!, args, { env: { AMT_PASSWORD: opts.password ?? DEFAULT_ACCOUNT.password }, input: opts.answer ?? '' });
 }
 
 if (!AMTTOOL && CI) {
