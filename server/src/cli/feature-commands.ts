@@ -84,7 +84,7 @@ ${REDIRECTION_USAGE}
 ${KVM_USAGE}
 ${OVERVIEW_USAGE}
 ${HARDWARE_USAGE}
-${STORAGE_USAGE}`;
+${STORAGE_USAGE}
 ${SNAPSHOT_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
