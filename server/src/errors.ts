@@ -36,6 +36,7 @@ export type ErrorCode =
   // Class families
   | 'put.bad-xml' | 'put.class-mismatch' | 'put.read-only'
   | 'power.invalid-action' | 'power.refused' | 'power.unavailable'
+  | 'legacy.fault' | 'legacy.malformed' | 'legacy.unsupported'
   | 'boot.unsupported' | 'boot.refused' | 'boot.consent' | 'boot.invalid' | 'boot.confirmation'
   | 'consent.code' | 'consent.refused' | 'consent.state' | 'redirection.unsupported' | 'redirection.refused'
   | 'events.address' | 'events.unsubscribe'

@@ -346,3 +346,4 @@ export * from './protocol/watchdog';
 export * from './protocol/events';
 export * from './protocol/wsman-language';
 export * from './protocol/redirection';
+export * from './protocol/legacy';
