@@ -61,6 +61,8 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     redirectionPort: inv.command.redirectionPort ?? (port === 0 ? 0 : 16994),
     redirectionTlsPort: inv.command.redirectionTlsPort ?? (port === 0 ? 0 : 16995),
     redirectionBasicAuth: inv.command.redirectionBasicAuth,
+    ...(inv.command.unprovisioned ? { unprovisioned: true } : {}),
+    ...(inv.command.trustRoots ? { trustedRoots: inv.command.trustRoots.map((hash, i) => ({ name: `Trusted root ${i + 1}`, hash })) } : {}),
   }).catch((err: NodeJS.ErrnoException & { port?: number }) => {
     if (err?.code === 'EADDRINUSE' && err.port !== undefined && err.port !== port) {
       const option = err.port === (inv.command.redirectionPort ?? 16994) ? '--redirection-port' : err.port === (inv.command.redirectionTlsPort ?? 16995) ? '--redirection-tls-port' : '--tls-port';

@@ -14,6 +14,7 @@ export const USAGE = `Usage:
             [--tls-port N] [--model laptop|desktop] [--amt 11|12|16|18] [--state FILE]
             [--host-user root] [--host-password amt]
             [--redirection-port N] [--redirection-tls-port N] [--redirection-basic-auth]
+            [--unprovisioned] [--trust-root SHA256 ...]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
       The account is admin / P@ssw0rd unless --user/--password say otherwise; the password
@@ -35,6 +36,8 @@ export const USAGE = `Usage:
       7.0, or MEBx's legacy option), which old clients such as amtterm 1.4 use.
       --state FILE keeps the device's state (accounts, certificates, storage, policies, boot
       settings, logs) in FILE between runs: loaded at start, saved after changes and on exit.
+      --unprovisioned starts the device out of the box (pre-provisioning), for amtwb activate;
+      --trust-root SHA256 adds a provisioning root certificate hash that ACM activation trusts.
       --host-user U --host-password P set the login of the simulated host OS on its serial
       console, which SOL carries (default root / amt).
 
@@ -128,6 +131,8 @@ const OPTIONS = {
   'redirection-port': { type: 'string' },
   'redirection-tls-port': { type: 'string' },
   'redirection-basic-auth': { type: 'boolean' },
+  unprovisioned: { type: 'boolean' },
+  'trust-root': { type: 'string', multiple: true },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -141,7 +146,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean; unprovisioned?: boolean; trustRoots?: string[] }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -208,6 +213,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt, 'tls-port': v['tls-port'], state: v.state });
   only(['sim'], { 'host-user': v['host-user'], 'host-password': v['host-password'] });
   only(['sim'], { 'redirection-port': v['redirection-port'], 'redirection-tls-port': v['redirection-tls-port'], 'redirection-basic-auth': v['redirection-basic-auth'] });
+  only(['sim'], { unprovisioned: v.unprovisioned, 'trust-root': v['trust-root'] });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -245,6 +251,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
         ...simModel(v.model, v.amt),
         ...(v['host-user'] !== undefined ? { hostUser: v['host-user'] } : {}), ...(v['host-password'] !== undefined ? { hostPassword: v['host-password'] } : {}),
+        ...(v.unprovisioned ? { unprovisioned: true } : {}), ...(v['trust-root'] ? { trustRoots: trustRoots(v['trust-root']) } : {}),
       };
       break;
     }
@@ -357,6 +364,8 @@ function allowedFor(opt: string): string {
     case 'redirection-port':
     case 'redirection-tls-port':
     case 'redirection-basic-auth':
+    case 'unprovisioned':
+    case 'trust-root':
       return 'amtwb sim';
     default:
       return 'another command';
@@ -369,4 +378,12 @@ function portOption(value: string | undefined, name: string): number | undefined
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw usageError(`${name} "${value}" is not a port number; give 0 to 65535 (0 picks a free port).`);
   return port;
+}
+
+/** `--trust-root HASH` (repeatable): SHA-256 hashes of provisioning roots the simulator trusts for ACM. */
+function trustRoots(values: string[]): string[] {
+  for (const v of values) {
+    if (!/^[0-9a-fA-F]{64}$/.test(v)) throw usageError(`--trust-root "${v}" is not a SHA-256 hash; give the root certificate's 64 hex digits (openssl x509 -noout -fingerprint -sha256, colons removed).`);
+  }
+  return values.map((v) => v.toLowerCase());
 }

@@ -11,6 +11,8 @@ import type { ModelOptions } from './models';
 import { attachTls } from './security/front';
 import { RedirectionService } from './redirection/service';
 import { WsmanService } from './wsman-service';
+import { enterPreProvisioning } from './classes/setup-service';
+import { trustProvisioningRoot, type TrustedRoot } from './classes/provisioning-trust';
 
 /** The documented default admin account of a simulated device (README.md). */
 export const DEFAULT_ACCOUNT = { user: 'admin', password: 'P@ssw0rd' } as const;
@@ -47,6 +49,10 @@ export interface SimulatorOptions extends ModelOptions {
   redirectionTlsPort?: number;
   /** Accept redirection log-ons with the password in clear (type 1), as AMT before 7.0 or with MEBx's legacy option. */
   redirectionBasicAuth?: boolean;
+  /** Start out of the box: pre-provisioning (control mode 0), waiting for a local agent to activate it. */
+  unprovisioned?: boolean;
+  /** Provisioning roots (SHA-256 of the root certificate) AdminSetup trusts besides the built-in ones. */
+  trustedRoots?: TrustedRoot[];
 }
 
 export interface Simulator {
@@ -85,6 +91,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     hostPassword: options.hostPassword,
     hostLineDelayMs: options.hostLineDelayMs,
   });
+  if (options.unprovisioned) enterPreProvisioning(device);
+  for (const root of options.trustedRoots ?? []) trustProvisioningRoot(device, root);
   const service = new WsmanService(device);
   const front = createHttpFront(device, service, options.tls);
   const tls = attachTls(device, front, (identity) => createHttpFront(device, service, identity));
@@ -145,3 +153,4 @@ async function listen(front: HttpFront, port: number, host: string): Promise<num
 export { SimDevice } from './device';
 export { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
 export { describeEntry as describeRedirectionEntry, redirectionHistory, type SessionEntry as RedirectionEntry } from './redirection/logs';
+export { trustProvisioningRoot, type TrustedRoot } from './classes/provisioning-trust';
