@@ -8,6 +8,7 @@ import { AmtError, describeError } from './errors';
 import { Catalog } from './catalog/catalog';
 import { isLocalTarget, parseCommandLine, USAGE, type Invocation } from './cli/args';
 import { runInfo, runLms } from './cli/local';
+import { activationCommand, runActivationCli } from './cli/activation';
 import { splitFeatureCommand, type SplitCommand } from './cli/feature-commands';
 import { attachSimWatchdog } from './cli/sim-watchdog';
 import { isUsageError, usageError } from './cli/usage';
@@ -312,6 +313,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   let inv: Invocation;
   // watchdog / log / events / agent parse their own arguments; the global options go through the
   // common parser with a stand-in command so target and credentials are checked the same way.
+  // activate / deactivate / configure / status --local: the local agent parses its own arguments.
+  if (activationCommand(argv) && !argv.includes('--help') && !argv.includes('-h')) {
+    return runActivationCli(argv, { out: (t) => write(process.stdout, t), err: (t) => write(process.stderr, t), env: process.env });
+  }
   const feature = splitFeatureCommand(argv);
   try {
     inv = parseCommandLine(feature ? [...feature.globals, feature.name === 'watchdog' ? 'classes' : 'identify'] : argv);

@@ -3,6 +3,7 @@
  * then checked per command so that every mistake gets one sentence saying what to write instead.
  */
 import { FEATURE_COMMANDS, FEATURE_USAGE } from './feature-commands';
+import { ACTIVATION_USAGE } from './activation';
 import { parseTimeScale } from './sim-watchdog';
 import { parseArgs } from 'node:util';
 import { usageError, parseArgsError } from './usage';
@@ -65,6 +66,7 @@ Commands:
                                            request a power change (RequestPowerStateChange
                                            2, 8, 10, 5, 12, 14)
 ${FEATURE_USAGE}
+${ACTIVATION_USAGE}
 
 Target and credentials:
   --target URL|sim     http://HOST:16992, https://HOST:16993, or sim (default): a simulator
