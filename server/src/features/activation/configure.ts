@@ -84,14 +84,20 @@ async function buildSettings(amt: LocalAmt, c: WsmanClient, p: Profile): Promise
   if (n?.domainName) out.push({ name: 'network.domainName', want: n.domainName, read: async () => text(await prop('AMT_GeneralSettings', 'DomainName')), apply: () => putProps('AMT_GeneralSettings', { DomainName: n.domainName! }) });
   const w = n?.wired;
   if (w?.dhcp !== undefined || w?.ipSync !== undefined) {
-    const want = (x: { dhcp?: boolean; ipSync?: boolean; static?: unknown }) => JSON.stringify({ dhcp: x.dhcp, ipSync: x.ipSync, static: x.static });
-    const wanted = { ...(w.dhcp !== undefined ? { dhcp: w.dhcp } : {}), ...(w.ipSync !== undefined ? { ipSync: w.ipSync } : {}), ...(w.static ? { static: w.static } : {}) };
+    const onOff = (b: boolean) => (b ? 'on' : 'off');
+    const want = (x: { dhcp?: boolean; ipSync?: boolean; static?: Record<string, string | undefined> }) =>
+      [
+        x.dhcp !== undefined ? `DHCP ${onOff(x.dhcp)}` : '',
+        x.ipSync !== undefined ? `IP sync ${onOff(x.ipSync)}` : '',
+        x.static ? Object.entries(x.static).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') : '',
+      ].filter(Boolean).join(', ');
+    const wanted = { ...(w.dhcp !== undefined ? { dhcp: w.dhcp } : {}), ...(w.ipSync !== undefined ? { ipSync: w.ipSync } : {}), ...(w.static ? { static: { ...w.static } } : {}) };
     out.push({
       name: 'network.wired',
       want: want(wanted),
       read: async () => {
         const q = (await c.get('AMT_EthernetPortSettings', WIRED, call)).properties;
-        const seen: { dhcp?: boolean; ipSync?: boolean; static?: Record<string, string> } = {};
+        const seen: { dhcp?: boolean; ipSync?: boolean; static?: Record<string, string | undefined> } = {};
         if (w.dhcp !== undefined) seen.dhcp = wsBool(q.DHCPEnabled);
         if (w.ipSync !== undefined) seen.ipSync = wsBool(q.IpSyncEnabled);
         if (w.static) {
