@@ -17,7 +17,7 @@ export { meiSuite } from '../local/helpers';
 export { CLI } from '../cli/run';
 
 export const STRONG = 'Act1vate!Now';
-export const DOMAIN = 'sim.example';
+export const DOMAIN = 'sim.local';
 
 export async function unprovisionedRig(options: SimulatorOptions = {}): Promise<LocalRig> {
   return localRig({}, { unprovisioned: true, ...options });

@@ -88,7 +88,7 @@ function unprovision(device: SimDevice, initiator = '04'): void {
   provisioningExtra(device).chain = [];
   device.accounts.reset();
   const optIn = device.instances('IPS_OptInService')[0];
-  if (optIn) optIn.CanModifyOptInPolicy = 1;
+  if (optIn) Object.assign(optIn, { OptInRequired: 1, CanModifyOptInPolicy: 1 }); // factory policy: KVM
 }
 
 /** Starts the device out of the box: pre-provisioning, factory admin, nothing audited (`amtwb sim --unprovisioned`). */
@@ -98,7 +98,8 @@ export function enterPreProvisioning(device: SimDevice): void {
   provisioningExtra(device).chain = [];
   device.accounts.reset();
   const optIn = device.instances('IPS_OptInService')[0];
-  if (optIn) Object.assign(optIn, { OptInRequired: 0, CanModifyOptInPolicy: 1 });
+  // MEBx's factory "User Opt-in" is KVM (OptInRequired 1) until an activation or the admin changes it.
+  if (optIn) Object.assign(optIn, { OptInRequired: 1, CanModifyOptInPolicy: 1 });
 }
 
 /** Writes the provisioning record of this activation (IPS_ProvisioningRecordLog's one record). */
