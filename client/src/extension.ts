@@ -12,6 +12,7 @@ import { DeviceSideProvider, InstanceFileSystem, RESULT_SCHEME, ResultDocuments 
 import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { redactingChannel } from './model/redact';
 import { registerRedirection } from './redirection';
+import { registerActivation } from './activation';
 import { registerPages } from './pages/panel';
 import { DeviceSecrets } from './secrets';
 import { registerStatusBar } from './statusBar';
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerCommands(ctx, { store, deviceSide, results }),
     ...registerPages(ctx),
     ...registerRedirection(ctx),
+    ...registerActivation(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void offerRestart();
     }),
