@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { describeError, AmtError } from '../errors';
+import { describeError } from '../errors';
 import { activateAcm } from '../features/activation/acm';
 import { activateCcm } from '../features/activation/ccm';
 import { configureFromProfile, renderConfigureResult } from '../features/activation/configure';
@@ -155,6 +155,6 @@ export async function runActivationCli(argv: readonly string[], io: ActivationIo
     let text = describeError(err).replace(/\s*\r?\n\s*/g, ' ').trim();
     for (const s of secrets) text = text.split(s).join('[redacted]');
     await io.err(`amtwb: ${text}`);
-    return isUsageError(err) ? 2 : err instanceof AmtError || err instanceof Error ? 1 : 1;
+    return isUsageError(err) ? 2 : 1;
   }
 }

@@ -99,6 +99,16 @@ meiSuite('activate --acm → status → configure → deactivate (built CLI, emu
     assert.equal(simState(rig).controlMode, 2);
   });
 
+  it('reports a wrong admin password once, leaving ACM in place', async () => {
+    const run = await local(rig, ['deactivate', '--password', 'Wr0ng!pass']);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.trim().split('\n').filter((l) => l.startsWith('amtwb:')).length, 1);
+    assert.match(run.stderr, /^amtwb: .*(password|credentials).*\.$/m);
+    assert.doesNotMatch(run.stderr, /Wr0ng!pass/);
+    assert.doesNotMatch(run.stderr, /Sending AMT_SetupAndConfigurationService\.Unprovision/);
+    assert.equal(simState(rig).controlMode, 2);
+  });
+
   it('deactivates ACM as admin', async () => {
     const run = await local(rig, ['deactivate'], { AMT_PASSWORD: STRONG });
     assert.equal(run.code, 0, run.stderr);
@@ -119,5 +129,16 @@ meiSuite('activate --acm → status → configure → deactivate (built CLI, emu
     } finally {
       legacy.close();
     }
+  });
+
+  it('upgrades CCM to ACM with UpgradeClientToAdmin, keeping the admin password', async () => {
+    assert.equal((await local(rig, ['activate', '--ccm', '--password', STRONG])).code, 0);
+    const run = await local(rig, ['activate', '--acm', '--cert', pki.pfx, '--cert-password', pki.pfxPassword, '--password', STRONG]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^… Sending UpgradeClientToAdmin with the signed nonces$/m);
+    assert.match(run.stdout, /\(upgraded from CCM; the admin password is unchanged\)\.$/m);
+    assert.equal(simState(rig).controlMode, 2);
+    assert.ok(auditEvents(rig).includes(1618), 'audit 1618: upgrade to ACM');
+    assert.equal((await local(rig, ['deactivate', '--password', STRONG])).code, 0);
   });
 });

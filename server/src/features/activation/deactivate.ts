@@ -41,7 +41,11 @@ export async function deactivate(options: ActivationOptions & { password?: strin
       }
       const admin = amt.admin(options.password);
       amt.step('Asking AMT what blocks unprovisioning (GetUnprovisionBlockingComponents)');
-      const blocking = await admin.invoke('AMT_SetupAndConfigurationService', 'GetUnprovisionBlockingComponents', {}, undefined, amt.wsCall()).catch(() => undefined);
+      // Older firmware lacks the method (a fault): go on; a refused password is not sent again.
+      const blocking = await admin.invoke('AMT_SetupAndConfigurationService', 'GetUnprovisionBlockingComponents', {}, undefined, amt.wsCall()).catch((err: unknown) => {
+        if (err instanceof AmtError && err.code === 'wsman.fault') return undefined;
+        throw err;
+      });
       const components = listOf(blocking?.output.Component);
       if (components.length) {
         throw new AmtError('activation.refused', `AMT refuses to unprovision while ${components.join(', ')} ${components.length === 1 ? 'is' : 'are'} active; stop ${components.length === 1 ? 'it' : 'them'} and run deactivate again.`);

@@ -291,6 +291,12 @@ const HOST_BASED_SETUP: ClassDef = {
           return { returnValue: HBS_STATUS.InvalidState };
         }
         if (input.DigitalSignature === undefined || input.McNonce === undefined) return { returnValue: HBS_STATUS.InvalidParam };
+        const hbs = hbsInstance(device);
+        const nonce = String(hbs.ConfigurationNonce);
+        hbs.ConfigurationNonce = newConfigurationNonce();
+        const chain = provisioningExtra(device).chain;
+        if (!signatureHolds(chain[0] ?? '', nonce, String(input.McNonce), String(input.DigitalSignature), Number(input.SigningAlgorithm ?? 2))) return { returnValue: ADMIN_AUTH_FAILED };
+        record(device, CONTROL_MODE.Admin);
         enterMode(device, CONTROL_MODE.Admin);
         audit(device, AUDIT.UpgradeToAdmin);
         return done();
