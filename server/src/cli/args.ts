@@ -3,7 +3,7 @@
  * then checked per command so that every mistake gets one sentence saying what to write instead.
  */
 import { FEATURE_COMMANDS, FEATURE_USAGE } from './feature-commands';
-import { ACTIVATION_USAGE } from './activation';
+import { ACTIVATION_COMMANDS, ACTIVATION_USAGE } from './activation';
 import { parseTimeScale } from './sim-watchdog';
 import { parseArgs } from 'node:util';
 import { usageError, parseArgsError } from './usage';
@@ -326,7 +326,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
 
 /** Every command word amtwb takes, in the order --help lists them. */
 export function commandNames(): string[] {
-  return ['sim', 'lms', 'info', 'identify', 'classes', 'get', 'enumerate', 'put', 'invoke', 'power', ...Object.keys(FEATURE_COMMANDS)];
+  return ['sim', 'lms', 'info', 'identify', 'classes', 'get', 'enumerate', 'put', 'invoke', 'power', ...Object.keys(FEATURE_COMMANDS), ...ACTIVATION_COMMANDS];
 }
 
 /** `HOST:PORT`, `[v6]:PORT` or just `PORT` (127.0.0.1). */
