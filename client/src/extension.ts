@@ -14,6 +14,7 @@ import { redactingChannel } from './model/redact';
 import { registerRedirection } from './redirection';
 import { registerActivation } from './activation';
 import { registerPages } from './pages/panel';
+import { registerSnapshots } from './snapshot';
 import { DeviceSecrets } from './secrets';
 import { registerStatusBar } from './statusBar';
 import { registerViews } from './views/views';
@@ -53,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerPages(ctx),
     ...registerRedirection(ctx),
     ...registerActivation(ctx),
+    ...registerSnapshots(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void offerRestart();
     }),

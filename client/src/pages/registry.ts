@@ -3,8 +3,14 @@
  * page lives in its own file here (vscode-free); panel.ts shows them.
  */
 import type { AnyPageSpec } from './page';
+import { overviewPage } from './overview';
+import { hardwarePage } from './hardware';
+import { storagePage } from './storage';
 
 export const PAGES: readonly AnyPageSpec[] = [
+  overviewPage,
+  hardwarePage,
+  storagePage,
 ];
 
 export function pageOf(kind: string): AnyPageSpec | undefined {

@@ -17,7 +17,11 @@ import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
+import { SNAPSHOT_USAGE, runSnapshotCli } from './snapshot';
 import type { RedirectionTarget } from '../features/redirection/connect';
+import { OVERVIEW_USAGE, runOverviewCli } from './overview';
+import { HARDWARE_USAGE, runHardwareCli } from './hardware';
+import { runStorageCli, STORAGE_USAGE } from './storage';
 
 export interface CliIo {
   /** Writes to stdout (a trailing newline is added when missing). */
@@ -53,6 +57,10 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   sol: runSolCli,
   ider: runIderCli,
   kvm: runKvmCli,
+  overview: runOverviewCli,
+  hardware: runHardwareCli,
+  storage: runStorageCli,
+  snapshot: runSnapshotCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -73,7 +81,11 @@ export const FEATURE_USAGE = `  log                                      the fir
 ${SEND_USAGE}
 ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
-${KVM_USAGE}`;
+${KVM_USAGE}
+${OVERVIEW_USAGE}
+${HARDWARE_USAGE}
+${STORAGE_USAGE}
+${SNAPSHOT_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

@@ -14,8 +14,12 @@ import { registerLogHandlers } from './log';
 import { registerPowerHandlers } from './power';
 import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
+import { registerSnapshotHandlers } from './snapshot';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
+import { registerOverviewHandlers } from './overview';
+import { registerHardwareHandlers } from './hardware';
+import { registerStorageHandlers } from './storage';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
 
 export type { HandlerHost } from './host';
@@ -40,6 +44,10 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
   registerActivationHandlers(host);
+  registerOverviewHandlers(host);
+  registerHardwareHandlers(host);
+  registerStorageHandlers(host);
+  registerSnapshotHandlers(host, catalog);
   return {
     configure(o) {
       watchdog.configure({
