@@ -12,6 +12,7 @@ import { DeviceSideProvider, InstanceFileSystem, RESULT_SCHEME, ResultDocuments 
 import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { redactingChannel } from './model/redact';
 import { registerRedirection } from './redirection';
+import { registerActivation } from './activation';
 import { registerPages } from './pages/panel';
 import { registerSnapshots } from './snapshot';
 import { DeviceSecrets } from './secrets';
@@ -52,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerCommands(ctx, { store, deviceSide, results }),
     ...registerPages(ctx),
     ...registerRedirection(ctx),
+    ...registerActivation(ctx),
     ...registerSnapshots(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void offerRestart();

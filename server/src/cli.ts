@@ -8,6 +8,7 @@ import { AmtError, describeError } from './errors';
 import { Catalog } from './catalog/catalog';
 import { isLocalTarget, parseCommandLine, USAGE, type Invocation } from './cli/args';
 import { runInfo, runLms } from './cli/local';
+import { activationCommand, runActivationCli } from './cli/activation';
 import { splitFeatureCommand, type SplitCommand } from './cli/feature-commands';
 import { snapshotNeedsDevice } from './cli/snapshot';
 import { attachSimWatchdog } from './cli/sim-watchdog';
@@ -65,6 +66,8 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     redirectionTlsPort: inv.command.redirectionTlsPort ?? (port === 0 ? 0 : 16995),
     redirectionBasicAuth: inv.command.redirectionBasicAuth,
     hostTraffic: true,
+    ...(inv.command.unprovisioned ? { unprovisioned: true } : {}),
+    ...(inv.command.trustRoots ? { trustedRoots: inv.command.trustRoots.map((hash, i) => ({ name: `Trusted root ${i + 1}`, hash })) } : {}),
   }).catch((err: NodeJS.ErrnoException & { port?: number }) => {
     if (err?.code === 'EADDRINUSE' && err.port !== undefined && err.port !== port) {
       const option = err.port === (inv.command.redirectionPort ?? 16994) ? '--redirection-port' : err.port === (inv.command.redirectionTlsPort ?? 16995) ? '--redirection-tls-port' : '--tls-port';
@@ -315,6 +318,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   let inv: Invocation;
   // watchdog / log / events / agent parse their own arguments; the global options go through the
   // common parser with a stand-in command so target and credentials are checked the same way.
+  // activate / deactivate / configure / status --local: the local agent parses its own arguments.
+  if (activationCommand(argv) && !argv.includes('--help') && !argv.includes('-h')) {
+    return runActivationCli(argv, { out: (t) => write(process.stdout, t), err: (t) => write(process.stderr, t), env: process.env });
+  }
   const feature = splitFeatureCommand(argv);
   try {
     inv = parseCommandLine(feature ? [...feature.globals, feature.name === 'watchdog' ? 'classes' : 'identify'] : argv);

@@ -338,6 +338,7 @@ export const KvmRequests = {
 // ---- Families declared in protocol/ (one file each) ----
 export * from './protocol/defense';
 export * from './protocol/auditlog';
+export * from './protocol/activation';
 export * from './protocol/overview';
 export * from './protocol/hardware';
 export * from './protocol/storage';

@@ -4,6 +4,7 @@
  */
 import { Catalog } from '../catalog/catalog';
 import type { InitializationOptions } from '../protocol';
+import { registerActivationHandlers } from './activation';
 import { registerAgentHandlers } from './agents';
 import { registerBootHandlers } from './boot';
 import { registerEventHandlers } from './events';
@@ -46,6 +47,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
+  registerActivationHandlers(host);
   registerOverviewHandlers(host);
   registerHardwareHandlers(host);
   registerStorageHandlers(host);

@@ -14,6 +14,8 @@ import { startHostTraffic } from './system-defense/host-traffic';
 import { attachTls } from './security/front';
 import { RedirectionService } from './redirection/service';
 import { WsmanService } from './wsman-service';
+import { enterPreProvisioning } from './classes/setup-service';
+import { trustProvisioningRoot, type TrustedRoot } from './classes/provisioning-trust';
 
 /** The documented default admin account of a simulated device (README.md). */
 export const DEFAULT_ACCOUNT = { user: 'admin', password: 'P@ssw0rd' } as const;
@@ -52,6 +54,10 @@ export interface SimulatorOptions extends ModelOptions {
   redirectionBasicAuth?: boolean;
   /** Simulate the host's own network traffic (DNS, HTTPS, ARP, ping) so System Defense filters match; default false. */
   hostTraffic?: boolean;
+  /** Start out of the box: pre-provisioning (control mode 0), waiting for a local agent to activate it. */
+  unprovisioned?: boolean;
+  /** Provisioning roots (SHA-256 of the root certificate) AdminSetup trusts besides the built-in ones. */
+  trustedRoots?: TrustedRoot[];
   /** A device older than AMT 6.0: the legacy SOAP services instead of /wsman (legacy/front.ts; `--model amt5`). */
   legacy?: LegacyModel;
 }
@@ -94,6 +100,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     hostLineDelayMs: options.hostLineDelayMs,
   });
   if (options.hostTraffic) startHostTraffic(device);
+  if (options.unprovisioned) enterPreProvisioning(device);
+  for (const root of options.trustedRoots ?? []) trustProvisioningRoot(device, root);
   const service = new WsmanService(device);
   const takeOver = options.legacy ? legacyTakeOver(device, options.legacy) : undefined;
   const front = createHttpFront(device, service, options.tls, takeOver);
@@ -155,3 +163,4 @@ async function listen(front: HttpFront, port: number, host: string): Promise<num
 export { SimDevice } from './device';
 export { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
 export { describeEntry as describeRedirectionEntry, redirectionHistory, type SessionEntry as RedirectionEntry } from './redirection/logs';
+export { trustProvisioningRoot, type TrustedRoot } from './classes/provisioning-trust';
