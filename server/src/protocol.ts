@@ -611,3 +611,5 @@ export const KvmRequests = {
 } as const;
 
 // ---- Families declared in protocol/ (one file each) ----
+export * from './protocol/accounts';
+export * from './protocol/network';
