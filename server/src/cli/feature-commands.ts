@@ -18,6 +18,8 @@ import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli }
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
 import type { RedirectionTarget } from '../features/redirection/connect';
+import { ACCOUNTS_USAGE, runAccountsCli } from './accounts';
+import { NETWORK_USAGE, runCertsCli, runNetworkCli } from './network';
 
 export interface CliIo {
   /** Writes to stdout (a trailing newline is added when missing). */
@@ -36,6 +38,8 @@ export interface CliIo {
   targetUrl?: string;
   /** The device's redirection service (sol, ider). */
   redirection?: RedirectionTarget;
+  /** The user name the connection signs in with, when known (lock-out checks). */
+  user?: string;
 }
 
 export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -53,6 +57,9 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   sol: runSolCli,
   ider: runIderCli,
   kvm: runKvmCli,
+  accounts: runAccountsCli,
+  network: runNetworkCli,
+  certs: runCertsCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -73,7 +80,9 @@ export const FEATURE_USAGE = `  log                                      the fir
 ${SEND_USAGE}
 ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
-${KVM_USAGE}`;
+${KVM_USAGE}
+${ACCOUNTS_USAGE}
+${NETWORK_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

@@ -13,6 +13,8 @@ import { registerLogHandlers } from './log';
 import { registerPowerHandlers } from './power';
 import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
+import { registerAccountHandlers } from './accounts';
+import { registerNetworkHandlers } from './network';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
@@ -38,6 +40,8 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
+  registerAccountHandlers(host);
+  registerNetworkHandlers(host);
   return {
     configure(o) {
       watchdog.configure({

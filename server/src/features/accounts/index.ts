@@ -115,7 +115,7 @@ export async function listAccounts(client: AccountsClient, opts: CallOptions & {
 
 function checkPassword(password: string, whose: string): void {
   const problem = passwordProblem(password);
-  if (problem) throw new AmtError('accounts.weak-password', `The password for ${whose} breaks ${PASSWORD_RULE}: ${problem}; choose a stronger one.`);
+  if (problem) throw new AmtError('accounts.weak-password', `The password for ${whose} breaks ${PASSWORD_RULE} because ${problem}; choose a stronger one.`);
 }
 
 function checkName(user: string): void {

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 
 export const PASSWORD_RULE =
-  "AMT's strong-password rule: 8 to 32 characters with an upper-case letter, a lower-case letter, a digit and a character that is not a letter or digit, and no \" , or :";
+  "AMT's strong-password rule (8 to 32 characters with an upper-case letter, a lower-case letter, a digit and a character that is not a letter or digit, and none of \" , :)";
 
 /** Undefined when `password` follows the rule; otherwise what is wrong, as words for a sentence. */
 export function passwordProblem(password: string): string | undefined {
