@@ -3,8 +3,12 @@
  * page lives in its own file here (vscode-free); panel.ts shows them.
  */
 import type { AnyPageSpec } from './page';
+import { ACCOUNTS_PAGE } from './accounts';
+import { NETWORK_PAGE } from './network';
 
 export const PAGES: readonly AnyPageSpec[] = [
+  ACCOUNTS_PAGE,
+  NETWORK_PAGE,
 ];
 
 export function pageOf(kind: string): AnyPageSpec | undefined {
