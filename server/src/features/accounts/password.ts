@@ -24,7 +24,7 @@ export function passwordProblem(password: string): string | undefined {
   if (!/[a-z]/.test(password)) missing.push('a lower-case letter');
   if (!/[0-9]/.test(password)) missing.push('a digit');
   if (!/[^A-Za-z0-9]/.test(password)) missing.push('a character that is not a letter or digit');
-  return missing.length ? `it has no ${missing.join(', no ')}` : undefined;
+  return missing.length ? `it lacks ${missing.join(' and ')}` : undefined;
 }
 
 /** MD5 hex of "user:realm:password" (Digest's A1). */
