@@ -71,6 +71,7 @@ describe('Accounts and Network pages in the workbench', { timeout: 600_000 }, ()
       const refused = await banner(frame, /strong-password rule/);
       assert.match(refused, /breaks AMT's strong-password rule \(8 to 32 characters.*because it lacks an upper-case letter/);
       assert.ok(!(await frame.locator('#users-section').innerText()).includes('e2euser'));
+      await frame.evaluate('window.scrollTo(0, 0)');
       await wb.screenshot('pages-accounts-02-weak-refused');
 
       await frame.click('#add-user [data-action="add"]');
@@ -81,6 +82,7 @@ describe('Accounts and Network pages in the workbench', { timeout: 600_000 }, ()
       const row = frame.locator('#users tr').filter({ hasText: 'e2euser' });
       assert.match(await row.innerText(), /enabled\s+local and network\s+Redirection, Remote Control/);
       await noPasswordIn(frame);
+      await frame.evaluate('window.scrollTo(0, 0)');
       await wb.screenshot('pages-accounts-03-added');
 
       await row.locator('[data-action="remove"]').click();
@@ -90,6 +92,7 @@ describe('Accounts and Network pages in the workbench', { timeout: 600_000 }, ()
       await waitUntil(async () => !(await frame.locator('#users-section').innerText()).includes('e2euser'), 'e2euser gone from the list');
       assert.match(await frame.locator('#users-section').innerText(), /No user accounts besides the admin/);
       await noPasswordIn(frame);
+      await frame.evaluate('window.scrollTo(0, 0)');
       await wb.screenshot('pages-accounts-04-removed');
     });
   });

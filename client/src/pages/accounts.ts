@@ -7,7 +7,7 @@
  * a change that could lock the user out is confirmed in a modal first (lockout.ts).
  */
 import { AccountRequests, type AccountEntry, type AccountsInfo } from '../../../server/src/protocol';
-import { badge, button, form, html, keyValues, section, table, type FieldSpec, type Safe } from './html';
+import { badge, button, form, html, keyValues, section, table, type Safe } from './html';
 import { withLockoutConfirm } from './lockout';
 import type { PageAction, PageContext, PageSpec, PageUi } from './page';
 
@@ -21,8 +21,17 @@ function checkedRealms(fields: Record<string, string | boolean>, prefix: string)
   return Object.entries(fields).filter(([k, v]) => k.startsWith(prefix) && v === true).map(([k]) => Number(k.slice(prefix.length)));
 }
 
-function realmFields(info: AccountsInfo, prefix: string, checked: readonly number[]): FieldSpec[] {
-  return info.realms.map((r) => ({ name: `${prefix}${r.id}`, label: `${r.name} — ${r.meaning}`, kind: 'checkbox' as const, value: checked.includes(r.id) }));
+/**
+ * The realms as one compact group of checkboxes (each named `<prefix><id>`, its meaning as the
+ * tooltip), ending with the form's button: a field row per realm would make the form very long.
+ */
+function realmPicker(info: AccountsInfo, prefix: string, checked: readonly number[], action: Safe): Safe {
+  const boxes = info.realms.map((r) => html`<label class="realm" title="${r.meaning}"><input type="checkbox" id="f-${prefix}${String(r.id)}" name="${prefix}${String(r.id)}"${checked.includes(r.id) ? html` checked` : ''}> ${r.name}</label> `);
+  return html`<fieldset class="realms"><legend>Realms</legend>${boxes}<div class="buttons">${action}</div></fieldset>`;
+}
+
+function realmMeanings(info: AccountsInfo): Safe {
+  return html`<details id="realm-meanings"><summary>What the realms mean</summary>${table(['Realm', 'Name', 'Lets the user'], info.realms.map((r) => [String(r.id), r.name, r.meaning]))}</details>`;
 }
 
 /** Asks for a new password twice in password input boxes; undefined when dismissed, an error when they differ. */
@@ -111,8 +120,7 @@ function editForms(info: AccountsInfo): Safe {
     { name: `e${u.handle}-name`, label: 'User name', value: u.user ?? '' },
     { name: `e${u.handle}-access`, label: 'Access', kind: 'select', value: String(u.permission), options: ACCESS_OPTIONS },
     { name: `e${u.handle}-password`, label: 'Set a new password (asked for in a password box)', kind: 'checkbox', value: false },
-    ...realmFields(info, `e${u.handle}-realm-`, u.realms),
-  ], button('Save changes', 'edit', { handle: u.handle }, { primary: true }))}</details>`)}`;
+  ], realmPicker(info, `e${u.handle}-realm-`, u.realms, button('Save changes', 'edit', { handle: u.handle }, { primary: true })))}</details>`)}`;
 }
 
 export const ACCOUNTS_PAGE: PageSpec<AccountsInfo> = {
@@ -133,8 +141,8 @@ ${section('Add a user', form('add-user', [
   { name: 'user', label: 'User name', placeholder: 'operator', required: true },
   { name: 'access', label: 'Access', kind: 'select', value: '2', options: ACCESS_OPTIONS },
   { name: 'enabled', label: 'Enabled', kind: 'checkbox', value: true },
-  ...realmFields(info, 'realm-', []),
-], button('Add user…', 'add', undefined, { primary: true, title: 'The password is asked for in a password box' })), undefined, 'add-section')}
+], realmPicker(info, 'realm-', [], button('Add user…', 'add', undefined, { primary: true, title: 'The password is asked for in a password box' }))), undefined, 'add-section')}
+${realmMeanings(info)}
 <p class="hint">Passwords are asked for in VS Code's password box and checked against AMT's strong-password rule (${RULE_HINT}) before anything is sent.</p>`,
   actions: { add, edit, remove, toggle, setAdmin },
 };
