@@ -24,9 +24,10 @@ function checkedRealms(fields: Record<string, string | boolean>, prefix: string)
 /**
  * The realms as one compact group of checkboxes (each named `<prefix><id>`, its meaning as the
  * tooltip), ending with the form's button: a field row per realm would make the form very long.
+ * Non-breaking spaces keep each box with its name when the group wraps.
  */
 function realmPicker(info: AccountsInfo, prefix: string, checked: readonly number[], action: Safe): Safe {
-  const boxes = info.realms.map((r) => html`<label class="realm" title="${r.meaning}"><input type="checkbox" id="f-${prefix}${String(r.id)}" name="${prefix}${String(r.id)}"${checked.includes(r.id) ? html` checked` : ''}> ${r.name}</label> `);
+  const boxes = info.realms.map((r) => html`<label class="realm" title="${r.meaning}"><input type="checkbox" id="f-${prefix}${String(r.id)}" name="${prefix}${String(r.id)}"${checked.includes(r.id) ? html` checked` : ''}>\u00a0${r.name.replace(/ /g, '\u00a0')}</label> `);
   return html`<fieldset class="realms"><legend>Realms</legend>${boxes}<div class="buttons">${action}</div></fieldset>`;
 }
 

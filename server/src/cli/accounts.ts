@@ -4,7 +4,6 @@
  * is asked on the terminal with no echo; it is never an argument. A change that could lock you
  * out asks first on a terminal, or needs --yes in scripts.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AmtError } from '../errors';
 import {
   ACCESS_WORDS, addAccount, listAccounts, realmByName, REALMS, removeAccount, setAccountEnabled, setAdminPassword, updateAccount,
@@ -15,7 +14,8 @@ import type { AccountChange, AccountsInfo } from '../protocol';
 import type { WsmanClient } from '../wsman/client';
 import type { CliIo } from './feature-commands';
 import { confirmOnTerminal, newPassword } from './secret';
-import { parseArgsError, usageError } from './usage';
+import { parseOwnArgs } from './own-args';
+import { usageError } from './usage';
 
 export const ACCOUNTS_USAGE = `  accounts list [--all]                    the admin and the user accounts with access and realms
                                            (--all: also the $$ firmware system accounts)
@@ -33,13 +33,6 @@ export const ACCOUNTS_USAGE = `  accounts list [--all]                    the ad
 
 const FIX = 'write amtwb accounts list|add|edit|remove|acl|admin-password (amtwb --help lists the options)';
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw parseArgsError(err, FIX);
-  }
-}
 
 function realmsOf(text: string): number[] {
   return text.split(',').map((t) => t.trim()).filter(Boolean).map((t) => {
@@ -78,10 +71,10 @@ async function guarded(io: CliIo, yes: boolean, run: (o: ChangeOptions) => Promi
 }
 
 export async function runAccountsCli(args: readonly string[], io: CliIo): Promise<number> {
-  const { values: v, positionals: pos } = parse(args, {
+  const { values: v, positionals: pos } = parseOwnArgs(args, {
     json: { type: 'boolean' }, all: { type: 'boolean' }, realms: { type: 'string' }, access: { type: 'string' },
     disabled: { type: 'boolean' }, 'password-env': { type: 'string' }, password: { type: 'boolean' }, name: { type: 'string' }, yes: { type: 'boolean' },
-  });
+  }, FIX);
   const [what, ...rest] = pos;
   const json = v.json === true;
   const envName = v['password-env'] as string | undefined;

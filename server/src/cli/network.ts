@@ -5,13 +5,13 @@
  * plain HTTP asks first on a terminal, or needs --yes in scripts.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AmtError } from '../errors';
 import { addCertificate, addTrustedRoot, commitChanges, createCsr, generateKeyPair, listCertificates, readNetwork, setTls, type Route } from '../features/network';
 import { certificatesText, networkText } from '../features/network/render';
 import type { CliIo } from './feature-commands';
 import { confirmOnTerminal } from './secret';
-import { parseArgsError, usageError } from './usage';
+import { parseOwnArgs } from './own-args';
+import { usageError } from './usage';
 
 export const NETWORK_USAGE = `  network                                  wired and wireless settings, 802.1x, TLS
   network tls --interface remote|local [--on|--off] [--tls-only|--allow-plain] [--cert N]
@@ -24,13 +24,6 @@ export const NETWORK_USAGE = `  network                                  wired a
                                            a certificate request the device signs with key pair N
   certs commit                             apply staged settings (CommitChanges)`;
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O, fix: string) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw parseArgsError(err, fix);
-  }
-}
 
 function routeOf(io: CliIo): Route | undefined {
   if (['local', 'lms', 'auto'].includes(io.target)) return 'plain-local';
@@ -58,7 +51,7 @@ async function readPem(file: string | undefined, fix: string): Promise<string> {
 
 export async function runNetworkCli(args: readonly string[], io: CliIo): Promise<number> {
   const fix = 'write amtwb network, or amtwb network tls --interface remote|local [--on|--off] [--tls-only|--allow-plain] [--cert N]';
-  const { values: v, positionals: pos } = parse(args, {
+  const { values: v, positionals: pos } = parseOwnArgs(args, {
     json: { type: 'boolean' }, interface: { type: 'string' }, on: { type: 'boolean' }, off: { type: 'boolean' },
     'tls-only': { type: 'boolean' }, 'allow-plain': { type: 'boolean' }, cert: { type: 'string' }, yes: { type: 'boolean' },
   }, fix);
@@ -101,7 +94,7 @@ export async function runNetworkCli(args: readonly string[], io: CliIo): Promise
 
 export async function runCertsCli(args: readonly string[], io: CliIo): Promise<number> {
   const fix = 'write amtwb certs list|add-root FILE|add FILE|keygen|csr --key N --cn NAME|commit';
-  const { values: v, positionals: pos } = parse(args, {
+  const { values: v, positionals: pos } = parseOwnArgs(args, {
     json: { type: 'boolean' }, key: { type: 'string' }, cn: { type: 'string' }, org: { type: 'string' }, ou: { type: 'string' },
     country: { type: 'string' }, out: { type: 'string' }, sha: { type: 'string' },
   }, fix);
