@@ -11,10 +11,13 @@ import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { AmtError } from '../../../server/src/errors';
-import { addTrustedRoot, commitChanges, createCsr, generateKeyPair, listCertificates, readNetwork, setTls } from '../../../server/src/features/network';
+import { addCertificate, addTrustedRoot, commitChanges, createCsr, generateKeyPair, listCertificates, readNetwork, setTls } from '../../../server/src/features/network';
 import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../../../server/src/sim';
 import { tcpTransport, tlsTransport, WsmanClient } from '../../../server/src/wsman';
-import { TEST_CERT, TEST_CERT_SHA256 } from '../../unit/wsman/tlsTestCert';
+import { TEST_CERT, TEST_CERT_SHA256, TEST_KEY } from '../../unit/wsman/tlsTestCert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 function presented(port: number): Promise<X509Certificate> {
   return new Promise((resolve, reject) => {
@@ -103,6 +106,30 @@ describe('network and certificates against the simulator', () => {
     const before = sent.filter((s) => s === 'GeneratePKCS10RequestEx').length;
     await assert.rejects(createCsr(client, 'Intel(r) AMT Key: Handle: 77', { commonName: 'x' }), /no key pair "Intel\(r\) AMT Key: Handle: 77"/);
     assert.equal(sent.filter((s) => s === 'GeneratePKCS10RequestEx').length, before);
+  });
+
+  test('a certificate signed (by openssl, as a CA would) from the device CSR is added with its key, and TLS presents it after the commit', async () => {
+    const k = await generateKeyPair(client);
+    const csr = await createCsr(client, k.instanceId, { commonName: 'tls.example.test' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amt-ca-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'ca.pem'), TEST_CERT);
+      fs.writeFileSync(path.join(dir, 'ca.key'), TEST_KEY);
+      fs.writeFileSync(path.join(dir, 'req.pem'), csr.pem);
+      execFileSync('openssl', ['x509', '-req', '-in', 'req.pem', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '7', '-days', '30', '-out', 'cert.pem'], { cwd: dir, stdio: 'pipe' });
+      const added = await addCertificate(client, fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'));
+      assert.equal(added.certificate.subject, 'CN=tls.example.test');
+      assert.equal(added.certificate.issuer, 'CN=Intel(r) AMT test device');
+      assert.equal(added.certificate.hasKey, true);
+      assert.equal(added.certificate.trustedRoot, false);
+      const staged = await setTls(client, { interface: 'remote', certificate: added.instanceId }, { route: 'plain-remote' });
+      assert.match(staged.message, new RegExp(`presenting ${added.instanceId.replace(/[()]/g, '\\$&')}`));
+      assert.equal((await listCertificates(client)).certificates.find((c) => c.instanceId === added.instanceId)?.usedForTls, true);
+      await commitChanges(client);
+      assert.equal((await presented(sim.tlsPort!)).fingerprint256, added.certificate.fingerprint);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('TLS-only over plain HTTP warns and stages nothing; confirmed and committed, plain HTTP is refused and TLS answers', async () => {
