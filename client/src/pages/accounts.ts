@@ -22,13 +22,15 @@ function checkedRealms(fields: Record<string, string | boolean>, prefix: string)
 }
 
 /**
- * The realms as one compact group of checkboxes (each named `<prefix><id>`, its meaning as the
- * tooltip), ending with the form's button: a field row per realm would make the form very long.
- * Non-breaking spaces keep each box with its name when the group wraps.
+ * The realms as one compact grid of checkboxes (each named `<prefix><id>`, its meaning as the
+ * tooltip), three to a row, ending with the form's button: a field row per realm would make the
+ * form very long, and a table cell keeps each box beside its name.
  */
 function realmPicker(info: AccountsInfo, prefix: string, checked: readonly number[], action: Safe): Safe {
-  const boxes = info.realms.map((r) => html`<label class="realm" title="${r.meaning}"><input type="checkbox" id="f-${prefix}${String(r.id)}" name="${prefix}${String(r.id)}"${checked.includes(r.id) ? html` checked` : ''}>\u00a0${r.name.replace(/ /g, '\u00a0')}</label> `);
-  return html`<fieldset class="realms"><legend>Realms</legend>${boxes}<div class="buttons">${action}</div></fieldset>`;
+  const boxes = info.realms.map((r) => html`<td><label class="realm" title="${r.meaning}"><input type="checkbox" id="f-${prefix}${String(r.id)}" name="${prefix}${String(r.id)}"${checked.includes(r.id) ? html` checked` : ''}> ${r.name}</label></td>`);
+  const rows: Safe[] = [];
+  for (let i = 0; i < boxes.length; i += 3) rows.push(html`<tr>${boxes.slice(i, i + 3)}</tr>`);
+  return html`<fieldset class="realms"><legend>Realms</legend><table class="realms"><tbody>${rows}</tbody></table><div class="buttons">${action}</div></fieldset>`;
 }
 
 function realmMeanings(info: AccountsInfo): Safe {

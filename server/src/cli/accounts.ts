@@ -23,8 +23,8 @@ export const ACCOUNTS_USAGE = `  accounts list [--all]                    the ad
                                            add a user (realms by name or number, e.g.
                                            redirection,remote-control); the password from VAR
                                            or asked without echo, checked against AMT's rule
-  accounts edit USER|HANDLE [--name NEW] [--realms R,R] [--access …] [--password] [--password-env VAR]
-                                           change a user (--password: ask for a new one)
+  accounts edit USER|HANDLE [--name NEW] [--realms R,R] [--access …] [--new-password] [--password-env VAR]
+                                           change a user (--new-password: ask for a new one)
   accounts remove USER|HANDLE              remove a user
   accounts acl USER|HANDLE on|off          enable or disable a user's entry
   accounts admin-password [--name NEW] [--password-env VAR]
@@ -73,7 +73,7 @@ async function guarded(io: CliIo, yes: boolean, run: (o: ChangeOptions) => Promi
 export async function runAccountsCli(args: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals: pos } = parseOwnArgs(args, {
     json: { type: 'boolean' }, all: { type: 'boolean' }, realms: { type: 'string' }, access: { type: 'string' },
-    disabled: { type: 'boolean' }, 'password-env': { type: 'string' }, password: { type: 'boolean' }, name: { type: 'string' }, yes: { type: 'boolean' },
+    disabled: { type: 'boolean' }, 'password-env': { type: 'string' }, 'new-password': { type: 'boolean' }, name: { type: 'string' }, yes: { type: 'boolean' },
   }, FIX);
   const [what, ...rest] = pos;
   const json = v.json === true;
@@ -103,9 +103,9 @@ export async function runAccountsCli(args: readonly string[], io: CliIo): Promis
       const handle = handleOf(await listAccounts(c, { signal: io.signal }), rest[0]);
       const realms = v.realms === undefined ? undefined : realmsOf(v.realms as string);
       const permission = accessOf(v.access as string | undefined);
-      const password = v.password || envName !== undefined ? await newPassword(envName, `"${(v.name as string | undefined) ?? rest[0]}"`, passwordFix) : undefined;
+      const password = v['new-password'] || envName !== undefined ? await newPassword(envName, `"${(v.name as string | undefined) ?? rest[0]}"`, passwordFix) : undefined;
       if (realms === undefined && permission === undefined && password === undefined && v.name === undefined) {
-        throw usageError('"accounts edit" has nothing to change; give --name, --realms, --access or --password.');
+        throw usageError('"accounts edit" has nothing to change; give --name, --realms, --access or --new-password.');
       }
       await out(await guarded(io, v.yes === true, (o) => updateAccount(c, {
         handle, ...(v.name !== undefined ? { user: v.name as string } : {}), ...(password !== undefined ? { password } : {}),

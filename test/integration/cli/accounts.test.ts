@@ -80,6 +80,11 @@ describe('amtwb accounts, network and certs (built CLI)', () => {
     assert.equal(off.stdout.trim(), 'Disabled the account "cliuser".');
     assert.equal(sim.device.accounts.byUser('cliuser')?.enabled, false);
     assert.equal((await run(['accounts', 'acl', '1', 'on'])).code, 0);
+    const pw = await run(['accounts', 'edit', 'cliuser', '--password-env', 'NEWPW'], { NEWPW: 'Ch4nged!pw' });
+    assert.equal(pw.stdout.trim(), 'Changed the account "cliuser": new password.');
+    const asUser = await amtwb(['--target', `http://127.0.0.1:${sim.port}`, '--user', 'cliuser', 'network', '--json'], { AMT_PASSWORD: 'Ch4nged!pw' });
+    assert.equal(asUser.code, 0, asUser.stderr);
+    assert.ok(!asUser.stdout.includes('Ch4nged!pw'));
     const dup = await run(['accounts', 'add', 'cliuser', '--realms', '5', '--password-env', 'NEWPW'], { NEWPW: NEW_PASSWORD });
     assert.equal(dup.code, 1);
     assert.match(dup.stderr, /AddUserAclEntryEx ReturnValue 2058: Duplicate \(DUPLICATE\)\); that user name is already in use/);

@@ -95,7 +95,7 @@ describe('Accounts and Network pages against the backend', { timeout: 120_000 },
     assert.match(html, /<dt>User<\/dt><dd><span class="value">admin<\/span>/);
     assert.match(html, /factory default/);
     assert.match(html, /No user accounts besides the admin\./);
-    assert.match(html, /<label class="realm" title="power and boot control"><input type="checkbox" id="f-realm-5" name="realm-5">\u00a0Remote\u00a0Control<\/label>/);
+    assert.match(html, /<label class="realm" title="power and boot control"><input type="checkbox" id="f-realm-5" name="realm-5"> Remote Control<\/label>/);
     assert.match(html, /<td>5<\/td><td>Remote Control<\/td><td>power and boot control<\/td>/);
     assert.match(html, /<input type="password"|Passwords are asked for in VS Code's password box/);
   });
@@ -111,7 +111,7 @@ describe('Accounts and Network pages against the backend', { timeout: 120_000 },
     const { html } = await show();
     assert.match(html, /<span class="user-name">pageuser<\/span>/);
     assert.match(html, /<td>network only<\/td><td>Redirection, Remote Control<\/td>/);
-    assert.match(html, /<input type="checkbox" id="f-e1-realm-5" name="e1-realm-5" checked>\u00a0Remote\u00a0Control/);
+    assert.match(html, /<input type="checkbox" id="f-e1-realm-5" name="e1-realm-5" checked> Remote Control/);
   });
 
   test('a weak password typed in the box is refused with the rule named; nothing is sent and the list is unchanged', async () => {
