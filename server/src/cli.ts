@@ -9,12 +9,14 @@ import { Catalog } from './catalog/catalog';
 import { isLocalTarget, parseCommandLine, USAGE, type Invocation } from './cli/args';
 import { runInfo, runLms } from './cli/local';
 import { splitFeatureCommand, type SplitCommand } from './cli/feature-commands';
+import { snapshotNeedsDevice } from './cli/snapshot';
 import { attachSimWatchdog } from './cli/sim-watchdog';
 import { isUsageError, usageError } from './cli/usage';
 import * as fmt from './cli/format';
 import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
-import { getPowerState, requestPowerAction } from './features/power';
-import { identifySummary, instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
+import { devicePowerAction, devicePowerState, identifyDevice, isLegacyIdentify } from './features/legacy';
+import { legacyRows } from './features/legacy/render';
+import { instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
 import { buildMethodInput, buildSelectors } from './features/instances';
 import { startSimulator, DEFAULT_ACCOUNT, describeRedirectionEntry, type RedirectionEntry } from './sim';
 import { openStateFile } from './sim/state-file';
@@ -54,6 +56,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     ...(mei ? { mei: { path: mei } } : {}),
     model: inv.command.model,
     amt: inv.command.amt,
+    ...(inv.command.legacy ? { legacy: inv.command.legacy } : {}),
     ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
     hostUser: inv.command.hostUser,
     hostPassword: inv.command.hostPassword,
@@ -75,7 +78,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   });
   const state = stateFile?.attach(sim.device, { onError: (err) => void write(process.stderr, `amtwb: ${err.message}`) });
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
-  await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
+  await write(process.stdout, inv.command.legacy ? `listening on http://${shownHost}:${sim.port} (AMT 5.0 legacy SOAP services, no /wsman)` : `listening on http://${shownHost}:${sim.port}/wsman`);
   if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
   if (sim.redirectionPort !== undefined) await write(process.stdout, `redirection on ${shownHost}:${sim.redirectionPort}`);
   if (sim.redirectionTlsPort !== undefined) await write(process.stdout, `redirection over TLS on ${shownHost}:${sim.redirectionTlsPort}`);
@@ -198,8 +201,9 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
     try {
       switch (cmd.name) {
         case 'identify': {
-          const id = await identifySummary(client);
-          await (inv.output === 'json' ? out(JSON.stringify(id, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatIdentify(id)));
+          const id = await identifyDevice(client);
+          const text = isLegacyIdentify(id) ? `${id.legacy.summary}\n${fmt.formatRows([...legacyRows(id.legacy), ...(id.server ? [['Server', id.server] as const] : [])])}` : fmt.formatIdentify(id);
+          await (inv.output === 'json' ? out(JSON.stringify(id, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(text));
           break;
         }
         case 'get': {
@@ -245,12 +249,12 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
           break;
         }
         case 'power-status': {
-          const state = await getPowerState(client);
+          const state = await devicePowerState(client);
           await (inv.output === 'json' ? out(JSON.stringify(state, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatPowerState(state)));
           break;
         }
         case 'power': {
-          const result = await requestPowerAction(client, cmd.action, { readBack: inv.output !== 'xml' });
+          const result = await devicePowerAction(client, cmd.action, { readBack: inv.output !== 'xml' });
           await (inv.output === 'json' ? out(JSON.stringify(result, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatPowerAction(result)));
           break;
         }
@@ -328,6 +332,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (inv.command.name === 'lms') return await runLms(inv as Invocation & { command: { name: 'lms' } }, (text) => write(process.stdout, text));
     if (inv.command.name === 'info') return await runInfo(inv, (text) => write(process.stdout, text));
     if (feature?.name === 'watchdog') return await runFeature(feature, inv, undefined);
+    if (feature?.name === 'snapshot' && !snapshotNeedsDevice(feature.args)) return await runFeature(feature, inv, undefined);
     return await runDevice(inv, (text) => write(process.stdout, text), feature);
   } catch (err) {
     await write(process.stderr, errorLine(err, secret));

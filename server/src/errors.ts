@@ -36,9 +36,11 @@ export type ErrorCode =
   // Class families
   | 'put.bad-xml' | 'put.class-mismatch' | 'put.read-only'
   | 'power.invalid-action' | 'power.refused' | 'power.unavailable'
+  | 'legacy.fault' | 'legacy.malformed' | 'legacy.unsupported'
   | 'boot.unsupported' | 'boot.refused' | 'boot.consent' | 'boot.invalid' | 'boot.confirmation'
   | 'consent.code' | 'consent.refused' | 'consent.state' | 'redirection.unsupported' | 'redirection.refused'
   | 'events.address' | 'events.unsubscribe'
+  | 'hardware.refused' | 'storage.refused' | 'storage.invalid' | 'storage.unavailable' | 'overview.unavailable'
   | 'agent.failed' | 'agent.guid'
   | 'watchdog.busy' | 'watchdog.closed' | 'watchdog.not-armed' | 'watchdog.not-found' | 'watchdog.not-iamt' | 'watchdog.not-required'
   | 'watchdog.protocol' | 'watchdog.refused' | 'watchdog.timeout' | `watchdog.e${string}`

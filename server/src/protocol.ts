@@ -338,7 +338,12 @@ export const KvmRequests = {
 // ---- Families declared in protocol/ (one file each) ----
 export * from './protocol/accounts';
 export * from './protocol/network';
+export * from './protocol/overview';
+export * from './protocol/hardware';
+export * from './protocol/storage';
+export * from './protocol/snapshot';
 export * from './protocol/watchdog';
 export * from './protocol/events';
 export * from './protocol/wsman-language';
 export * from './protocol/redirection';
+export * from './protocol/legacy';

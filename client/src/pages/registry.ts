@@ -6,7 +6,14 @@ import type { AnyPageSpec } from './page';
 import { ACCOUNTS_PAGE } from './accounts';
 import { NETWORK_PAGE } from './network';
 
+import { overviewPage } from './overview';
+import { hardwarePage } from './hardware';
+import { storagePage } from './storage';
+
 export const PAGES: readonly AnyPageSpec[] = [
+  overviewPage,
+  hardwarePage,
+  storagePage,
   ACCOUNTS_PAGE,
   NETWORK_PAGE,
 ];

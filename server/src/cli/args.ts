@@ -11,7 +11,7 @@ import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/powe
 export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
             [--watchdog WPATH] [--time-scale N] [--software-identities N]
-            [--tls-port N] [--model laptop|desktop] [--amt 11|12|16|18] [--state FILE]
+            [--tls-port N] [--model laptop|desktop|amt5] [--amt 11|12|16|18] [--state FILE]
             [--host-user root] [--host-password amt]
             [--redirection-port N] [--redirection-tls-port N] [--redirection-basic-auth]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
@@ -22,6 +22,8 @@ export const USAGE = `Usage:
       --software-identities N adds N generated CIM_SoftwareIdentity instances (bulk tests).
       --model laptop (default: battery and Wi-Fi) or desktop (neither); --amt the firmware
       family (default 16), which changes which classes and boot features exist.
+      --model amt5 is a device older than AMT 6.0: no /wsman, only the legacy SOAP services
+      (general information, security administration, network administration, remote control).
       --mei PATH also exposes it through an emulated MEI device file at PATH (needs root
       and /dev/fuse; created and mounted, removed on exit), for --target local.
       --watchdog WPATH emulates the kernel's iAMT watchdog device (mei_wdt) at WPATH;
@@ -141,7 +143,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; legacy?: 'amt5'; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -331,8 +333,12 @@ function parseListen(text: string): { host: string; port: number } {
 }
 
 /** `--model` and `--amt` of `amtwb sim` (the simulator's device models, server/src/sim/README.md). */
-function simModel(model: string | undefined, amt: string | undefined): { model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18 } {
-  if (model !== undefined && model !== 'laptop' && model !== 'desktop') throw usageError(`--model "${model}" is not a device model; give laptop or desktop.`);
+function simModel(model: string | undefined, amt: string | undefined): { model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; legacy?: 'amt5' } {
+  if (model === 'amt5') {
+    if (amt !== undefined) throw usageError('--amt does not apply to --model amt5, which is AMT 5.0 with the legacy SOAP interface; leave out --amt.');
+    return { legacy: 'amt5' };
+  }
+  if (model !== undefined && model !== 'laptop' && model !== 'desktop') throw usageError(`--model "${model}" is not a device model; give laptop or desktop (or amt5, a device older than AMT 6.0).`);
   if (amt !== undefined && !['11', '12', '16', '18'].includes(amt)) throw usageError(`--amt "${amt}" is not a firmware family the simulator has; give 11, 12, 16 or 18.`);
   return { ...(model !== undefined ? { model } : {}), ...(amt !== undefined ? { amt: Number(amt) as 11 | 12 | 16 | 18 } : {}) };
 }

@@ -17,9 +17,13 @@ import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
+import { SNAPSHOT_USAGE, runSnapshotCli } from './snapshot';
 import type { RedirectionTarget } from '../features/redirection/connect';
 import { ACCOUNTS_USAGE, runAccountsCli } from './accounts';
 import { NETWORK_USAGE, runCertsCli, runNetworkCli } from './network';
+import { OVERVIEW_USAGE, runOverviewCli } from './overview';
+import { HARDWARE_USAGE, runHardwareCli } from './hardware';
+import { runStorageCli, STORAGE_USAGE } from './storage';
 
 export interface CliIo {
   /** Writes to stdout (a trailing newline is added when missing). */
@@ -60,6 +64,10 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   accounts: runAccountsCli,
   network: runNetworkCli,
   certs: runCertsCli,
+  overview: runOverviewCli,
+  hardware: runHardwareCli,
+  storage: runStorageCli,
+  snapshot: runSnapshotCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
@@ -82,7 +90,11 @@ ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
 ${KVM_USAGE}
 ${ACCOUNTS_USAGE}
-${NETWORK_USAGE}`;
+${NETWORK_USAGE}
+${OVERVIEW_USAGE}
+${HARDWARE_USAGE}
+${STORAGE_USAGE}
+${SNAPSHOT_USAGE}`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

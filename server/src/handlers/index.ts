@@ -15,8 +15,12 @@ import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
 import { registerAccountHandlers } from './accounts';
 import { registerNetworkHandlers } from './network';
+import { registerSnapshotHandlers } from './snapshot';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
+import { registerOverviewHandlers } from './overview';
+import { registerHardwareHandlers } from './hardware';
+import { registerStorageHandlers } from './storage';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
 
 export type { HandlerHost } from './host';
@@ -42,6 +46,10 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   registerKvmHandlers(host);
   registerAccountHandlers(host);
   registerNetworkHandlers(host);
+  registerOverviewHandlers(host);
+  registerHardwareHandlers(host);
+  registerStorageHandlers(host);
+  registerSnapshotHandlers(host, catalog);
   return {
     configure(o) {
       watchdog.configure({

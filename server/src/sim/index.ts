@@ -7,6 +7,8 @@ import type { Duplex } from 'node:stream';
 import { SimDevice } from './device';
 import { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
 import { createHttpFront, type HttpFront } from './http-server';
+import { LEGACY_FIRMWARE, type LegacyModel } from './legacy/eoi';
+import { legacyTakeOver } from './legacy/front';
 import type { ModelOptions } from './models';
 import { attachTls } from './security/front';
 import { RedirectionService } from './redirection/service';
@@ -47,6 +49,8 @@ export interface SimulatorOptions extends ModelOptions {
   redirectionTlsPort?: number;
   /** Accept redirection log-ons with the password in clear (type 1), as AMT before 7.0 or with MEBx's legacy option. */
   redirectionBasicAuth?: boolean;
+  /** A device older than AMT 6.0: the legacy SOAP services instead of /wsman (legacy/front.ts; `--model amt5`). */
+  legacy?: LegacyModel;
 }
 
 export interface Simulator {
@@ -79,15 +83,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     password: options.password ?? DEFAULT_ACCOUNT.password,
     enumerationContextTtlMs: options.enumerationContextTtlMs,
     extraSoftwareIdentities: options.extraSoftwareIdentities,
-    model: options.model,
+    model: options.legacy ? 'desktop' : options.model,
     amt: options.amt,
+    ...(options.legacy ? { firmwareVersion: LEGACY_FIRMWARE[options.legacy].version, firmwareBuild: '' } : {}),
     hostUser: options.hostUser,
     hostPassword: options.hostPassword,
     hostLineDelayMs: options.hostLineDelayMs,
   });
   const service = new WsmanService(device);
-  const front = createHttpFront(device, service, options.tls);
-  const tls = attachTls(device, front, (identity) => createHttpFront(device, service, identity));
+  const takeOver = options.legacy ? legacyTakeOver(device, options.legacy) : undefined;
+  const front = createHttpFront(device, service, options.tls, takeOver);
+  const tls = attachTls(device, front, (identity) => createHttpFront(device, service, identity, takeOver));
   const port = await listen(front, options.port ?? 16992, host);
   const tlsPort = options.tlsPort === undefined ? undefined : await listen(tls.front(), options.tlsPort, host);
   const redirection = new RedirectionService(device, {
