@@ -119,6 +119,7 @@ async function runFeature(feature: SplitCommand, inv: Invocation, client: WsmanC
       ...(inv.meiPath ? { meiPath: inv.meiPath } : {}),
       ...(targetUrl ? { targetUrl } : {}),
       ...(redirection ? { redirection } : {}),
+      ...(inv.user || !isLocalTarget(inv.target) ? { user: inv.user ?? DEFAULT_ACCOUNT.user } : {}),
       signal: stop.signal,
     });
   } finally {

@@ -49,6 +49,8 @@ export type ErrorCode =
   | 'redir.consent' | 'redir.image' | 'redir.unknown-session'
   | 'kvm.protocol' | 'kvm.capture' | 'kvm.too-large' | 'kvm.disabled' | 'kvm.consent' | 'kvm.file'
   | 'activation.password' | 'activation.state' | 'activation.failed' | 'activation.reset' | 'activation.cert' | 'activation.profile' | 'activation.refused'
+  | 'accounts.invalid' | 'accounts.weak-password' | 'accounts.refused' | 'accounts.lockout'
+  | 'network.invalid' | 'network.refused' | 'network.lockout' | 'network.unavailable'
   // The embedded simulator
   | 'sim.start' | 'sim.mei.clients' | 'sim.mei.eventfd' | 'sim.mei.fuse' | 'sim.mei.init' | 'sim.mei.mount' | 'sim.mei.path'
   | 'sim.mei.unsupported' | 'sim.mei.worker'

@@ -339,6 +339,8 @@ export const KvmRequests = {
 export * from './protocol/defense';
 export * from './protocol/auditlog';
 export * from './protocol/activation';
+export * from './protocol/accounts';
+export * from './protocol/network';
 export * from './protocol/overview';
 export * from './protocol/hardware';
 export * from './protocol/storage';

@@ -5,6 +5,8 @@
 import type { AnyPageSpec } from './page';
 import { DEFENSE_PAGE } from './defense';
 import { LOGS_PAGE } from './logs';
+import { ACCOUNTS_PAGE } from './accounts';
+import { NETWORK_PAGE } from './network';
 
 import { overviewPage } from './overview';
 import { hardwarePage } from './hardware';
@@ -16,6 +18,8 @@ export const PAGES: readonly AnyPageSpec[] = [
   storagePage,
   DEFENSE_PAGE,
   LOGS_PAGE,
+  ACCOUNTS_PAGE,
+  NETWORK_PAGE,
 ];
 
 export function pageOf(kind: string): AnyPageSpec | undefined {

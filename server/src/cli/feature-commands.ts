@@ -20,6 +20,8 @@ import { KVM_USAGE, runKvmCli } from './kvm';
 import { DEFENSE_USAGE, runDefenseCli } from './defense';
 import { SNAPSHOT_USAGE, runSnapshotCli } from './snapshot';
 import type { RedirectionTarget } from '../features/redirection/connect';
+import { ACCOUNTS_USAGE, runAccountsCli } from './accounts';
+import { NETWORK_USAGE, runCertsCli, runNetworkCli } from './network';
 import { OVERVIEW_USAGE, runOverviewCli } from './overview';
 import { HARDWARE_USAGE, runHardwareCli } from './hardware';
 import { runStorageCli, STORAGE_USAGE } from './storage';
@@ -41,6 +43,8 @@ export interface CliIo {
   targetUrl?: string;
   /** The device's redirection service (sol, ider). */
   redirection?: RedirectionTarget;
+  /** The user name the connection signs in with, when known (lock-out checks). */
+  user?: string;
 }
 
 export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -59,6 +63,9 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   ider: runIderCli,
   kvm: runKvmCli,
   defense: runDefenseCli,
+  accounts: runAccountsCli,
+  network: runNetworkCli,
+  certs: runCertsCli,
   overview: runOverviewCli,
   hardware: runHardwareCli,
   storage: runStorageCli,
@@ -86,6 +93,8 @@ ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
 ${KVM_USAGE}
 ${DEFENSE_USAGE}
+${ACCOUNTS_USAGE}
+${NETWORK_USAGE}
 ${OVERVIEW_USAGE}
 ${HARDWARE_USAGE}
 ${STORAGE_USAGE}

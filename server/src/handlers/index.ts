@@ -16,6 +16,8 @@ import { registerAuditLogHandlers } from './auditlog';
 import { registerPowerHandlers } from './power';
 import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
+import { registerAccountHandlers } from './accounts';
+import { registerNetworkHandlers } from './network';
 import { registerSnapshotHandlers } from './snapshot';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
@@ -48,6 +50,8 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
   registerActivationHandlers(host);
+  registerAccountHandlers(host);
+  registerNetworkHandlers(host);
   registerOverviewHandlers(host);
   registerHardwareHandlers(host);
   registerStorageHandlers(host);
