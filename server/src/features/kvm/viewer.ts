@@ -102,6 +102,8 @@ export class KvmViewerSession {
   /** RGBA, row by row (what a canvas ImageData takes). */
   rgba = new Uint8ClampedArray(0);
   state: ViewerState = 'connecting';
+  /** Why the session failed, when the device or the stream broke the protocol (not a plain close). */
+  failure?: string;
   /** Frame statistics: updates received, bytes of rect payload, time spent decoding (ms). */
   readonly stats = { updates: 0, rects: 0, bytes: 0, decodeMs: 0 };
   onState: (state: ViewerState, detail?: string) => void = () => undefined;
@@ -123,7 +125,9 @@ export class KvmViewerSession {
   /** Starts the session; resolves when it ends (rejects with the reason as one sentence). */
   run(): Promise<void> {
     return this.main().catch((err: unknown) => {
-      this.setState('closed', err instanceof Error ? err.message : String(err));
+      const text = err instanceof Error ? err.message : String(err);
+      if (!(err instanceof AmtError && err.code === 'redir.closed')) this.failure = text;
+      this.setState('closed', text);
       throw err;
     });
   }
