@@ -13,8 +13,8 @@
 import * as vscode from 'vscode';
 import { KvmViewerRequests, type TargetInfo } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
-import { editorMessage, needsConsent, screenshotName } from '../model/redirection';
-import { errorCode } from '../model/request';
+import { editorMessage, needsConsent, screenshotName, withoutCliHint } from '../model/redirection';
+import { errorCode, errorMessage } from '../model/request';
 import { requestConsent } from './consent';
 
 /** What the webview posts. */
@@ -100,7 +100,7 @@ class KvmViewerPanel {
       if (needsConsent(err) || errorCode(err) === 'kvm.consent') {
         this.post({ type: 'status', state: 'consent', text: `Waiting for user consent on ${this.target.label}…` });
         this.connecting = false;
-        if (await requestConsent(this.ctx, this.target, editorMessage(err))) return this.connect();
+        if (await requestConsent(this.ctx, this.target, withoutCliHint(errorMessage(err)))) return this.connect();
         this.post({ type: 'status', state: 'error', text: `Not connected: ${this.target.label} needs user consent for KVM, which was not given; press Reconnect to ask again.` });
         return;
       }
