@@ -8,7 +8,9 @@
  *   the simulator's framebuffer for the text area (read with getImageData in the webview frame);
  * - typing at the login prompt through the viewer shows in the simulator's screen (KVM) and in
  *   the SOL terminal the test opened beside it;
- * - the Ctrl-Alt-Del button resets the host, the session ends, and the viewer reconnects by itself;
+ * - the Ctrl-Alt-Del button resets the host, and the viewer (AMT keeps KVM through a reset) shows
+ *   the new boot; switching KVM off in the Power view ends the session and the viewer says which
+ *   switch is off; switching it on again, the viewer reconnects by itself;
  * - "Save Screenshot" writes a 1024×768 PNG into the workspace.
  * Screenshots of each step land in test-results/e2e/.
  */
@@ -20,7 +22,7 @@ import type { Frame, Locator } from 'playwright-core';
 import { decodePng } from '../../server/src/features/kvm/png';
 import { startSimulator, DEFAULT_ACCOUNT, type Simulator } from '../../server/src/sim';
 import { framebufferOf, TEXT_X, TEXT_Y } from '../../server/src/sim/kvm/framebuffer';
-import { runContextMenu } from './editorHelpers';
+import { clickRowUntil, runContextMenu } from './editorHelpers';
 import { startWorkbench, TIMEOUTS, waitUntil, type Workbench } from './harness';
 
 const DEVICES = 'Devices';
@@ -44,6 +46,11 @@ describe('KVM viewer in the workbench', { timeout: 600_000 }, () => {
     await wb.openActivity('AMT Workbench');
     await wb.waitForView(DEVICES);
     await wb.waitForRow('Simulator', DEVICES, 60_000);
+    // Devices and Power share the side bar (the Power view's Redirection rows are used below).
+    const header = (view: string) => wb.page.locator('.pane-header').filter({ has: wb.page.locator('.title', { hasText: new RegExp(`^\\s*${view}\\s*$`, 'i') }) }).first();
+    if ((await header('Classes').getAttribute('aria-expanded')) === 'true') await header('Classes').click();
+    if ((await header('Power').getAttribute('aria-expanded')) !== 'true') await header('Power').click();
+    await wb.waitForView('Power');
   });
 
   after(async () => {
@@ -166,23 +173,40 @@ describe('KVM viewer in the workbench', { timeout: 600_000 }, () => {
     });
   });
 
-  test('Ctrl-Alt-Del resets the host; the viewer reconnects by itself; Save Screenshot writes a PNG', async () => {
+  test('Ctrl-Alt-Del resets the host and the viewer shows the new boot; KVM switched off and on: the viewer says which switch, then reconnects by itself', async () => {
     await wb.step('kvm-04-cad', async () => {
-      // Consent off for the reconnect (ACM-like policy), so the viewer needs no one to type a code.
+      // Consent off from here (an ACM-like policy), so reconnecting needs no one to type a code.
       sim.device.instances('IPS_OptInService')[0]!.OptInRequired = 0;
       const changes: { requested: number; origin?: string }[] = [];
       sim.device.on('power', (c: { requested: number; origin?: string }) => changes.push(c));
+      const boots = sim.device.host.state.boots.length;
       await viewer.locator('#cad').click();
       // The host itself asked for the reset (a master bus reset, 10), as an OS does on Ctrl-Alt-Del.
       await waitUntil(async () => changes.some((c) => c.requested === 10 && c.origin === 'host'), 'the host to reset');
-      await viewerFrame(/^(reconnecting|connecting|logging-on)$/, 30_000);
-      await wb.screenshot('kvm-04-reconnecting');
-      viewer = await viewerFrame(/^connected$/, 120_000);
-      await waitUntil(async () => /BIOS|Memory Test|login:/.test(hostText()), 'the host to boot again', 60_000);
-      await waitForSameScreen(viewer, 'the reconnected canvas to equal the framebuffer');
-      await wb.screenshot('kvm-05-reconnected');
+      assert.equal(sim.device.host.state.boots.length, boots + 1);
+      // AMT keeps KVM through the reset: the viewer shows the POST and the new boot as they come.
+      await waitUntil(async () => /Memory Test/.test(hostText()), 'the host to show its POST again', 60_000);
+      await waitForSameScreen(viewer, 'the canvas to show the new boot as the framebuffer does');
+      await wb.screenshot('kvm-04-rebooted');
     });
-    await wb.step('kvm-06-screenshot', async () => {
+    await wb.step('kvm-05-reconnect', async () => {
+      const flip = async (to: 'on' | 'off') => {
+        const from = to === 'on' ? 'off' : 'on';
+        const row = wb.page.locator('.pane').filter({ has: wb.page.locator('.pane-header .title', { hasText: /^\s*Power\s*$/i }) }).locator('.monaco-list-row').filter({ hasText: new RegExp(`^\\s*KVM: ${from}`) }).first();
+        await clickRowUntil(row, async () => (await wb.messages()).some((m) => new RegExp(`^KVM on ${HOST.replace(/\./g, '\\.')}.* is ${to} now\\.$`).test(m)), `KVM to turn ${to}`);
+      };
+      await wb.runCommand('Notifications: Clear All Notifications');
+      await wb.collapse(/^\s*Boot\b/, 'Power').catch(() => undefined);
+      await flip('off');
+      viewer = await viewerFrame(/^reconnecting$/, 60_000);
+      await waitUntil(async () => /KVM is disabled on .*CIM_KVMRedirectionSAP.*"KVM" switch in the Power view's Redirection rows/.test(await viewer.locator('#state').innerText()), 'the viewer to say which switch is off', 60_000);
+      await wb.screenshot('kvm-05-disabled');
+      await flip('on');
+      viewer = await viewerFrame(/^connected$/, 90_000);
+      await waitForSameScreen(viewer, 'the reconnected canvas to equal the framebuffer');
+      await wb.screenshot('kvm-06-reconnected');
+    });
+    await wb.step('kvm-07-screenshot', async () => {
       await viewer.locator('#shot').click();
       let saved = '';
       await waitUntil(async () => Boolean((saved = (await viewer.evaluate('document.body.dataset.saved || ""')) as string)), 'the screenshot to be saved');
@@ -190,7 +214,7 @@ describe('KVM viewer in the workbench', { timeout: 600_000 }, () => {
       assert.ok(existsSync(file), `${file} exists`);
       const png = decodePng(readFileSync(file));
       assert.deepEqual([png.width, png.height], [1024, 768]);
-      await wb.screenshot('kvm-06-saved');
+      await wb.screenshot('kvm-07-saved');
     });
   });
 });

@@ -7,8 +7,9 @@
  * password. The CSP admits only our nonce'd scripts and a websocket to 127.0.0.1.
  *
  * Here: the URL per connection, the consent flow when a CCM device asks for it, the one sentence
- * when KVM is switched off, reconnecting with back-off when the session ends (a host reset ends
- * it), and "Save Screenshot" (the canvas as a PNG in the workspace).
+ * when KVM is switched off, reconnecting with back-off when a session that ran ends (AMT keeps
+ * KVM through a host reset; it ends when KVM is switched off, AMT restarts or the network drops),
+ * and "Save Screenshot" (the canvas as a PNG in the workspace).
  */
 import * as vscode from 'vscode';
 import { KvmViewerRequests, type TargetInfo } from '../../../server/src/protocol';
@@ -105,7 +106,8 @@ class KvmViewerPanel {
         return;
       }
       const text = editorMessage(err);
-      if (this.attempts > 0 && errorCode(err) !== 'kvm.disabled') return this.retry(text);
+      // While reconnecting, every failure (KVM switched off meanwhile too) waits and tries again.
+      if (this.attempts > 0) return this.retry(text);
       this.post({ type: 'status', state: 'error', text });
       void vscode.window.showErrorMessage(text);
     } finally {
@@ -115,7 +117,7 @@ class KvmViewerPanel {
 
   private closed(connected: boolean, reason: string | undefined): void {
     this.token = undefined;
-    // A session that ran and ended (the host reset ends it) or a reconnect that failed: try again.
+    // A session that ran and ended, or a reconnect that failed: try again.
     if (connected || this.attempts > 0) return this.retry(reason);
     this.post({ type: 'status', state: 'error', text: reason ?? `${this.target.label} ended the KVM session; press Reconnect.` });
   }

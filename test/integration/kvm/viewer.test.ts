@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { AmtError } from '../../../server/src/errors';
+import { setRedirectionFeatures } from '../../../server/src/features/redirection/features';
 import { KvmViewerSession, type ViewerEncoding } from '../../../server/src/features/kvm/viewer';
 import { KvmRelayServer, viewerUrl } from '../../../server/src/features/kvm/wsRelay';
 import type { PixelFormatName } from '../../../server/src/features/kvm/tiles';
@@ -133,6 +134,53 @@ describe('KVM viewer over the websocket relay', () => {
       assert.equal(mismatches(sim, 1024, 768, good.session.rgba, 'rgb565'), 0);
     } finally {
       await good.close();
+    }
+  });
+
+  it('Ctrl-Alt-Del from the viewer resets the host; the session stays and shows the new boot', async () => {
+    const resets: number[] = [];
+    const onPower = ({ requested }: { requested: number }) => resets.push(requested);
+    sim.device.on('power', onPower);
+    const boots = sim.device.host.state.boots.length;
+    const v = await connectViewer((await viewerUrl(relays, target())).url);
+    try {
+      await v.frame();
+      v.session.ctrlAltDel();
+      const t = Date.now();
+      while (resets.length === 0) {
+        if (Date.now() - t > 10000) assert.fail('no reset within 10 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.deepEqual(resets, [10], 'one master bus reset, asked for by the host');
+      assert.equal(sim.device.host.state.boots.length, boots + 1);
+      // AMT keeps KVM through a host reset (the point of it: POST and BIOS on screen).
+      for (;;) {
+        await v.frame();
+        if (mismatches(sim, 1024, 768, v.session.rgba, 'rgb565') === 0) break;
+        if (Date.now() - t > 15000) assert.fail('the viewer did not show the new boot');
+      }
+      assert.equal(v.session.state, 'connected');
+    } finally {
+      sim.device.off('power', onPower);
+      await v.close();
+    }
+  });
+
+  it('disabling KVM ends the viewer\'s session; once enabled again a new URL connects', async () => {
+    const v = await connectViewer((await viewerUrl(relays, target())).url);
+    await v.frame();
+    const client = await registry.connect('sim');
+    await setRedirectionFeatures(client, { kvm: false });
+    const err = await v.done;
+    assert.ok(err instanceof AmtError && err.code === 'redir.closed', `the session ended: ${String(err)}`);
+    await assert.rejects(viewerUrl(relays, target()), (e: unknown) => e instanceof AmtError && e.code === 'kvm.disabled');
+    await setRedirectionFeatures(client, { kvm: true });
+    const again = await connectViewer((await viewerUrl(relays, target())).url);
+    try {
+      await again.frame();
+      assert.equal(again.session.state, 'connected');
+    } finally {
+      await again.close();
     }
   });
 
