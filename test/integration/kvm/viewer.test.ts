@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { AmtError } from '../../../server/src/errors';
+import { registerKvmHandlers } from '../../../server/src/handlers/kvm';
+import { KvmViewerRequests } from '../../../server/src/protocol';
 import { setRedirectionFeatures } from '../../../server/src/features/redirection/features';
 import { KvmViewerSession, type ViewerEncoding } from '../../../server/src/features/kvm/viewer';
 import { KvmRelayServer, viewerUrl } from '../../../server/src/features/kvm/wsRelay';
@@ -107,6 +109,25 @@ describe('KVM viewer over the websocket relay', () => {
     } finally {
       await v.close();
     }
+  });
+
+  it('amt/kvm/openViewer answers a URL a viewer connects with; amt/kvm/revokeViewer makes an unused one useless', async () => {
+    const handlers = new Map<string, (p: unknown, s: AbortSignal) => unknown>();
+    registerKvmHandlers({ handle: (type, fn) => void handlers.set(type.method, fn as never), notify: () => undefined, registry });
+    const call = (method: string, p: unknown) => handlers.get(method)!(p, new AbortController().signal) as Promise<Record<string, string>>;
+    const opened = await call(KvmViewerRequests.open.method, { targetId: 'sim' });
+    assert.equal(opened['label'], 'Simulator');
+    const v = await connectViewer(opened['url']!);
+    try {
+      await v.frame();
+      assert.equal(mismatches(sim, 1024, 768, v.session.rgba, 'rgb565'), 0);
+    } finally {
+      await v.close();
+    }
+    const unused = await call(KvmViewerRequests.open.method, { targetId: 'sim' });
+    await call(KvmViewerRequests.revoke.method, { token: unused['token'] });
+    const refused = new WebSocket(unused['url']!);
+    assert.equal(await new Promise<number>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)).once('error', () => resolve(-1))), 401);
   });
 
   it('a URL is accepted once, and a made-up one never', async () => {
