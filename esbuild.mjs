@@ -7,7 +7,8 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  external: ['vscode', 'koffi'],
+  // ws loads bufferutil and utf-8-validate only if installed (optional speed-ups): not bundled.
+  external: ['vscode', 'koffi', 'bufferutil', 'utf-8-validate'],
   logLevel: 'warning',
 };
 
@@ -19,4 +20,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/sim/mei/fuse-worker.ts'], outfile: 'dist/mei-fuse-worker.js' }),
   // The local APF session does its MEI I/O in a worker thread too (server/src/mei/threaded.ts).
   build({ ...common, entryPoints: ['server/src/mei/io-worker.ts'], outfile: 'dist/mei-io-worker.js' }),
+  // The KVM viewer webview's protocol engine and decoder (server/src/features/kvm/viewer.ts, the
+  // same code the backend decodes with), for the browser: a global `AmtKvm` for media/kvm/viewer.js.
+  build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', globalName: 'AmtKvm', sourcemap: true, logLevel: 'warning', entryPoints: ['server/src/features/kvm/viewer.ts'], outfile: 'dist/kvm-viewer-engine.js' }),
 ]);

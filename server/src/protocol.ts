@@ -350,3 +350,4 @@ export * from './protocol/events';
 export * from './protocol/wsman-language';
 export * from './protocol/redirection';
 export * from './protocol/legacy';
+export * from './protocol/kvm-viewer';

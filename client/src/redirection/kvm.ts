@@ -1,6 +1,7 @@
 /**
- * KVM from the editor until the viewer webview exists: "Save KVM Screenshot" (one frame of the
- * host's screen as a PNG in the workspace, opened beside) and "Type on the Host's Keyboard (KVM)…".
+ * KVM from the editor: "Open KVM Viewer" (kvmViewer.ts, the live screen), "Save KVM Screenshot"
+ * (one frame of the host's screen as a PNG in the workspace, opened beside) and "Type on the
+ * Host's Keyboard (KVM)…".
  * The backend opens the KVM session with the device's credentials; nothing here holds a password.
  */
 import * as vscode from 'vscode';
@@ -10,6 +11,7 @@ import type { Ctx } from '../ctx';
 import { editorMessage, screenshotName } from '../model/redirection';
 import type { TreeNode } from '../model/tree';
 import { withConsent } from './consent';
+import { KvmViewers } from './kvmViewer';
 
 async function deviceOf(ctx: Ctx, arg: TreeNode | string | undefined, prompt: string): Promise<TargetInfo | undefined> {
   return typeof arg === 'string' ? ctx.target(arg) : targetOf(ctx, arg ?? undefined, () => true, prompt);
@@ -17,7 +19,13 @@ async function deviceOf(ctx: Ctx, arg: TreeNode | string | undefined, prompt: st
 
 export function kvmCommands(ctx: Ctx): vscode.Disposable[] {
   const reg = vscode.commands.registerCommand;
+  const viewers = new KvmViewers(ctx);
   return [
+    viewers,
+    reg('amt.kvm.openViewer', async (arg?: TreeNode | string) => {
+      const target = await deviceOf(ctx, arg, 'Open the KVM viewer of which device?');
+      if (target) viewers.show(target);
+    }),
     reg('amt.kvm.screenshot', async (arg?: TreeNode | string) => {
       const target = await deviceOf(ctx, arg, 'Screenshot of which device?');
       if (!target) return;

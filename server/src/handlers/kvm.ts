@@ -1,12 +1,13 @@
 /**
  * amt/kvm/screenshot and amt/kvm/type: one KVM session each, for the extension (features/kvm/).
- * The PNG travels base64. (A live viewer goes through features/kvm/relay.ts, not through here.)
+ * The PNG travels base64. amt/kvm/openViewer mints the live viewer's websocket URL (features/kvm/wsRelay.ts).
  */
 import { AmtError } from '../errors';
 import { KEYSYM, ctrlAltDel, textToKeystrokes } from '../features/kvm/keysyms';
 import { screenshot, typeKeys } from '../features/kvm/session';
 import type { RedirectionTarget } from '../features/redirection/connect';
-import { KvmRequests, type TargetParams } from '../protocol';
+import { KvmRelayServer, viewerUrl } from '../features/kvm/wsRelay';
+import { KvmRequests, KvmViewerRequests, type TargetParams } from '../protocol';
 import { redirectionTarget } from '../targets/redirection';
 import type { HandlerHost } from './host';
 
@@ -29,5 +30,16 @@ export function registerKvmHandlers(host: HandlerHost): void {
     if (strokes.length === 0) throw new AmtError('args.invalid', 'Nothing to type was given; give text, enter or ctrlAltDel.');
     const { route } = await typeKeys(target(p), strokes, signal);
     return { keys: strokes.length / 2, route };
+  });
+
+  // The live viewer: the webview connects to a one-time loopback websocket URL; the relay logs on.
+  const relays = new KvmRelayServer();
+  host.handle(KvmViewerRequests.open, async (p, signal) => {
+    const t = target(p);
+    return { ...(await viewerUrl(relays, t, signal)), label: t.label };
+  });
+  host.handle(KvmViewerRequests.revoke, (p) => {
+    relays.revoke(p.token);
+    return null;
   });
 }

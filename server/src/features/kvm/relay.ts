@@ -6,10 +6,9 @@
  * computed here from the backend-held password and the challenge the device sent. Once the
  * device says the log-on succeeded, bytes pass untouched both ways.
  *
- * `relay()` works on any Duplex for the viewer's side. The webview's side is a websocket: the
- * `ws` package is not among this project's dependencies yet (Node 20 has no WebSocket server), so
- * `listenRelay()` serves loopback TCP for now; with `ws`, `createWebSocketStream(socket)` gives the
- * Duplex to hand to `relay()` unchanged.
+ * `relay()` works on any Duplex for the viewer's side: the editor's KVM viewer reaches it as a
+ * websocket (wsRelay.ts, ws's createWebSocketStream); `listenRelay()` serves loopback TCP for
+ * tools that speak the redirection protocol themselves.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';

@@ -11,7 +11,7 @@ import type { RedirectionTarget } from '../redirection/connect';
 import type { RefusalClient } from '../redirection/refusals';
 import { RedirectionLink, startRedirectionSession } from '../redirection/session';
 import { ByteReader } from './bytes';
-import type { KeyStroke } from './keysyms';
+import { KEYSYM, type KeyStroke } from './keysyms';
 import { encodePng } from './png';
 import { RfbClient, type RfbOptions } from './rfb';
 
@@ -113,9 +113,13 @@ export async function screenshot(target: RedirectionTarget, options: RfbOptions 
 /** Sends the keystrokes; resolves once the KVM server has read them (a frame asked after them came back). */
 export async function typeKeys(target: RedirectionTarget, strokes: readonly KeyStroke[], signal?: AbortSignal): Promise<{ route: string }> {
   const { rfb, route } = await openKvm(target, {}, signal);
+  // Ctrl-Alt-Del resets the host, which ends the KVM session: then the close is the answer.
+  const resets = strokes.some((s) => s.keysym === KEYSYM.DELETE) && strokes.some((s) => s.keysym === KEYSYM.CONTROL_L);
   try {
     rfb.keys(strokes);
-    await rfb.fullFrame();
+    await rfb.fullFrame().catch((err: unknown) => {
+      if (!(resets && err instanceof AmtError && err.code === 'redir.closed')) throw err;
+    });
     return { route };
   } finally {
     await rfb.close();
