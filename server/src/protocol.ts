@@ -57,7 +57,7 @@ export interface TargetParams {
 
 // ---- Targets (the device list) ----
 
-export type TargetKind = 'sim' | 'remote' | 'local' | 'lms';
+export type TargetKind = 'sim' | 'remote' | 'local' | 'lms' | 'mps';
 
 /**
  * `wrong-password`: the device refused the password last given; the backend will not send it
