@@ -17,6 +17,7 @@ import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
+import { FLEET_USAGE } from './fleet';
 import type { RedirectionTarget } from '../features/redirection/connect';
 
 export interface CliIo {
@@ -73,7 +74,9 @@ export const FEATURE_USAGE = `  log                                      the fir
 ${SEND_USAGE}
 ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
-${KVM_USAGE}`;
+${KVM_USAGE}
+${FLEET_USAGE}
+                                           any device command also takes --target mps://HOST:PORT/GUID`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);
