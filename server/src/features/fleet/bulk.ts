@@ -78,7 +78,7 @@ export function bulkPowerState(client: MpsClient, guids: readonly string[], o: B
 }
 
 /** The action on every device of `guids`; `confirmCount` must equal their number. */
-export function bulkPowerAction(
+export async function bulkPowerAction(
   client: MpsClient,
   guids: readonly string[],
   action: PowerAction,
