@@ -246,6 +246,9 @@ export class MpsClient {
       });
     } catch (err) {
       if (signal?.aborted) throw new CancelledError();
+      if (timeout.aborted && ctx.guid) {
+        throw new AmtError('timeout', `The MPS at ${this.url} did not answer for device ${ctx.guid} within ${this.timeoutMs / 1000} s; its CIRA tunnel may have dropped, so check the device's connection status and retry.`, { cause: err });
+      }
       if (timeout.aborted) {
         throw new AmtError('timeout', `The MPS at ${this.url} did not answer ${method} ${path.split('?')[0]} within ${this.timeoutMs / 1000} s; check that it is running and not overloaded.`, { cause: err });
       }
