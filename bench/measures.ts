@@ -4,6 +4,7 @@ import { lspMeasures } from './lsp';
 import { localMeasures } from './local';
 import { fleetMeasures } from './fleet';
 import { redirectionMeasures } from './redirection';
+import { fleetMpsMeasures } from './fleet-mps';
 
 export interface Measure {
   name: string;
@@ -16,4 +17,5 @@ export const measures: Measure[] = [
   { name: 'local access: WS-Man over APF/MEI vs direct TCP', run: localMeasures },
   { name: '1,000 simulated devices through the target registry', run: fleetMeasures },
   { name: 'redirection: IDE-R MB/s vs disk, SOL echo vs bare TCP', run: redirectionMeasures },
+  { name: '100 CIRA devices through Intel\'s MPS vs directly', run: fleetMpsMeasures },
 ];

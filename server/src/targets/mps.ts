@@ -232,6 +232,17 @@ export class MpsClient {
 
   /** One REST call; JSON in and out. */
   private async call(method: string, path: string, body: unknown, signal?: AbortSignal, auth = true, ctx: { guid?: string } = {}): Promise<unknown> {
+    try {
+      return await this.callOnce(method, path, body, signal, auth, ctx);
+    } catch (err) {
+      // MPS (Express) closes idle keep-alive connections after 5 s; a GET that met one closing is
+      // asked again once. A POST is never sent twice.
+      if (method !== 'GET' || !(err instanceof ConnectionError) || !/other side closed|ECONNRESET/.test(String((err.cause as Error | undefined)?.message ?? err.message))) throw err;
+      return this.callOnce(method, path, body, signal, auth, ctx);
+    }
+  }
+
+  private async callOnce(method: string, path: string, body: unknown, signal: AbortSignal | undefined, auth: boolean, ctx: { guid?: string }): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth) headers.authorization = `Bearer ${await this.authorize(signal)}`;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -123,12 +124,18 @@ export async function startMps(): Promise<RunningMps> {
       log: () => output,
       register: async (d) => {
         v.put(`devices/${d.guid}`, { AMT_PASSWORD: d.amtPassword, MPS_PASSWORD: d.mpsPassword });
-        const res = await fetch(`${webUrl}/api/v1/devices`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ guid: d.guid, hostname: d.hostname, tags: d.tags ?? [], mpsusername: d.mpsUser, tenantId: '' }),
+        // A fresh connection per registration: a kept-alive one may be closed by MPS just as it is reused.
+        const body = JSON.stringify({ guid: d.guid, hostname: d.hostname, tags: d.tags ?? [], mpsusername: d.mpsUser, tenantId: '' });
+        const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const req = http.request(`${webUrl}/api/v1/devices`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+            let t = '';
+            res.on('data', (c: Buffer) => (t += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text: t }));
+          });
+          req.on('error', reject);
+          req.end(body);
         });
-        if (!res.ok) throw new Error(`MPS refused to register ${d.guid}: ${res.status} ${await res.text()}`);
+        if (status < 200 || status > 299) throw new Error(`MPS refused to register ${d.guid}: ${status} ${text}`);
       },
       kill: stopChild,
       restart: async () => {
