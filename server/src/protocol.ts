@@ -611,3 +611,4 @@ export const KvmRequests = {
 } as const;
 
 // ---- Families declared in protocol/ (one file each) ----
+export * from './protocol/fleet';

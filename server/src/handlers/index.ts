@@ -15,6 +15,7 @@ import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
+import { registerFleetHandlers } from './fleet';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
 
 export type { HandlerHost } from './host';
@@ -38,6 +39,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
+  registerFleetHandlers(host);
   return {
     configure(o) {
       watchdog.configure({
