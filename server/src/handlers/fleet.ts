@@ -21,10 +21,6 @@ export function registerFleetHandlers(host: HandlerHost): FleetServers {
     }
     return info(added.id);
   });
-  host.handle(FleetRequests.connect, async (p, signal) => {
-    await servers.connect(p.serverId, p.password, signal);
-    return info(servers.list().find((s) => s.id === p.serverId)?.id ?? p.serverId);
-  });
   host.handle(FleetRequests.removeServer, (p) => {
     servers.remove(p.serverId);
     return null;

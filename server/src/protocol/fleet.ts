@@ -1,6 +1,6 @@
 /**
  * amt/fleet/*: devices behind Intel's MPS (the Fleet view). The MPS password travels only in
- * addServer/connect (the editor keeps it in SecretStorage); the backend holds the JWT in memory.
+ * addServer (the editor keeps it in SecretStorage); the backend holds the JWT in memory.
  * Bulk reads report progress with amt/fleet/progress and stop when the request is cancelled.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
@@ -27,7 +27,6 @@ export interface FleetDevice {
 }
 
 export interface FleetAddServerParams { url: string; user: string; password: string }
-export interface FleetConnectParams { serverId: string; password: string }
 export interface FleetServerParams { serverId: string }
 export interface FleetDevicesParams { serverId: string; tag?: string; text?: string; connected?: boolean; page?: number; pageSize?: number }
 export interface FleetDevicesResult { rows: FleetDevice[]; total: number; page: number; pageSize: number }
@@ -50,7 +49,6 @@ export interface FleetOpenDeviceParams { serverId: string; guid: string; label?:
 export const FleetRequests = {
   servers: new RequestType<Record<string, never>, FleetServer[], void>('amt/fleet/servers'),
   addServer: new RequestType<FleetAddServerParams, FleetServer, void>('amt/fleet/addServer'),
-  connect: new RequestType<FleetConnectParams, FleetServer, void>('amt/fleet/connect'),
   removeServer: new RequestType<FleetServerParams, null, void>('amt/fleet/removeServer'),
   devices: new RequestType<FleetDevicesParams, FleetDevicesResult, void>('amt/fleet/devices'),
   powerStates: new RequestType<FleetPowerStatesParams, FleetBulkResult, void>('amt/fleet/powerStates'),

@@ -37,8 +37,13 @@ describe('protocol.ts', () => {
 
   test('imports nothing from the project', () => {
     const source = fs.readFileSync(path.join(ROOT, 'server/src/protocol.ts'), 'utf8');
-    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    // Families live in protocol/<family>.ts, re-exported by one line each; they import only ./shared and the LSP types.
+    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]).filter((i) => !/^\.\/protocol\/[a-z-]+$/.test(i));
     assert.deepEqual(imports, ['vscode-languageserver-protocol']);
+    for (const family of filesUnder('server/src/protocol')) {
+      const own = [...fs.readFileSync(path.join(ROOT, family), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      assert.deepEqual(own.filter((i) => i !== 'vscode-languageserver-protocol' && i !== './shared' && i !== '../protocol'), [], family);
+    }
   });
 
   test('every request has a handler in the backend', () => {
@@ -56,7 +61,7 @@ describe('protocol.ts', () => {
   });
 
   test('every request is exercised by a test: named in one, or sent by a client model a test drives', () => {
-    const testFiles = [...filesUnder('test/unit'), ...filesUnder('test/integration'), ...filesUnder('test/e2e')].filter((f) => !f.endsWith('protocol.test.ts'));
+    const testFiles = [...filesUnder('test/unit'), ...filesUnder('test/integration'), ...filesUnder('test/e2e'), ...filesUnder('test/fleet')].filter((f) => !f.endsWith('protocol.test.ts'));
     const tests = text(testFiles);
     const models = filesUnder('client/src/model');
     const exercised = (ref: string) =>
