@@ -11,7 +11,7 @@
  * device command is wired in cli.ts through mpsTargetSpec().
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FleetServers, allDevices, bulkPowerAction, bulkPowerState, listFleet, renderBulk, renderFleetPage } from '../features/fleet';
 import { isPowerAction, POWER_ACTIONS } from '../features/power';
 import { MpsClient, parseMpsUrl } from '../targets/mps';
@@ -53,22 +53,21 @@ export function mpsTargetSpec(target: string, amtUser: string | undefined): MpsT
   return { kind: 'mps', guid, server: () => client, ...(amtUser ? { user: amtUser } : {}) };
 }
 
-async function runFleet(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
+/** node:util parseArgs, its error as a usage sentence with `hint`. */
+function parsed<T extends ParseArgsConfig['options']>(argv: readonly string[], options: T, hint: string) {
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        target: { type: 'string' }, 'mps-user': { type: 'string' }, tag: { type: 'string' }, status: { type: 'string' },
-        page: { type: 'string' }, 'page-size': { type: 'string' }, guid: { type: 'string', multiple: true }, confirm: { type: 'string' },
-        json: { type: 'boolean' }, timeout: { type: 'string' },
-      },
-    });
+    return parseArgs({ args: [...argv], allowPositionals: true, options: options! as NonNullable<T> });
   } catch (err) {
-    throw usageError(`${(err as Error).message.replace(/\.$/, '')}; run amtwb --help for the fleet options.`, err);
+    throw usageError(`${(err as Error).message.replace(/\.$/, '')}; ${hint}.`, err);
   }
-  const { values: v, positionals } = parsed;
+}
+
+async function runFleet(argv: readonly string[], io: Io): Promise<number> {
+  const { values: v, positionals } = parsed(argv, {
+    target: { type: 'string' }, 'mps-user': { type: 'string' }, tag: { type: 'string' }, status: { type: 'string' },
+    page: { type: 'string' }, 'page-size': { type: 'string' }, guid: { type: 'string', multiple: true }, confirm: { type: 'string' },
+    json: { type: 'boolean' }, timeout: { type: 'string' },
+  } as const, 'run amtwb --help for the fleet options');
   const [, sub, ...rest] = positionals;
   if (!v.target) throw usageError('"fleet" needs the MPS; give it with --target mps://HOST:PORT.');
   const { url, guid } = parseMpsUrl(v.target);
@@ -125,20 +124,10 @@ async function runFleet(argv: readonly string[], io: Io): Promise<number> {
 }
 
 async function runSimFleet(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        fleet: { type: 'string' }, mps: { type: 'string' }, 'mps-user': { type: 'string' }, 'mps-ca': { type: 'string' }, 'mps-cn': { type: 'string' },
-        prefix: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw usageError(`${(err as Error).message.replace(/\.$/, '')}; "sim --fleet" takes --fleet N --mps HOST:PORT --mps-user U --mps-ca FILE [--mps-cn NAME] [--prefix P].`, err);
-  }
-  const v = parsed.values;
+  const v = parsed(argv, {
+    fleet: { type: 'string' }, mps: { type: 'string' }, 'mps-user': { type: 'string' }, 'mps-ca': { type: 'string' }, 'mps-cn': { type: 'string' },
+    prefix: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean' },
+  } as const, '"sim --fleet" takes --fleet N --mps HOST:PORT --mps-user U --mps-ca FILE [--mps-cn NAME] [--prefix P]').values;
   const count = Number(v.fleet);
   if (!/^\d+$/.test(v.fleet ?? '') || count < 1 || count > 10_000) throw usageError(`--fleet "${v.fleet}" is not a device count; give 1 to 10000.`);
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(v.mps ?? '');

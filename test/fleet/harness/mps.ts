@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import tls from 'node:tls';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,17 @@ export interface RunningMps {
 
 const preload = fileURLToPath(new URL('./loopback.cjs', import.meta.url));
 
+/** True when a TLS server on the port shows a certificate from `ca` for localhost (MPS's CIRA listener). */
+function ciraAnswers(port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
 export async function startMps(): Promise<RunningMps> {
   const dir = await preparedMps();
   const pg = await startPostgres();
@@ -87,10 +99,9 @@ export async function startMps(): Promise<RunningMps> {
         if (p.exitCode !== null) throw new Error(`MPS exited with ${p.exitCode} while starting: ${output.trim().split('\n').slice(-5).join(' | ')}`);
         try {
           const res = await fetch(`${webUrl}/api/v1/health`);
-          if (res.ok) {
-            // The CIRA listener starts in the same tick as the web server.
-            return p;
-          }
+          // The CIRA listener starts in the same tick as the web server; check it is MPS's (its certificate).
+          if (res.ok && rootCert === undefined) return p;
+          if (res.ok && (await ciraAnswers(ciraPort, rootCert!))) return p;
         } catch {
           /* not listening yet */
         }
@@ -99,9 +110,11 @@ export async function startMps(): Promise<RunningMps> {
       p.kill('SIGKILL');
       throw new Error(`MPS did not answer /api/v1/health within 60 s: ${output.trim().split('\n').slice(-5).join(' | ')}`);
     };
+    let rootCert: string | undefined;
     child = await launch();
     const webUrl = `http://127.0.0.1:${webPort}`;
-    const rootCert = await (await fetch(`${webUrl}/api/v1/ciracert`)).text();
+    rootCert = await (await fetch(`${webUrl}/api/v1/ciracert`)).text();
+    if (!(await ciraAnswers(ciraPort, rootCert))) throw new Error(`MPS's CIRA port ${ciraPort} does not answer with a certificate from its own root: ${output.trim().split('\n').slice(-5).join(' | ')}`);
     const v = vault;
     let current = child;
     const stopChild = async () => {
@@ -115,7 +128,7 @@ export async function startMps(): Promise<RunningMps> {
       webPort,
       ciraPort,
       admin,
-      rootCert,
+      rootCert: rootCert!,
       vault: v,
       pg,
       get process() {

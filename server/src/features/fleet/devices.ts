@@ -3,20 +3,11 @@
  * with its connection status, host name, tags, firmware and last-seen time, filtered by tag, status
  * or text, a page at a time (MPS's $top/$skip; the total from $count).
  */
+import type { FleetDevice } from '../../protocol';
 import type { MpsClient, MpsDevice } from '../../targets/mps';
 
-export interface FleetDeviceRow {
-  guid: string;
-  hostname: string;
-  friendlyName?: string;
-  connected: boolean;
-  tags: string[];
-  /** `16.1.25 (build 2049)` from MPS's deviceInfo, when RPS recorded it. */
-  firmware?: string;
-  lastSeen?: string;
-  /** The target id for every other feature: `mps://HOST:PORT/GUID`. */
-  target: string;
-}
+/** One device row (the protocol's shape, shared by the CLI and the Fleet view). */
+export type FleetDeviceRow = FleetDevice;
 
 export interface FleetQuery {
   tag?: string;
