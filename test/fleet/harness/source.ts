@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -59,14 +59,18 @@ export async function preparedMps(): Promise<string> {
   }
   try {
     if (existsSync(done)) return dir;
+    // Built beside the final folder and renamed into place, so a folder someone is running from is never half-made.
+    const work = `${dir}.build-${process.pid}`;
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    if (isDir) cpSync(source, work, { recursive: true, filter: (p) => !/[\\/](node_modules|dist|\.git)$/.test(p) });
+    else run('tar', ['-xzf', source, '-C', work, '--strip-components=1'], root, 'Unpacking MPS');
+    if (!existsSync(join(work, 'package.json'))) throw new Error(`${source} does not unpack to an MPS source tree (no package.json at its top).`);
+    run('npm', ['ci', '--no-audit', '--no-fund'], work, 'npm ci for MPS');
+    run('npm', ['run', 'build'], work, 'Building MPS (npm run build)');
+    writeFileSync(join(work, '.amtwb-built'), new Date().toISOString());
     rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    if (isDir) cpSync(source, dir, { recursive: true, filter: (p) => !/[\\/](node_modules|dist|\.git)$/.test(p) });
-    else run('tar', ['-xzf', source, '-C', dir, '--strip-components=1'], root, 'Unpacking MPS');
-    if (!existsSync(join(dir, 'package.json'))) throw new Error(`${source} does not unpack to an MPS source tree (no package.json at its top).`);
-    run('npm', ['ci', '--no-audit', '--no-fund'], dir, 'npm ci for MPS');
-    run('npm', ['run', 'build'], dir, 'Building MPS (npm run build)');
-    writeFileSync(done, new Date().toISOString());
+    renameSync(work, dir);
     return dir;
   } finally {
     rmSync(lockDir, { recursive: true, force: true });
