@@ -13,7 +13,9 @@ import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { redactingChannel } from './model/redact';
 import { registerRedirection } from './redirection';
 import { registerFleet } from './fleet';
+import { registerActivation } from './activation';
 import { registerPages } from './pages/panel';
+import { registerSnapshots } from './snapshot';
 import { DeviceSecrets } from './secrets';
 import { registerStatusBar } from './statusBar';
 import { registerViews } from './views/views';
@@ -52,6 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerCommands(ctx, { store, deviceSide, results }),
     ...registerPages(ctx),
     ...registerRedirection(ctx),
+    ...registerActivation(ctx),
+    ...registerSnapshots(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void offerRestart();
     }),

@@ -8,13 +8,16 @@ import { AmtError, describeError } from './errors';
 import { Catalog } from './catalog/catalog';
 import { isLocalTarget, parseCommandLine, USAGE, type Invocation } from './cli/args';
 import { runInfo, runLms } from './cli/local';
+import { activationCommand, runActivationCli } from './cli/activation';
 import { splitFeatureCommand, type SplitCommand } from './cli/feature-commands';
+import { snapshotNeedsDevice } from './cli/snapshot';
 import { attachSimWatchdog } from './cli/sim-watchdog';
 import { isUsageError, usageError } from './cli/usage';
 import * as fmt from './cli/format';
 import { TargetRegistry, DEFAULT_SIM_ID } from './targets/registry';
-import { getPowerState, requestPowerAction } from './features/power';
-import { identifySummary, instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
+import { devicePowerAction, devicePowerState, identifyDevice, isLegacyIdentify } from './features/legacy';
+import { legacyRows } from './features/legacy/render';
+import { instanceToJson, eprToJson, putFromXml, valueToJson, type JsonValue } from './features/instances';
 import { buildMethodInput, buildSelectors } from './features/instances';
 import { startSimulator, DEFAULT_ACCOUNT, describeRedirectionEntry, type RedirectionEntry } from './sim';
 import { openStateFile } from './sim/state-file';
@@ -55,6 +58,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     ...(mei ? { mei: { path: mei } } : {}),
     model: inv.command.model,
     amt: inv.command.amt,
+    ...(inv.command.legacy ? { legacy: inv.command.legacy } : {}),
     ...(inv.command.tlsPort !== undefined ? { tlsPort: inv.command.tlsPort } : {}),
     hostUser: inv.command.hostUser,
     hostPassword: inv.command.hostPassword,
@@ -62,6 +66,9 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     redirectionPort: inv.command.redirectionPort ?? (port === 0 ? 0 : 16994),
     redirectionTlsPort: inv.command.redirectionTlsPort ?? (port === 0 ? 0 : 16995),
     redirectionBasicAuth: inv.command.redirectionBasicAuth,
+    hostTraffic: true,
+    ...(inv.command.unprovisioned ? { unprovisioned: true } : {}),
+    ...(inv.command.trustRoots ? { trustedRoots: inv.command.trustRoots.map((hash, i) => ({ name: `Trusted root ${i + 1}`, hash })) } : {}),
   }).catch((err: NodeJS.ErrnoException & { port?: number }) => {
     if (err?.code === 'EADDRINUSE' && err.port !== undefined && err.port !== port) {
       const option = err.port === (inv.command.redirectionPort ?? 16994) ? '--redirection-port' : err.port === (inv.command.redirectionTlsPort ?? 16995) ? '--redirection-tls-port' : '--tls-port';
@@ -76,7 +83,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   });
   const state = stateFile?.attach(sim.device, { onError: (err) => void write(process.stderr, `amtwb: ${err.message}`) });
   const shownHost = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
-  await write(process.stdout, `listening on http://${shownHost}:${sim.port}/wsman`);
+  await write(process.stdout, inv.command.legacy ? `listening on http://${shownHost}:${sim.port} (AMT 5.0 legacy SOAP services, no /wsman)` : `listening on http://${shownHost}:${sim.port}/wsman`);
   if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
   if (sim.redirectionPort !== undefined) await write(process.stdout, `redirection on ${shownHost}:${sim.redirectionPort}`);
   if (sim.redirectionTlsPort !== undefined) await write(process.stdout, `redirection over TLS on ${shownHost}:${sim.redirectionTlsPort}`);
@@ -205,8 +212,9 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
     try {
       switch (cmd.name) {
         case 'identify': {
-          const id = await identifySummary(client);
-          await (inv.output === 'json' ? out(JSON.stringify(id, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatIdentify(id)));
+          const id = await identifyDevice(client);
+          const text = isLegacyIdentify(id) ? `${id.legacy.summary}\n${fmt.formatRows([...legacyRows(id.legacy), ...(id.server ? [['Server', id.server] as const] : [])])}` : fmt.formatIdentify(id);
+          await (inv.output === 'json' ? out(JSON.stringify(id, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(text));
           break;
         }
         case 'get': {
@@ -252,12 +260,12 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
           break;
         }
         case 'power-status': {
-          const state = await getPowerState(client);
+          const state = await devicePowerState(client);
           await (inv.output === 'json' ? out(JSON.stringify(state, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatPowerState(state)));
           break;
         }
         case 'power': {
-          const result = await requestPowerAction(client, cmd.action, { readBack: inv.output !== 'xml' });
+          const result = await devicePowerAction(client, cmd.action, { readBack: inv.output !== 'xml' });
           await (inv.output === 'json' ? out(JSON.stringify(result, null, 2)) : inv.output === 'xml' ? printEnvelopes() : out(fmt.formatPowerAction(result)));
           break;
         }
@@ -320,6 +328,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (fleet) return runFleetCommand(fleet);
   // watchdog / log / events / agent parse their own arguments; the global options go through the
   // common parser with a stand-in command so target and credentials are checked the same way.
+  // activate / deactivate / configure / status --local: the local agent parses its own arguments.
+  if (activationCommand(argv) && !argv.includes('--help') && !argv.includes('-h')) {
+    return runActivationCli(argv, { out: (t) => write(process.stdout, t), err: (t) => write(process.stderr, t), env: process.env });
+  }
   const feature = splitFeatureCommand(argv);
   try {
     inv = parseCommandLine(feature ? [...feature.globals, feature.name === 'watchdog' ? 'classes' : 'identify'] : argv);
@@ -337,6 +349,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (inv.command.name === 'lms') return await runLms(inv as Invocation & { command: { name: 'lms' } }, (text) => write(process.stdout, text));
     if (inv.command.name === 'info') return await runInfo(inv, (text) => write(process.stdout, text));
     if (feature?.name === 'watchdog') return await runFeature(feature, inv, undefined);
+    if (feature?.name === 'snapshot' && !snapshotNeedsDevice(feature.args)) return await runFeature(feature, inv, undefined);
     return await runDevice(inv, (text) => write(process.stdout, text), feature);
   } catch (err) {
     await write(process.stderr, errorLine(err, secret));

@@ -36,10 +36,13 @@ export type ErrorCode =
   // Class families
   | 'put.bad-xml' | 'put.class-mismatch' | 'put.read-only'
   | 'power.invalid-action' | 'power.refused' | 'power.unavailable'
+  | 'legacy.fault' | 'legacy.malformed' | 'legacy.unsupported'
   | 'boot.unsupported' | 'boot.refused' | 'boot.consent' | 'boot.invalid' | 'boot.confirmation'
   | 'consent.code' | 'consent.refused' | 'consent.state' | 'redirection.unsupported' | 'redirection.refused'
   | 'events.address' | 'events.unsubscribe'
+  | 'hardware.refused' | 'storage.refused' | 'storage.invalid' | 'storage.unavailable' | 'overview.unavailable'
   | 'agent.failed' | 'agent.guid'
+  | 'defense.invalid' | 'defense.refused' | 'defense.unknown' | 'log.invalid' | 'log.refused'
   | 'watchdog.busy' | 'watchdog.closed' | 'watchdog.not-armed' | 'watchdog.not-found' | 'watchdog.not-iamt' | 'watchdog.not-required'
   | 'watchdog.protocol' | 'watchdog.refused' | 'watchdog.timeout' | `watchdog.e${string}`
   | 'redir.protocol' | 'redir.closed' | 'redir.busy' | 'redir.unsupported' | 'redir.refused' | 'redir.listener-off'
@@ -48,6 +51,7 @@ export type ErrorCode =
   // Devices behind Intel's MPS (CIRA): the server, its answers, a device's tunnel, bulk actions
   | 'mps.invalid' | 'mps.auth' | 'mps.refused' | 'mps.garbage' | 'mps.not-found' | 'mps.not-connected' | 'mps.relay'
   | 'fleet.confirm' | 'fleet.unknown-server'
+  | 'activation.password' | 'activation.state' | 'activation.failed' | 'activation.reset' | 'activation.cert' | 'activation.profile' | 'activation.refused'
   // The embedded simulator
   | 'sim.start' | 'sim.mei.clients' | 'sim.mei.eventfd' | 'sim.mei.fuse' | 'sim.mei.init' | 'sim.mei.mount' | 'sim.mei.path'
   | 'sim.mei.unsupported' | 'sim.mei.worker'

@@ -15,6 +15,8 @@
  * LSP types), re-exported at the end of this file, so `../protocol` stays the one place to look.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { EventNotice } from './protocol/events';
+import type { WatchdogState } from './protocol/watchdog';
 
 // ---- Shared shapes ----
 
@@ -268,220 +270,6 @@ export interface LogResult {
   /** Oldest first, as the device keeps them. */ records: LogRecord[];
 }
 
-// ---- OS watchdog (the Watchdog view) ----
-// The iAMT OS watchdog that belongs to a target, driven from the machine the backend runs on: the
-// embedded simulator's emulated device, this machine's iAMT watchdog for local targets and loopback
-// devices, none for other remote devices. The backend keeps the device open between requests, so a
-// watchdog can be armed and left to expire, heartbeated by hand, or kept alive (every timeout/2).
-
-export interface WatchdogState {
-  targetId: string;
-  /** False when there is no iAMT watchdog to drive for this target; `reason` says why. */ available: boolean;
-  /** One sentence: why there is none, and what to do. */ reason?: string;
-  /** The device path (absent for the firmware client over MEI when found by discovery). */ path?: string;
-  /** `emulated`: the embedded simulator's FUSE device; `linux`: a watchdog device; `mei`: the firmware client. */
-  via?: 'emulated' | 'linux' | 'mei';
-  /** The driver's identity (`iamt_wdt`), once the device was opened. */ identity?: string;
-  armed: boolean;
-  /** The armed timeout in firmware seconds (120..65535). */ timeoutSeconds?: number;
-  /** Wall-clock ms since the epoch of the latest heartbeat (arming counts as one). */ lastHeartbeatAt?: number;
-  /** Wall-clock ms since the epoch when the firmware fires unless another heartbeat comes. */ expiresAt?: number;
-  /** Heartbeats since the session armed it (arming included). */ heartbeats: number;
-  /** The keepalive loop runs. */ keepalive: boolean;
-  /** Wall-clock seconds between the loop's heartbeats. */ keepaliveIntervalSeconds?: number;
-  /** How many times faster the firmware clock runs than the wall clock (the simulator's time scale; 1 on hardware). */ timeScale: number;
-  /** Why the last heartbeat or the keepalive loop failed. */ error?: string;
-}
-
-export interface WatchdogArmParams extends TargetParams {
-  /** 120..65535. */ timeoutSeconds: number;
-}
-
-export interface WatchdogKeepaliveParams extends TargetParams {
-  /** Arms with this timeout first when the watchdog is not armed; default 120. */ timeoutSeconds?: number;
-}
-
-// ---- Events (WS-Eventing) and agent presence ----
-
-/** One event a device pushed (CIM_AlertIndication), decoded. */
-export interface AmtEvent {
-  /** e.g. `iAMT0005`, `PLAT0322`. */ messageId: string;
-  /** What happened, readable. */ text: string;
-  messageArguments: string[];
-  /** CIM PerceivedSeverity and its label. */ severity: number;
-  severityLabel: string;
-  alertType: number;
-  /** IndicationTime as the device wrote it (ISO 8601), or '' when absent. */ time: string;
-  /** IndicationIdentifier, unique per event on the device. */ indicationId: string;
-  /** The filter that selected it, e.g. `Intel(r) AMT:AllEvents`. */ filterName: string;
-  systemName: string;
-}
-
-export interface EventFollowParams extends TargetParams {
-  /** CIM_FilterCollection InstanceID; default `Intel(r) AMT:All`. */ filter?: string;
-}
-
-export interface EventFollowResult {
-  /** Names this stream in `amt/events/event` and `amt/events/unfollow`. */ streamId: string;
-  /** The listener URL the device posts to. */ notifyTo: string;
-}
-
-export interface EventNotice {
-  streamId: string;
-  targetId: string;
-  event: AmtEvent;
-}
-
-export interface AgentView {
-  /** The agent's GUID, canonical text. */ agent: string;
-  deviceId: string;
-  state: number;
-  stateLabel: string;
-  startupIntervalSeconds?: number;
-  timeoutIntervalSeconds?: number;
-  name?: string;
-}
-
-export interface AgentActionView {
-  rule: string;
-  action: string;
-  oldState: number;
-  oldStateLabel: string;
-  newState: number;
-  newStateLabel: string;
-  eventOnTransition: boolean;
-  actionSd?: number;
-  actionSdLabel?: string;
-}
-
-export interface AgentList {
-  agents: AgentView[];
-  actions: AgentActionView[];
-}
-
-export interface AgentRegisterParams extends TargetParams {
-  /** The agent GUID. */ agent: string;
-  /** Used when the agent's watchdog must be created first. */ timeoutIntervalSeconds?: number;
-  startupIntervalSeconds?: number;
-}
-
-export interface AgentRegistration {
-  sessionSequenceNumber: number;
-  timeoutIntervalSeconds: number;
-}
-
-export interface AgentAssertParams extends TargetParams {
-  agent: string;
-  sequenceNumber: number;
-  /** AssertShutdown instead of AssertPresence. */ shutdown?: boolean;
-}
-
-// ---- The wsman language: requests behind the "Send" / "Send to …" code lenses of .wsman files ----
-
-export const WsmanCommands = {
-  send: 'amt.wsman.send',
-  sendTo: 'amt.wsman.sendTo',
-} as const;
-
-/** The argument of both code-lens commands. */
-export interface WsmanCommandArgs {
-  /** The .wsman document. */ uri: string;
-  /** 0-based index of the request in the file (blocks separated by `###` that hold XML). */ requestIndex: number;
-}
-
-export interface WsmanSendParams extends TargetParams, WsmanCommandArgs {
-  /** Extra variables (e.g. from a client environment); the file's own `@name = value` lines win. */ variables?: Record<string, string>;
-}
-
-export interface WsmanSendResult {
-  /** HTTP status of the reply. */ status: number;
-  elapsedMs: number;
-  /** The target's label and URL, e.g. `Simulator (http://127.0.0.1:16992)`. */ target: string;
-  /** The reply, pretty-printed. */ xml: string;
-  fault?: Fault;
-  /** The envelope exactly as sent. */ request: string;
-}
-
-export interface WsmanRenderParams extends WsmanCommandArgs {
-  /** When given, `{{$target}}` and the command lines use this device's URL and user. */ targetId?: string;
-  variables?: Record<string, string>;
-}
-
-export interface WsmanRenderResult {
-  /** The final envelope: variables substituted, omitted headers filled, pretty-printed. */ envelope: string;
-  /** A curl command line (Digest auth; curl asks for the password). */ curl: string;
-  /** The equivalent `amtwb` command line, when the CLI has a command for this operation. */ amtwb?: string;
-  /** Why there is no amtwb line, or what to do before running it. */ amtwbNote?: string;
-}
-
-/** What `amt/wsman/newRequest` writes: Get of one instance (or a singleton), Enumerate of a class, or a method call. */
-export type WsmanNewRequestOperation = 'get' | 'enumerate' | 'invoke';
-
-export interface WsmanNewRequestParams {
-  className: string;
-  operation: WsmanNewRequestOperation;
-  /** The method, for `invoke`. */ method?: string;
-  /** The instance's selectors (a tree's instance row); absent for a class. */ selectors?: Selectors;
-}
-
-export interface WsmanNewRequestResult {
-  /** A complete .wsman document: a `###` title, comment lines on the inputs, one envelope. */ text: string;
-  /** e.g. `Get AMT_GeneralSettings`, `CIM_PowerManagementService.RequestPowerStateChange`. */ title: string;
-}
-
-// ---- Redirection: SOL and IDE-R sessions (features/redirection/), port 16994/16995 or the local APF path ----
-
-export interface SolOpenParams extends TargetParams { /** The terminal's size (SOL itself carries none). */ columns?: number; rows?: number }
-export interface SolOpenResult { sessionId: string; /** How it reached the device, e.g. `TCP 127.0.0.1:16994`, `TLS …:16995`, `local APF channel`. */ route: string; hostPowered: boolean }
-/** Bytes of a SOL session, base64: to the host (`amt/sol/input`) or from it (`amt/sol/output`). */
-export interface SolData { sessionId: string; data: string }
-/** A SOL or IDE-R session ended; `reason` (one sentence) only when it was not closed on request. */
-export interface SessionEnded { sessionId: string; reason?: string }
-export interface IderMountParams extends TargetParams {
-  /** Absolute paths of the images to serve: an ISO 9660 `.iso` as the CD, a `.img` as the floppy. */ cd?: string; floppy?: string;
-  /** Once the drives are up: boot once from the IDE-R CD (the floppy when no CD), powering on or resetting the host. */ reboot?: boolean;
-}
-export interface IderMountResult { sessionId: string; route: string }
-export interface IderProgress {
-  sessionId: string; /** Sectors the host read so far. */ sectorsRead: number; bytesRead: number; /** Over the last second. */ mbPerSecond: number;
-  /** `ejected`: the host ejected the medium (START STOP UNIT), which ends the session. */ state: 'waiting' | 'reading' | 'ejected' | 'ended'; reason?: string;
-}
-
-// ---- Redirection features, user consent, boot control (features/redirection/features.ts, features/consent/, features/boot/) ----
-
-export type ConsentPolicy = 'none' | 'kvm' | 'all';
-export interface ConsentState {
-  /** IPS_OptInService.OptInRequired: 0 none, 1 KVM only, 0xFFFFFFFF everything. */ required: ConsentPolicy;
-  /** OptInState 0–4 and its words, e.g. `2 (code displayed)`. */ state: number; stateText: string;
-  codeTimeoutSeconds: number; displayTimeoutSeconds: number; /** `ACM`, `CCM` or `not provisioned`. */ controlMode: string;
-}
-export interface RedirectionFeatures {
-  /** AMT_RedirectionService.ListenerEnabled: port 16994/16995 open. */ listener: boolean; sol: boolean; ider: boolean;
-  /** CIM_KVMRedirectionSAP enabled; absent when the device has no KVM. */ kvm?: boolean; consent: ConsentState;
-}
-export interface SetRedirectionFeaturesParams extends TargetParams { listener?: boolean; sol?: boolean; ider?: boolean; kvm?: boolean }
-export interface ConsentCodeParams extends TargetParams { /** The six digits the host screen shows. */ code: string }
-export type BootTarget = 'pxe' | 'hdd' | 'cd' | 'ider-cd' | 'ider-floppy' | 'bios-setup';
-export type BootPower = 'on' | 'reset' | 'cycle' | 'none';
-export interface BootParams extends TargetParams { target: BootTarget; /** Default: on when off, reset when on. */ power?: BootPower; /** BIOS console to SOL (UseSOL). */ useSol?: boolean; biosPause?: boolean }
-export interface HttpsBootParams extends TargetParams {
-  /** `https://…` of the boot image (One Click Recovery, AMT 16+). */ url: string; /** The HTTPS server's account, not AMT's. */ username?: string; password?: string;
-  verifyServerCertificate?: boolean; power?: BootPower;
-}
-export interface EraseParams extends TargetParams {
-  /** The device name the user typed to confirm. */ confirmation: string; power?: BootPower;
-  /** Erase actions (`ssd`, `verify`, `tpm`, `oem`, `bios-nvm`, `bios-golden`); default: each of ssd, tpm, bios-nvm the device offers. */ actions?: string[];
-}
-/** One WS-Man step of a boot sequence, in the order sent. */
-export interface BootStep { step: string; ok: boolean; /** The device's answer, e.g. `ReturnValue 0`. */ detail: string }
-export interface BootResult { steps: BootStep[]; /** One sentence: what the host does at its next boot. */ message: string; powerState?: PowerStateResult }
-export interface BootStatus {
-  /** One sentence, e.g. `Next boot: once from IDE-R CD, BIOS output to SOL.` or `Next boot: the host's own order.` */ nextBoot: string;
-  /** The forced CIM_BootSourceSetting InstanceID, if any. */ forcedSource?: string;
-  /** AMT_BootSettingData flags that are set (true or non-zero). */ options: Record<string, string | number | boolean>;
-  /** What AMT_BootCapabilities allows, by BootTarget and `https`, `erase`. */ supported: string[];
-}
-
 // ---- Requests, client → backend (one line each) ----
 
 export const Requests = {
@@ -512,62 +300,6 @@ export const Requests = {
   /** The whole firmware event log, decoded, oldest first. */ readLog: new RequestType<TargetParams, LogResult, void>('amt/log/read'),
 } as const;
 
-export const WatchdogRequests = {
-  /** The target's watchdog state; opens nothing but reads the device's identity. */
-  state: new RequestType<TargetParams, WatchdogState, void>('amt/watchdog/state'),
-  /** Opens the device and arms the watchdog with this timeout (a first heartbeat). */
-  arm: new RequestType<WatchdogArmParams, WatchdogState, void>('amt/watchdog/arm'),
-  /** One heartbeat now; the watchdog must be armed. */
-  heartbeat: new RequestType<TargetParams, WatchdogState, void>('amt/watchdog/heartbeat'),
-  /** Heartbeats every timeout/2 until stopKeepalive or disarm; arms first when needed. */
-  startKeepalive: new RequestType<WatchdogKeepaliveParams, WatchdogState, void>('amt/watchdog/startKeepalive'),
-  /** Stops the loop; the watchdog stays armed and fires unless heartbeats come from elsewhere. */
-  stopKeepalive: new RequestType<TargetParams, WatchdogState, void>('amt/watchdog/stopKeepalive'),
-  /** Stops the loop, disarms the watchdog and closes the device. */
-  disarm: new RequestType<TargetParams, WatchdogState, void>('amt/watchdog/disarm'),
-} as const;
-
-export const EventRequests = {
-  /** Subscribes the device to a backend listener; its events arrive as `amt/events/event`. */
-  follow: new RequestType<EventFollowParams, EventFollowResult, void>('amt/events/follow'),
-  /** Unsubscribes and stops the listener. */ unfollow: new RequestType<{ streamId: string }, void, void>('amt/events/unfollow'),
-} as const;
-
-export const AgentRequests = {
-  /** Agent presence watchdogs and their actions. */ list: new RequestType<TargetParams, AgentList, void>('amt/agents/list'),
-  /** Creates the agent's watchdog when missing, then RegisterAgent. */
-  register: new RequestType<AgentRegisterParams, AgentRegistration, void>('amt/agents/register'),
-  /** AssertPresence (or AssertShutdown) with a sequence number. */
-  assert: new RequestType<AgentAssertParams, void, void>('amt/agents/assert'),
-} as const;
-
-export const WsmanRequests = {
-  /** Sends one request of a .wsman file to a device. */ send: new RequestType<WsmanSendParams, WsmanSendResult, void>('amt/wsman/send'),
-  /** What would be sent, and the equivalent curl / amtwb lines. */
-  render: new RequestType<WsmanRenderParams, WsmanRenderResult, void>('amt/wsman/render'),
-  /** A new request from the class catalog (the tree's "New WS-Man Request…"); needs no device. */
-  newRequest: new RequestType<WsmanNewRequestParams, WsmanNewRequestResult, void>('amt/wsman/newRequest'),
-} as const;
-
-export const RedirectionRequests = {
-  /** Opens SOL (session, digest, StartSOLRedirection); output arrives as `amt/sol/output`. */ solOpen: new RequestType<SolOpenParams, SolOpenResult, void>('amt/sol/open'),
-  /** Ends SOL (EndSOLRedirection, EndRedirectionSession). */ solClose: new RequestType<{ sessionId: string }, void, void>('amt/sol/close'),
-  /** Opens IDE-R serving the images; progress arrives as `amt/ider/progress`. */ iderMount: new RequestType<IderMountParams, IderMountResult, void>('amt/ider/mount'),
-  /** Ends IDE-R. */ iderStop: new RequestType<{ sessionId: string }, void, void>('amt/ider/stop'),
-  /** Listener, SOL, IDE-R, KVM and consent state. */ features: new RequestType<TargetParams, RedirectionFeatures, void>('amt/redirection/features'),
-  /** Changes what is given, then reads the state back. */ setFeatures: new RequestType<SetRedirectionFeaturesParams, RedirectionFeatures, void>('amt/redirection/setFeatures'),
-  /** IPS_OptInService.StartOptIn (the host shows a code). */ consentStart: new RequestType<TargetParams, ConsentState, void>('amt/consent/start'),
-  /** SendOptInCode. */ consentCode: new RequestType<ConsentCodeParams, ConsentState, void>('amt/consent/code'),
-  /** CancelOptIn. */ consentCancel: new RequestType<TargetParams, ConsentState, void>('amt/consent/cancel'),
-} as const;
-
-export const BootRequests = {
-  /** The next boot as the device has it. */ status: new RequestType<TargetParams, BootStatus, void>('amt/boot/status'),
-  /** The full one-time boot sequence, then the power change. */ set: new RequestType<BootParams, BootResult, void>('amt/boot/set'),
-  /** One Click Recovery: HTTPS boot from a URL (AMT 16+). */ https: new RequestType<HttpsBootParams, BootResult, void>('amt/boot/https'),
-  /** Remote Platform Erase at the next boot. */ erase: new RequestType<EraseParams, BootResult, void>('amt/boot/erase'),
-} as const;
-
 // ---- Notifications, backend → client ----
 
 export const Notifications = {
@@ -577,13 +309,6 @@ export const Notifications = {
   /** A watchdog changed (armed, heartbeat, keepalive started or ended, disarmed, failed). */
   watchdogChanged: new NotificationType<WatchdogState>('amt/watchdog/changed'),
   /** One pushed event of a stream started with `amt/events/follow`. */ event: new NotificationType<EventNotice>('amt/events/event'),
-} as const;
-
-export const RedirectionNotifications = {
-  /** Keystrokes for a SOL session (client → backend). */ solInput: new NotificationType<SolData>('amt/sol/input'),
-  /** Bytes the host printed (backend → client). */ solOutput: new NotificationType<SolData>('amt/sol/output'),
-  /** A SOL session ended. */ solEnded: new NotificationType<SessionEnded>('amt/sol/ended'),
-  /** IDE-R progress, at most a few times a second, and once when it ends. */ iderProgress: new NotificationType<IderProgress>('amt/ider/progress'),
 } as const;
 
 /* ---- KVM (features/kvm/) ---- */
@@ -612,3 +337,15 @@ export const KvmRequests = {
 
 // ---- Families declared in protocol/ (one file each) ----
 export * from './protocol/fleet';
+export * from './protocol/defense';
+export * from './protocol/auditlog';
+export * from './protocol/activation';
+export * from './protocol/overview';
+export * from './protocol/hardware';
+export * from './protocol/storage';
+export * from './protocol/snapshot';
+export * from './protocol/watchdog';
+export * from './protocol/events';
+export * from './protocol/wsman-language';
+export * from './protocol/redirection';
+export * from './protocol/legacy';

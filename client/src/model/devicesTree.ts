@@ -3,7 +3,7 @@
  * Overview (Identify and firmware versions), Power (state and actions), Classes (the class tree)
  * and Event log. Expanding a device connects to it (the backend starts the simulator on first use).
  */
-import { Requests, type IdentifyResult, type TargetChange, type TargetInfo } from '../../../server/src/protocol';
+import { Requests, type IdentifyResult, type LegacyIdentityFields, type TargetChange, type TargetInfo } from '../../../server/src/protocol';
 import type { ClassTree } from './classTree';
 import { eventLogRows } from './eventLogDetail';
 import { describeReading, POWER_ACTIONS, WRONG_PASSWORD, type PowerStore } from './power';
@@ -237,6 +237,8 @@ export class DevicesTree implements TreeModel {
       return rows;
     }
     const id = identity.id;
+    const legacy = (id as IdentifyResult & LegacyIdentityFields).legacy;
+    if (legacy) rows.push(row('legacy', 'Legacy AMT', legacy.summary, 'history'));
     rows.push(
       row('product', 'Product', `${id.productVendor} ${id.productVersion}`.trim(), 'chip'),
       row('protocol', 'Protocol', id.protocolVersion, 'symbol-interface'),

@@ -34,6 +34,8 @@ export interface PageUi {
   /** Opens a document or a diff in the editor. */
   open(uri: string): Promise<void>;
   diff(left: string, right: string, title: string): Promise<void>;
+  /** Opens (or reveals) another page of the same device, e.g. the Overview's "Hardware" button. */
+  openPage?(kind: string, targetId: string): Promise<void>;
 }
 
 /** What a button sent: its `args` (the JSON in data-args) and the values of its form's fields. */

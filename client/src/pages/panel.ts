@@ -52,6 +52,9 @@ export function vscodePageUi(): PageUi {
     async diff(left, right, title) {
       await vscode.commands.executeCommand('vscode.diff', vscode.Uri.parse(left), vscode.Uri.parse(right), title);
     },
+    async openPage(kind, targetId) {
+      await vscode.commands.executeCommand('amt.openPage', kind, targetId);
+    },
   };
 }
 

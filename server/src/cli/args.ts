@@ -3,6 +3,7 @@
  * then checked per command so that every mistake gets one sentence saying what to write instead.
  */
 import { FEATURE_COMMANDS, FEATURE_USAGE } from './feature-commands';
+import { ACTIVATION_COMMANDS, ACTIVATION_USAGE } from './activation';
 import { parseTimeScale } from './sim-watchdog';
 import { parseArgs } from 'node:util';
 import { usageError, parseArgsError } from './usage';
@@ -11,9 +12,10 @@ import { isPowerAction, POWER_ACTIONS, type PowerAction } from '../features/powe
 export const USAGE = `Usage:
   amtwb sim [--port N] [--host 127.0.0.1] [--user admin] [--password P] [--mei PATH]
             [--watchdog WPATH] [--time-scale N] [--software-identities N]
-            [--tls-port N] [--model laptop|desktop] [--amt 11|12|16|18] [--state FILE]
+            [--tls-port N] [--model laptop|desktop|amt5] [--amt 11|12|16|18] [--state FILE]
             [--host-user root] [--host-password amt]
             [--redirection-port N] [--redirection-tls-port N] [--redirection-basic-auth]
+            [--unprovisioned] [--trust-root SHA256 ...]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
       The account is admin / P@ssw0rd unless --user/--password say otherwise; the password
@@ -22,6 +24,8 @@ export const USAGE = `Usage:
       --software-identities N adds N generated CIM_SoftwareIdentity instances (bulk tests).
       --model laptop (default: battery and Wi-Fi) or desktop (neither); --amt the firmware
       family (default 16), which changes which classes and boot features exist.
+      --model amt5 is a device older than AMT 6.0: no /wsman, only the legacy SOAP services
+      (general information, security administration, network administration, remote control).
       --mei PATH also exposes it through an emulated MEI device file at PATH (needs root
       and /dev/fuse; created and mounted, removed on exit), for --target local.
       --watchdog WPATH emulates the kernel's iAMT watchdog device (mei_wdt) at WPATH;
@@ -35,6 +39,8 @@ export const USAGE = `Usage:
       7.0, or MEBx's legacy option), which old clients such as amtterm 1.4 use.
       --state FILE keeps the device's state (accounts, certificates, storage, policies, boot
       settings, logs) in FILE between runs: loaded at start, saved after changes and on exit.
+      --unprovisioned starts the device out of the box (pre-provisioning), for amtwb activate;
+      --trust-root SHA256 adds a provisioning root certificate hash that ACM activation trusts.
       --host-user U --host-password P set the login of the simulated host OS on its serial
       console, which SOL carries (default root / amt).
 
@@ -62,6 +68,7 @@ Commands:
                                            request a power change (RequestPowerStateChange
                                            2, 8, 10, 5, 12, 14)
 ${FEATURE_USAGE}
+${ACTIVATION_USAGE}
 
 Target and credentials:
   --target URL|sim     http://HOST:16992, https://HOST:16993, or sim (default): a simulator
@@ -128,6 +135,8 @@ const OPTIONS = {
   'redirection-port': { type: 'string' },
   'redirection-tls-port': { type: 'string' },
   'redirection-basic-auth': { type: 'boolean' },
+  unprovisioned: { type: 'boolean' },
+  'trust-root': { type: 'string', multiple: true },
 } as const;
 
 /** Targets that mean "AMT on this machine" (targets/local/). */
@@ -141,7 +150,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; legacy?: 'amt5'; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean; unprovisioned?: boolean; trustRoots?: string[] }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -208,6 +217,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt, 'tls-port': v['tls-port'], state: v.state });
   only(['sim'], { 'host-user': v['host-user'], 'host-password': v['host-password'] });
   only(['sim'], { 'redirection-port': v['redirection-port'], 'redirection-tls-port': v['redirection-tls-port'], 'redirection-basic-auth': v['redirection-basic-auth'] });
+  only(['sim'], { unprovisioned: v.unprovisioned, 'trust-root': v['trust-root'] });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
   only(['invoke'], { param: v.param });
@@ -245,6 +255,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
         ...simModel(v.model, v.amt),
         ...(v['host-user'] !== undefined ? { hostUser: v['host-user'] } : {}), ...(v['host-password'] !== undefined ? { hostPassword: v['host-password'] } : {}),
+        ...(v.unprovisioned ? { unprovisioned: true } : {}), ...(v['trust-root'] ? { trustRoots: trustRoots(v['trust-root']) } : {}),
       };
       break;
     }
@@ -317,7 +328,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
 
 /** Every command word amtwb takes, in the order --help lists them. */
 export function commandNames(): string[] {
-  return ['sim', 'lms', 'info', 'identify', 'classes', 'get', 'enumerate', 'put', 'invoke', 'power', ...Object.keys(FEATURE_COMMANDS)];
+  return ['sim', 'lms', 'info', 'identify', 'classes', 'get', 'enumerate', 'put', 'invoke', 'power', ...Object.keys(FEATURE_COMMANDS), ...ACTIVATION_COMMANDS];
 }
 
 /** `HOST:PORT`, `[v6]:PORT` or just `PORT` (127.0.0.1). */
@@ -331,8 +342,12 @@ function parseListen(text: string): { host: string; port: number } {
 }
 
 /** `--model` and `--amt` of `amtwb sim` (the simulator's device models, server/src/sim/README.md). */
-function simModel(model: string | undefined, amt: string | undefined): { model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18 } {
-  if (model !== undefined && model !== 'laptop' && model !== 'desktop') throw usageError(`--model "${model}" is not a device model; give laptop or desktop.`);
+function simModel(model: string | undefined, amt: string | undefined): { model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; legacy?: 'amt5' } {
+  if (model === 'amt5') {
+    if (amt !== undefined) throw usageError('--amt does not apply to --model amt5, which is AMT 5.0 with the legacy SOAP interface; leave out --amt.');
+    return { legacy: 'amt5' };
+  }
+  if (model !== undefined && model !== 'laptop' && model !== 'desktop') throw usageError(`--model "${model}" is not a device model; give laptop or desktop (or amt5, a device older than AMT 6.0).`);
   if (amt !== undefined && !['11', '12', '16', '18'].includes(amt)) throw usageError(`--amt "${amt}" is not a firmware family the simulator has; give 11, 12, 16 or 18.`);
   return { ...(model !== undefined ? { model } : {}), ...(amt !== undefined ? { amt: Number(amt) as 11 | 12 | 16 | 18 } : {}) };
 }
@@ -357,6 +372,8 @@ function allowedFor(opt: string): string {
     case 'redirection-port':
     case 'redirection-tls-port':
     case 'redirection-basic-auth':
+    case 'unprovisioned':
+    case 'trust-root':
       return 'amtwb sim';
     default:
       return 'another command';
@@ -369,4 +386,12 @@ function portOption(value: string | undefined, name: string): number | undefined
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw usageError(`${name} "${value}" is not a port number; give 0 to 65535 (0 picks a free port).`);
   return port;
+}
+
+/** `--trust-root HASH` (repeatable): SHA-256 hashes of provisioning roots the simulator trusts for ACM. */
+function trustRoots(values: string[]): string[] {
+  for (const v of values) {
+    if (!/^[0-9a-fA-F]{64}$/.test(v)) throw usageError(`--trust-root "${v}" is not a SHA-256 hash; give the root certificate's 64 hex digits (openssl x509 -noout -fingerprint -sha256, colons removed).`);
+  }
+  return values.map((v) => v.toLowerCase());
 }

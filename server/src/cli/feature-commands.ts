@@ -18,7 +18,12 @@ import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli }
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
 import { FLEET_USAGE } from './fleet';
+import { DEFENSE_USAGE, runDefenseCli } from './defense';
+import { SNAPSHOT_USAGE, runSnapshotCli } from './snapshot';
 import type { RedirectionTarget } from '../features/redirection/connect';
+import { OVERVIEW_USAGE, runOverviewCli } from './overview';
+import { HARDWARE_USAGE, runHardwareCli } from './hardware';
+import { runStorageCli, STORAGE_USAGE } from './storage';
 
 export interface CliIo {
   /** Writes to stdout (a trailing newline is added when missing). */
@@ -54,10 +59,16 @@ export const FEATURE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   sol: runSolCli,
   ider: runIderCli,
   kvm: runKvmCli,
+  defense: runDefenseCli,
+  overview: runOverviewCli,
+  hardware: runHardwareCli,
+  storage: runStorageCli,
+  snapshot: runSnapshotCli,
 };
 
 /** Lines for `amtwb --help` (Commands section). */
-export const FEATURE_USAGE = `  log                                      the firmware event log (AMT_MessageLog), decoded
+export const FEATURE_USAGE = `  log [--audit]                            the firmware event log (AMT_MessageLog), or with --audit the
+                                           audit log (AMT_AuditLog), decoded
   events --follow [--listen ADDR[:PORT]]   subscribe to the device's events and print each as it
                                            arrives (one JSON object per line with --json) until Ctrl-C
   agent list                               agent-presence watchdogs and their actions
@@ -75,6 +86,11 @@ ${SEND_USAGE}
 ${BOOT_USAGE}
 ${REDIRECTION_USAGE}
 ${KVM_USAGE}
+${DEFENSE_USAGE}
+${OVERVIEW_USAGE}
+${HARDWARE_USAGE}
+${STORAGE_USAGE}
+${SNAPSHOT_USAGE}
 ${FLEET_USAGE}
                                            any device command also takes --target mps://HOST:PORT/GUID`;
 

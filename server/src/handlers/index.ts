@@ -4,18 +4,25 @@
  */
 import { Catalog } from '../catalog/catalog';
 import type { InitializationOptions } from '../protocol';
+import { registerActivationHandlers } from './activation';
 import { registerAgentHandlers } from './agents';
 import { registerBootHandlers } from './boot';
 import { registerEventHandlers } from './events';
 import type { HandlerHost } from './host';
 import { registerInstanceHandlers } from './instances';
 import { registerLogHandlers } from './log';
+import { registerDefenseHandlers } from './defense';
+import { registerAuditLogHandlers } from './auditlog';
 import { registerPowerHandlers } from './power';
 import { registerRedirectionHandlers } from './redirection';
 import { registerKvmHandlers } from './kvm';
+import { registerSnapshotHandlers } from './snapshot';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
 import { registerFleetHandlers } from './fleet';
+import { registerOverviewHandlers } from './overview';
+import { registerHardwareHandlers } from './hardware';
+import { registerStorageHandlers } from './storage';
 import type { WatchdogSessionsOptions } from '../features/watchdog';
 
 export type { HandlerHost } from './host';
@@ -33,6 +40,8 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   registerInstanceHandlers(host, catalog);
   registerPowerHandlers(host);
   registerLogHandlers(host);
+  registerDefenseHandlers(host);
+  registerAuditLogHandlers(host);
   registerAgentHandlers(host);
   registerBootHandlers(host);
   const events = registerEventHandlers(host);
@@ -40,6 +49,11 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
   registerFleetHandlers(host);
+  registerActivationHandlers(host);
+  registerOverviewHandlers(host);
+  registerHardwareHandlers(host);
+  registerStorageHandlers(host);
+  registerSnapshotHandlers(host, catalog);
   return {
     configure(o) {
       watchdog.configure({

@@ -1,6 +1,7 @@
 /** amt/targets/* and amt/classes/*: the device list, Identify, and the class catalog. */
 import type { Catalog } from '../catalog/catalog';
-import { describeClass, identifySummary } from '../features/instances';
+import { describeClass } from '../features/instances';
+import { identifyDevice } from '../features/legacy';
 import { Requests } from '../protocol';
 import { clientFor, type HandlerHost } from './host';
 
@@ -14,7 +15,7 @@ export function registerTargetHandlers(host: HandlerHost, catalog: Catalog): voi
       : registry.add({ kind: 'remote', url: p.url, user: p.user, label: p.label, trustedFingerprint256: p.trustedFingerprint256 }),
   );
   handle(Requests.removeTarget, (p) => registry.remove(p.targetId));
-  handle(Requests.identify, async (p, signal) => identifySummary(await clientFor(host, p, signal), { signal }));
+  handle(Requests.identify, async (p, signal) => identifyDevice(await clientFor(host, p, signal), { signal }));
   handle(Requests.listClasses, () => catalog.listClasses());
   handle(Requests.describeClass, (p) => describeClass(p.className, catalog));
 }

@@ -14,13 +14,15 @@
  * masks match fire: EventOnTransition adds an AMT_MessageLog record (sensor type 18, EventData
  * 0xAA + the first 6 GUID bytes + the new state, as MeshCommander decodes it) and raises iAMT0002–6
  * with the agent GUID as MessageArguments[0] (Release 8+). ActionSd (activate/deactivate a System
- * Defense policy) is recorded in `performed`; System Defense itself is not modelled.
+ * Defense policy) is recorded in `performed` and switches the Agent Presence policy link
+ * (AMT_AgentPresenceInterfacePolicy, system-defense/model.ts) on or off.
  * Return codes where the spec is silent (simulator choices): a sequence number not above the last
  * → 36 INVALID_PARAMETER; assert/shutdown without a registration → 30 REQUEST_UNEXPECTED.
  */
 import type { SimDevice } from './device';
 import { POWER } from './power-states';
 import type { PropMap } from './values';
+import { agentPresenceAction } from './system-defense/model';
 
 export const AGENT_STATE = { NotStarted: 1, Stopped: 2, Running: 4, Expired: 8, Suspended: 16 } as const;
 export const WATCHDOG_CLASS = 'AMT_AgentPresenceWatchdog';
@@ -201,6 +203,7 @@ export class AgentPresence {
       const actionSd = action.props.ActionSd === undefined ? undefined : Number(action.props.ActionSd);
       this.performed.push({ deviceId, previous, state: next, actionName: String(action.props.PolicyActionName), eventOnTransition, actionSd, at: this.device.now() });
       if (eventOnTransition) this.announce(deviceId, next);
+      if (actionSd === 0 || actionSd === 1) agentPresenceAction(this.device, actionSd);
     }
     this.device.scheduleWake();
   }

@@ -37,6 +37,8 @@ export function createHttpFront(
   device: SimDevice,
   service: WsmanService,
   tls?: { key: string | Buffer; cert: string | Buffer },
+  /** Another interface on the same port (legacy/front.ts): answers a request itself when it returns true. */
+  takeOver?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
 ): HttpFront {
   const guard = new DigestGuard(device);
   const fed = new Set<Duplex>();
@@ -45,6 +47,7 @@ export function createHttpFront(
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     res.setHeader('Server', serverHeader);
     res.setHeader('X-Frame-Options', 'DENY');
+    if (takeOver?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/wsman') {
       req.resume();
@@ -108,7 +111,7 @@ export function createHttpFront(
 }
 
 /** The whole body, or undefined as soon as it passes MAX_BODY (the rest is then not waited for). */
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+export function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
@@ -129,7 +132,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
  * 413 with `Connection: close`: Node's server then ends the connection once the reply is sent, and
  * the rest of the body is discarded meanwhile, never buffered (an endless chunked body ends there).
  */
-function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
+export function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
   req.resume();
   res.setHeader('Connection', 'close');
   sendHtml(res, 413, plainPage(413, 'Request Entity Too Large'));
@@ -145,7 +148,7 @@ function sendSoap(res: http.ServerResponse, status: number, xml: string, close: 
   res.end();
 }
 
-function sendUnauthorized(res: http.ServerResponse, challenge: string): void {
+export function sendUnauthorized(res: http.ServerResponse, challenge: string): void {
   const body = Buffer.from(unauthorizedPage(), 'utf8');
   res.writeHead(401, {
     'WWW-Authenticate': challenge,
@@ -156,7 +159,7 @@ function sendUnauthorized(res: http.ServerResponse, challenge: string): void {
   res.end(body);
 }
 
-function sendHtml(res: http.ServerResponse, status: number, html: string): void {
+export function sendHtml(res: http.ServerResponse, status: number, html: string): void {
   const body = Buffer.from(html, 'utf8');
   res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': body.length });
   res.end(body);

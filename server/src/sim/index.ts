@@ -7,10 +7,15 @@ import type { Duplex } from 'node:stream';
 import { SimDevice } from './device';
 import { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
 import { createHttpFront, type HttpFront } from './http-server';
+import { LEGACY_FIRMWARE, type LegacyModel } from './legacy/eoi';
+import { legacyTakeOver } from './legacy/front';
 import type { ModelOptions } from './models';
+import { startHostTraffic } from './system-defense/host-traffic';
 import { attachTls } from './security/front';
 import { RedirectionService } from './redirection/service';
 import { WsmanService } from './wsman-service';
+import { enterPreProvisioning } from './classes/setup-service';
+import { trustProvisioningRoot, type TrustedRoot } from './classes/provisioning-trust';
 
 /** The documented default admin account of a simulated device (README.md). */
 export const DEFAULT_ACCOUNT = { user: 'admin', password: 'P@ssw0rd' } as const;
@@ -47,6 +52,14 @@ export interface SimulatorOptions extends ModelOptions {
   redirectionTlsPort?: number;
   /** Accept redirection log-ons with the password in clear (type 1), as AMT before 7.0 or with MEBx's legacy option. */
   redirectionBasicAuth?: boolean;
+  /** Simulate the host's own network traffic (DNS, HTTPS, ARP, ping) so System Defense filters match; default false. */
+  hostTraffic?: boolean;
+  /** Start out of the box: pre-provisioning (control mode 0), waiting for a local agent to activate it. */
+  unprovisioned?: boolean;
+  /** Provisioning roots (SHA-256 of the root certificate) AdminSetup trusts besides the built-in ones. */
+  trustedRoots?: TrustedRoot[];
+  /** A device older than AMT 6.0: the legacy SOAP services instead of /wsman (legacy/front.ts; `--model amt5`). */
+  legacy?: LegacyModel;
 }
 
 export interface Simulator {
@@ -79,15 +92,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     password: options.password ?? DEFAULT_ACCOUNT.password,
     enumerationContextTtlMs: options.enumerationContextTtlMs,
     extraSoftwareIdentities: options.extraSoftwareIdentities,
-    model: options.model,
+    model: options.legacy ? 'desktop' : options.model,
     amt: options.amt,
+    ...(options.legacy ? { firmwareVersion: LEGACY_FIRMWARE[options.legacy].version, firmwareBuild: '' } : {}),
     hostUser: options.hostUser,
     hostPassword: options.hostPassword,
     hostLineDelayMs: options.hostLineDelayMs,
   });
+  if (options.hostTraffic) startHostTraffic(device);
+  if (options.unprovisioned) enterPreProvisioning(device);
+  for (const root of options.trustedRoots ?? []) trustProvisioningRoot(device, root);
   const service = new WsmanService(device);
-  const front = createHttpFront(device, service, options.tls);
-  const tls = attachTls(device, front, (identity) => createHttpFront(device, service, identity));
+  const takeOver = options.legacy ? legacyTakeOver(device, options.legacy) : undefined;
+  const front = createHttpFront(device, service, options.tls, takeOver);
+  const tls = attachTls(device, front, (identity) => createHttpFront(device, service, identity, takeOver));
   const port = await listen(front, options.port ?? 16992, host);
   const tlsPort = options.tlsPort === undefined ? undefined : await listen(tls.front(), options.tlsPort, host);
   const redirection = new RedirectionService(device, {
@@ -145,3 +163,4 @@ async function listen(front: HttpFront, port: number, host: string): Promise<num
 export { SimDevice } from './device';
 export { attachMei, type AttachedMei, type AttachMeiOptions } from './firmware/attach';
 export { describeEntry as describeRedirectionEntry, redirectionHistory, type SessionEntry as RedirectionEntry } from './redirection/logs';
+export { trustProvisioningRoot, type TrustedRoot } from './classes/provisioning-trust';

@@ -431,6 +431,8 @@ export class TargetRegistry {
             password: spec.password ?? DEFAULT_ACCOUNT.password,
             // Redirection (SOL, IDE-R) on any free port; the product finds it as sim.redirectionPort.
             redirectionPort: 0,
+            // The host's network traffic, so System Defense counters move on the page.
+            hostTraffic: true,
           });
           const running: RunningSim = { url: sim.url, host: sim.host, port: sim.port, sim, close: () => sim.close() };
           if (this.disposed || !this.entries.has(e.info.id)) {

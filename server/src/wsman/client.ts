@@ -233,11 +233,14 @@ export class WsmanClient {
 
   /**
    * Sends an envelope as written (the .wsman "Send"). Faults come back as a normal reply;
-   * authentication, connection, timeout and cancellation still throw.
+   * authentication, connection, timeout and cancellation still throw, and so does a device whose
+   * firmware predates WS-Management (no /wsman to answer at all).
    */
   async sendRaw(envelopeXml: string, opts?: CallOptions): Promise<RawResponse> {
     const started = performance.now();
     const res = await this.#exchange(envelopeXml, opts);
+    const predates = this.#predatesWsman(res);
+    if (predates) throw predates;
     const xml = res.body.toString('utf8');
     let envelope: ParsedEnvelope | undefined;
     try {
@@ -246,6 +249,17 @@ export class WsmanClient {
       envelope = undefined;
     }
     return { status: res.status, headers: res.headers, xml, ...(envelope ? { envelope } : {}), elapsedMs: performance.now() - started };
+  }
+
+  /**
+   * POSTs a SOAP 1.1 body to another path of the device: AMT's legacy SOAP services before 6.0
+   * (features/legacy), over the same connections, Digest rounds and refused-password rule as
+   * WS-Man. `operation` decides whether any layer may send it again (replay.ts): 'Get' for a read,
+   * 'Invoke' for a command, which is never resent. Faults and HTTP errors come back as they are.
+   */
+  async postSoap(path: string, xml: string, soapAction: string, operation: 'Get' | 'Invoke', opts?: CallOptions): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+    const res = await this.#exchange(xml, opts, { path, contentType: 'text/xml; charset=utf-8', headers: { SOAPAction: `"${soapAction}"` }, operation });
+    return { status: res.status, headers: res.headers, body: res.body.toString('utf8') };
   }
 
   close(): void {
@@ -257,6 +271,8 @@ export class WsmanClient {
   async #call(xml: string, classOrUri: string | undefined, opts?: CallOptions): Promise<ParsedEnvelope> {
     const res = await this.#exchange(xml, opts);
     const resourceUri = classOrUri !== undefined ? resourceUriFor(classOrUri) : undefined;
+    const predates = this.#predatesWsman(res);
+    if (predates) throw predates;
     if (!looksLikeXml(res)) {
       throw new ProtocolError(
         `${this.#transport.describe()} answered HTTP ${res.status} ${res.statusText} without a SOAP envelope${res.status === 404 ? '; this port does not serve /wsman' : ''}; check that the address and port belong to an AMT device.`,
@@ -271,6 +287,16 @@ export class WsmanClient {
     }
     validateReply(env, expectationOf(xml));
     return env;
+  }
+
+  /** The error for a 404 from firmware older than AMT 6.0 (its Server header says so), which has no /wsman at all. */
+  #predatesWsman(res: HttpResponse): ProtocolError | undefined {
+    const legacy = res.status === 404 && !looksLikeXml(res) ? legacyFirmware(this.serverHeader) : undefined;
+    if (!legacy) return undefined;
+    return new ProtocolError(
+      `${this.#transport.describe()} runs AMT ${legacy}, which predates WS-Management (AMT 6.0), so it has no classes to browse and no /wsman to send to; use its information and power control (amtwb identify, amtwb power, the Devices and Power views), which AMT Workbench offers over the legacy SOAP interface.`,
+      res.status,
+    );
   }
 
   /** A large reply is parsed in slices (xml.ts); the request's signal and timeout stop that too. */
@@ -297,8 +323,8 @@ export class WsmanClient {
    * Waits for one of the device's connections, then runs the Digest rounds on it. The time limit
    * applies to each request from when it is written (http.ts), not to the wait for a connection.
    */
-  #exchange(xml: string, opts: CallOptions = {}): Promise<HttpResponse> {
-    const run = this.#exchangeOn(xml, opts);
+  #exchange(xml: string, opts: CallOptions = {}, post?: SoapPost): Promise<HttpResponse> {
+    const run = this.#exchangeOn(xml, opts, post);
     if (!this.#onOutcome) return run;
     return run.then(
       (res) => (this.#onOutcome!({ ok: true }), res),
@@ -309,13 +335,14 @@ export class WsmanClient {
     );
   }
 
-  async #exchangeOn(xml: string, opts: CallOptions): Promise<HttpResponse> {
+  async #exchangeOn(xml: string, opts: CallOptions, post?: SoapPost): Promise<HttpResponse> {
     if (opts.signal?.aborted) throw new CancelledError();
     if (this.#rejected) throw this.#rejected;
     const conn = await this.#pool.acquire(opts.signal);
     try {
       if (this.#rejected) throw this.#rejected; // refused while this request waited: it is not sent
-      return await this.#authenticated(conn, Buffer.from(xml, 'utf8'), operationOfEnvelope(xml), opts);
+      const target = post ?? { path: WSMAN_PATH, contentType: CONTENT_TYPE, operation: operationOfEnvelope(xml) };
+      return await this.#authenticated(conn, Buffer.from(xml, 'utf8'), target, opts);
     } finally {
       this.#pool.release(conn);
     }
@@ -327,10 +354,10 @@ export class WsmanClient {
    * expired. A 401 to credentials computed for a nonce never used before means the password is
    * wrong; retrying it would count as another failed log-on towards AMT's lock-out.
    */
-  async #authenticated(conn: PooledConnection<DigestAuth>, body: Buffer, operation: WsmanOperation, opts: CallOptions): Promise<HttpResponse> {
+  async #authenticated(conn: PooledConnection<DigestAuth>, body: Buffer, target: SoapPost, opts: CallOptions): Promise<HttpResponse> {
     const { http, state: digest } = conn;
     const send = {
-      operation,
+      operation: target.operation,
       timeoutMs: opts.timeoutMs ?? this.#timeoutMs,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(this.#maxReplyBytes !== undefined ? { maxBody: this.#maxReplyBytes } : {}),
@@ -338,11 +365,12 @@ export class WsmanClient {
     let staleRounds = 0;
     let expiredRetry = false;
     for (let round = 0; round < 5; round++) {
-      const auth = digest.authorize('POST', WSMAN_PATH, body);
+      const auth = digest.authorize('POST', target.path, body);
+      const plain = { 'Content-Type': target.contentType, ...target.headers };
       const req = {
         method: 'POST',
-        path: WSMAN_PATH,
-        headers: (auth ? { 'Content-Type': CONTENT_TYPE, Authorization: auth.header } : { 'Content-Type': CONTENT_TYPE }) as Record<string, string>,
+        path: target.path,
+        headers: (auth ? { ...plain, Authorization: auth.header } : plain) as Record<string, string>,
         body,
       };
       if (this.#trace) this.#trace({ direction: 'request', text: redactHead(http.encode(req).head) + redactBody(body.toString('utf8')) });
@@ -410,6 +438,20 @@ function enumerationParseOptions(opts?: CallOptions): { signal?: AbortSignal; on
 
 function withSelectors(selectors: Selectors | undefined): { selectors?: Selectors } {
   return selectors ? { selectors } : {};
+}
+
+/** How an exchange is sent: path, content type, extra headers and its operation (replay.ts). */
+interface SoapPost {
+  path: string;
+  contentType: string;
+  headers?: Record<string, string>;
+  operation: WsmanOperation;
+}
+
+/** The version in an AMT Server header when it is older than 6.0 (`Intel(R) Active Management Technology 5.0.1`), else undefined. */
+export function legacyFirmware(server: string | undefined): string | undefined {
+  const m = /Intel\(R\) Active Management Technology (\d+)\.(\d+)[\d.]*/i.exec(server ?? '');
+  return m && Number(m[1]) < 6 ? m[0].slice(m[0].lastIndexOf(' ') + 1) : undefined;
 }
 
 function looksLikeXml(res: HttpResponse): boolean {

@@ -12,8 +12,13 @@ export interface Run {
 
 /** `amtwb ARGS` with AMT_PASSWORD cleared unless `env` sets it; killed after 30 s so a hang fails the test. */
 export function amtwb(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runProgram(process.execPath, [CLI, ...args], { env: { AMT_PASSWORD: undefined, ...env } });
+}
+
+/** Any program with `env` over this process's environment and `input` on stdin (none: stdin stays open); killed after 30 s. */
+export function runProgram(command: string, args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, AMT_PASSWORD: undefined, ...env } });
+    const child = spawn(command, args, { env: { ...process.env, ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -24,5 +29,6 @@ export function amtwb(args: string[], env: Record<string, string | undefined> = 
       clearTimeout(timer);
       resolvePromise({ code, stdout, stderr });
     });
+    if (opts.input !== undefined) child.stdin.end(opts.input);
   });
 }

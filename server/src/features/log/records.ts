@@ -88,7 +88,7 @@ function describe(sensorType: number, offset: number, d: number[]): string {
     case 35:
       return d[0] === 64 ? 'BIOS POST watchdog timeout' : 'System boot failure';
     case 36:
-      return 'System Defense filter matched';
+      return filterMatchText(d);
     case 37:
       return 'System firmware started';
     case 192:
@@ -99,6 +99,16 @@ function describe(sensorType: number, offset: number, d: number[]): string {
     default:
       return `Sensor type ${sensorType}, event offset ${offset}`;
   }
+}
+
+/** Sensor 36: EventData[0] the interface (0xAA wired), [1..4] the filter handle big-endian (MeshCommander). */
+function filterMatchText(d: number[]): string {
+  const handle = ((d[1]! << 24) | (d[2]! << 16) | (d[3]! << 8) | d[4]!) >>> 0;
+  const where = d[0] === 0xaa ? 'wired' : d[0] === 1 ? 'wireless' : `interface ${d[0]}`;
+  const what =
+    handle === 0xfffffffd ? 'The all-received-packets filter' : handle === 0xfffffffc ? 'The all-outbound-packets filter'
+      : handle === 0xfffffffa ? 'The spoofed-packet filter' : `System Defense filter ${handle}`;
+  return `${what} was matched (${where})`;
 }
 
 /** EventData 0xAA, GUID bytes 0–5 (little-endian fields), new state: as MeshCommander decodes it. */

@@ -28,6 +28,10 @@ export interface AuditState {
   /** "appId*100+eventId" numbers the policy has switched off (AMT_AuditPolicyRule.SetAuditPolicy). */
   disabled: number[];
   enabled: boolean;
+  /** "appId*100+eventId" numbers audited as critical (SetAuditPolicy PolicyType 1). */
+  critical?: number[];
+  /** Events switched on beyond AUDITABLE_EVENTS. */
+  extra?: number[];
   /** SetAuditLock: the lock's handle and when it lapses (device-clock ms). */
   lock?: { handle: number; until: number };
 }
@@ -41,6 +45,16 @@ export const AUDIT = {
   UnprovisioningStarted: [16, 19], PowerUp: [17, 0], PowerDown: [17, 1], PowerCycle: [17, 2], Reset: [17, 3],
   AuditLogCleared: [20, 0], AuditPolicyEvent: [20, 1],
 } as const satisfies Record<string, readonly [number, number]>;
+
+/**
+ * The events the policy audits on a fresh device (AMT_AuditPolicyRule.AuditApplicationEventID): the
+ * ones this simulator writes, plus the other Security Admin, Redirection and System Defense events of
+ * MeshCommander's table (a choice: AMT's factory list is not published).
+ */
+export const AUDITABLE_EVENTS: readonly number[] = [
+  1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1618, 1619, 1700, 1701, 1702, 1703, 1704,
+  1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 2000, 2001, 2002, 2003, 2500, 2501, 2502, 2503, 2504, 2505, 2506,
+];
 
 const LISTENING = new WeakSet<SimDevice>();
 

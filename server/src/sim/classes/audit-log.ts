@@ -4,7 +4,7 @@
  * audit/log.ts; ReadRecords pages them from the 1-based StartIndex, at most 10 per call (MC and mps
  * page until TotalRecordCount is read; the page size is a choice).
  */
-import { audit, auditLog, AUDIT, encodeRecord, MAX_AUDIT_RECORDS } from '../audit/log';
+import { audit, auditLog, AUDIT, AUDITABLE_EVENTS, encodeRecord, MAX_AUDIT_RECORDS } from '../audit/log';
 import type { SimDevice } from '../device';
 import { datetime } from '../values';
 import { AMT_SYSTEM, PT_STATUS } from './common';
@@ -134,6 +134,20 @@ const AUDIT_LOG: ClassDef = {
   },
 };
 
+/**
+ * AuditApplicationEventID: one uint32 per audited event, the application ID in the 8 most
+ * significant bits and the event ID in the 16 least (SDK viewtheauditpolicydetails.htm);
+ * PolicyType alongside: 0 none, 1 critical (the SetAuditPolicy value map).
+ */
+function syncPolicy(device: SimDevice): void {
+  const inst = device.instances('AMT_AuditPolicyRule')[0];
+  if (!inst) return;
+  const log = auditLog(device);
+  const audited = [...new Set([...AUDITABLE_EVENTS, ...(log.extra ?? [])])].filter((id) => !log.disabled.includes(id)).sort((a, b) => a - b);
+  inst.AuditApplicationEventID = audited.map((id) => ((Math.floor(id / 100) << 24) | (id % 100)) >>> 0);
+  inst.PolicyType = audited.map((id) => ((log.critical ?? []).includes(id) ? 1 : 0));
+}
+
 const AUDIT_POLICY_RULE: ClassDef = {
   name: 'AMT_AuditPolicyRule',
   commonNs: true,
@@ -155,15 +169,26 @@ const AUDIT_POLICY_RULE: ClassDef = {
       SystemName: AMT_SYSTEM,
     },
   ],
+  refresh: syncPolicy,
   methods: {
     SetAuditPolicy: {
       inputs: { Enable: 'boolean req', AuditedAppID: 'uint16 req', EventID: 'uint16 req', PolicyType: 'uint32' },
       run: ({ device }, input) => {
-        const id = Number(input.AuditedAppID) * 100 + Number(input.EventID);
+        const app = Number(input.AuditedAppID);
+        const event = Number(input.EventID);
+        // Application IDs run 16..33 and event IDs below 100 (MeshCommander's table); others are no event.
+        if (app < 16 || app > 40 || event > 99 || Number(input.PolicyType ?? 0) > 1) return { returnValue: PT_STATUS.InvalidParameter };
+        const id = app * 100 + event;
         const log = auditLog(device);
         log.disabled = log.disabled.filter((d) => d !== id);
+        log.critical = (log.critical ?? []).filter((d) => d !== id);
         if (input.Enable !== true) log.disabled.push(id);
+        else {
+          if (!AUDITABLE_EVENTS.includes(id) && !(log.extra ?? []).includes(id)) (log.extra ??= []).push(id);
+          if (Number(input.PolicyType ?? 0) === 1) log.critical.push(id);
+        }
         audit(device, AUDIT.AuditPolicyEvent);
+        syncPolicy(device);
         return { returnValue: PT_STATUS.Success };
       },
     },

@@ -12,7 +12,8 @@
 import { audit, AUDIT } from '../audit/log';
 import type { SimDevice } from '../device';
 import { sideState } from '../side-state';
-import type { PropValue } from '../values';
+import { datetime, type PropValue } from '../values';
+import { chainProblem, leafCn, newConfigurationNonce, rootHash, signatureHolds, trustedRootHashes } from './provisioning-trust';
 import { amtService, PT_STATUS, SERVICE_PROPS } from './common';
 import type { ClassDef, MethodResult } from './types';
 
@@ -27,7 +28,9 @@ const STATUS = { InvalidPtMode: 3, NotPermitted: 16, InvalidProvisioningState: 3
 /** IPS_HostBasedSetupService return values (go-wsman-messages `ips/hostbasedsetup/decoder.go`). */
 const HBS_STATUS = { InvalidState: 2, InvalidParam: 3 } as const;
 /** AddNextCertInChain return values (same decoder). */
-const CHAIN_STATUS = { InvalidParam: 1, InvalidState: 3, ChainLengthExceeded: 5 } as const;
+const CHAIN_STATUS = { InvalidParam: 1, InvalidState: 3, CertVerifyFailed: 4, ChainLengthExceeded: 5 } as const;
+/** AdminSetup's AuthFailed: the McNonce signature does not verify with the leaf's key. */
+const ADMIN_AUTH_FAILED = 5;
 /** Certificates a chain may hold at most (a choice; the SDK leaves it open). */
 const MAX_CHAIN = 4;
 
@@ -64,14 +67,52 @@ function enterMode(device: SimDevice, mode: number): void {
   if (optIn && mode === CONTROL_MODE.Admin) optIn.CanModifyOptInPolicy = 1;
 }
 
-function unprovision(device: SimDevice): void {
-  audit(device, AUDIT.UnprovisioningStarted, '04'); // initiator 4 = Remote WSMAN (MC decoder)
+/**
+ * AMTHI Unprovision from the host (intel/lms UnprovisionCommand; SDK CFG_Unprovision): Client
+ * Control Mode only. Returns the AMTHI status: 0, NOT_PERMITTED (0x10) in ACM, INVALID_PROVISIONING_STATE
+ * (0x20) when there is nothing to undo.
+ */
+export function unprovisionFromHost(device: SimDevice): number {
+  if (setupInstance(device).ProvisioningState === PROVISIONING.Pre) return 0x20;
+  if (controlMode(device) !== CONTROL_MODE.Client) return 0x10;
+  unprovision(device, '02');
+  return 0;
+}
+
+function unprovision(device: SimDevice, initiator = '04'): void {
+  audit(device, AUDIT.UnprovisioningStarted, initiator); // initiator 4 = Remote WSMAN, 2 = local host interface (MC decoder)
   const setup = setupInstance(device);
   setup.ProvisioningState = PROVISIONING.Pre;
   const hbs = hbsInstance(device);
-  Object.assign(hbs, { CurrentControlMode: CONTROL_MODE.None, CertChainStatus: 0 });
+  Object.assign(hbs, { CurrentControlMode: CONTROL_MODE.None, CertChainStatus: 0, ConfigurationNonce: newConfigurationNonce() });
   provisioningExtra(device).chain = [];
   device.accounts.reset();
+  const optIn = device.instances('IPS_OptInService')[0];
+  if (optIn) Object.assign(optIn, { OptInRequired: 1, CanModifyOptInPolicy: 1 }); // factory policy: KVM
+}
+
+/** Starts the device out of the box: pre-provisioning, factory admin, nothing audited (`amtwb sim --unprovisioned`). */
+export function enterPreProvisioning(device: SimDevice): void {
+  setupInstance(device).ProvisioningState = PROVISIONING.Pre;
+  Object.assign(hbsInstance(device), { CurrentControlMode: CONTROL_MODE.None, CertChainStatus: 0, ConfigurationNonce: newConfigurationNonce() });
+  provisioningExtra(device).chain = [];
+  device.accounts.reset();
+  const optIn = device.instances('IPS_OptInService')[0];
+  // MEBx's factory "User Opt-in" is KVM (OptInRequired 1) until an activation or the admin changes it.
+  if (optIn) Object.assign(optIn, { OptInRequired: 1, CanModifyOptInPolicy: 1 });
+}
+
+/** Writes the provisioning record of this activation (IPS_ProvisioningRecordLog's one record). */
+function record(device: SimDevice, mode: number): void {
+  const className = mode === CONTROL_MODE.Admin ? 'IPS_AdminProvisioningRecord' : 'IPS_ClientProvisioningRecord';
+  for (const name of ['IPS_AdminProvisioningRecord', 'IPS_ClientProvisioningRecord']) device.instances(name).splice(0);
+  const base = { InstanceID: 'Intel(r) AMT:IPS_ProvisioningAuditRecord 1', ElementName: 'Intel(r) AMT Provisioning Record', CreationTimeStamp: datetime(new Date(device.now()).toISOString().replace(/\.\d+Z$/, 'Z')) };
+  const chain = provisioningExtra(device).chain;
+  const leaf = chain[0];
+  const extra = mode === CONTROL_MODE.Admin && leaf
+    ? { CertificateCN: leafCn(leaf), SelectedHashType: 2, SelectedHashData: rootHash(chain), HashIsOemDefault: false, SecureDNS: false, EHBCState: false }
+    : { HashAlgorithm: 0, ProvCertificateHash: '' };
+  device.instances(className).push({ ...base, ...extra });
 }
 
 /** Admin password from Setup/AdminSetup: 32 hex digits of MD5(admin:realm:password). */
@@ -90,6 +131,7 @@ const done = (): MethodResult => ({ returnValue: PT_STATUS.Success });
 function provision(device: SimDevice, input: Record<string, PropValue>, mode: number): MethodResult {
   audit(device, AUDIT.ProvisioningStarted);
   if (!setAdminFromHex(device, input.NetAdminPassEncryptionType, input.NetworkAdminPassword)) return { returnValue: HBS_STATUS.InvalidParam };
+  record(device, mode);
   enterMode(device, mode);
   audit(device, AUDIT.ProvisioningCompleted);
   return done();
@@ -215,6 +257,11 @@ const HOST_BASED_SETUP: ClassDef = {
         else if (extra.chain.length === 0) return { returnValue: CHAIN_STATUS.InvalidParam }; // the leaf comes first
         if (extra.chain.length >= MAX_CHAIN) return { returnValue: CHAIN_STATUS.ChainLengthExceeded };
         extra.chain.push(cert);
+        if (input.IsRootCertificate === true && chainProblem(device, extra.chain, trustedRootHashes(device)) !== undefined) {
+          extra.chain = [];
+          hbs.CertChainStatus = 0;
+          return { returnValue: CHAIN_STATUS.CertVerifyFailed };
+        }
         hbs.CertChainStatus = input.IsRootCertificate === true ? 2 : 1;
         return done();
       },
@@ -229,6 +276,11 @@ const HOST_BASED_SETUP: ClassDef = {
           return { returnValue: HBS_STATUS.InvalidState };
         }
         if (input.DigitalSignature === undefined || input.McNonce === undefined) return { returnValue: HBS_STATUS.InvalidParam };
+        const hbs = hbsInstance(device);
+        const nonce = String(hbs.ConfigurationNonce);
+        hbs.ConfigurationNonce = newConfigurationNonce(); // one attempt per nonce
+        const leaf = provisioningExtra(device).chain[0] ?? '';
+        if (!signatureHolds(leaf, nonce, String(input.McNonce), String(input.DigitalSignature), Number(input.SigningAlgorithm ?? 2))) return { returnValue: ADMIN_AUTH_FAILED };
         return provision(device, input, CONTROL_MODE.Admin);
       },
     },
@@ -239,6 +291,12 @@ const HOST_BASED_SETUP: ClassDef = {
           return { returnValue: HBS_STATUS.InvalidState };
         }
         if (input.DigitalSignature === undefined || input.McNonce === undefined) return { returnValue: HBS_STATUS.InvalidParam };
+        const hbs = hbsInstance(device);
+        const nonce = String(hbs.ConfigurationNonce);
+        hbs.ConfigurationNonce = newConfigurationNonce();
+        const chain = provisioningExtra(device).chain;
+        if (!signatureHolds(chain[0] ?? '', nonce, String(input.McNonce), String(input.DigitalSignature), Number(input.SigningAlgorithm ?? 2))) return { returnValue: ADMIN_AUTH_FAILED };
+        record(device, CONTROL_MODE.Admin);
         enterMode(device, CONTROL_MODE.Admin);
         audit(device, AUDIT.UpgradeToAdmin);
         return done();
@@ -278,4 +336,16 @@ const PROVISIONING_RECORD_LOG: ClassDef = {
   ],
 };
 
-export const SETUP_SERVICE_CLASSES: readonly ClassDef[] = [SETUP_SERVICE, HOST_BASED_SETUP, PROVISIONING_RECORD_LOG];
+const RECORD_PROPS = { CreationTimeStamp: 'datetime', ElementName: 'string', InstanceID: 'string key' } as const;
+
+/** The record of the last activation: client (CCM) or admin (ACM, with the certificate it used). */
+const PROVISIONING_RECORDS: ClassDef[] = [
+  { name: 'IPS_ClientProvisioningRecord', props: { ...RECORD_PROPS, HashAlgorithm: 'uint8', ProvCertificateHash: 'string' }, initial: () => [] },
+  {
+    name: 'IPS_AdminProvisioningRecord',
+    props: { ...RECORD_PROPS, CertificateCN: 'string', EHBCState: 'boolean', HashIsOemDefault: 'boolean', SecureDNS: 'boolean', SelectedHashData: 'string', SelectedHashType: 'uint8' },
+    initial: () => [],
+  },
+];
+
+export const SETUP_SERVICE_CLASSES: readonly ClassDef[] = [SETUP_SERVICE, HOST_BASED_SETUP, PROVISIONING_RECORD_LOG, ...PROVISIONING_RECORDS];

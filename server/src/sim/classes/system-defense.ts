@@ -12,7 +12,7 @@ import type { SimDevice } from '../device';
 import { datetime, type PropMap, type PropValue } from '../values';
 import { WsmanFault } from '../wsman/faults';
 import {
-  DEFAULT_LINK, ENV_LINK, ENV_SETTINGS, FILTER_IN_POLICY, FILTER_CLASSES, filterInPolicyEpr, findPolicy, HDR_FILTER, IP_FILTER,
+  AGENT_LINK, DEFAULT_LINK, ENV_LINK, ENV_SETTINGS, FILTER_IN_POLICY, FILTER_CLASSES, filterInPolicyEpr, findPolicy, HDR_FILTER, IP_FILTER,
   MAX_FILTERS, MAX_FILTERS_PER_POLICY, MAX_POLICIES, NAME_MAX, nextHandle, POLICY, POLICY_IN_SERVICE, policyEpr, policyFilters,
   policyIdOf, PORT_LINK, portEpr, portOf, PORTS, recompute, SD_SERVICE, SD_SERVICE_NAME, sdState, STATISTICS,
 } from '../system-defense/model';
@@ -85,7 +85,7 @@ function checkHandles(device: SimDevice, props: PropMap): void {
 }
 
 function linked(device: SimDevice, id: string): boolean {
-  return [PORT_LINK, DEFAULT_LINK, ENV_LINK].some((c) => device.instances(c).some((l) => policyIdOf(l.Dependent) === id));
+  return [PORT_LINK, DEFAULT_LINK, ENV_LINK, AGENT_LINK].some((c) => device.instances(c).some((l) => policyIdOf(l.Dependent) === id));
 }
 
 const POLICY_DEF: ClassDef = {
@@ -164,8 +164,13 @@ function updateStatistics(device: SimDevice, port: number, policyId: string, res
   }
 }
 
-/** AMT_NetworkPortSystemDefensePolicy / …Default…: Create links a policy to CIM_EthernetPort 0 or 1, one per port. */
-function linkDef(name: string, flag: 'Enabled' | 'Active'): ClassDef {
+/**
+ * AMT_NetworkPortSystemDefensePolicy / …Default… / AMT_AgentPresenceInterfacePolicy: Create links a
+ * policy to CIM_EthernetPort 0 or 1, one per port. The Agent Presence link is made the way the SDK
+ * makes the heuristics one (setaheuristicssystemdefensepolicy.htm: Create with the port's and the
+ * policy's EPRs; inferred for Agent Presence) and starts disabled: an agent's action enables it.
+ */
+function linkDef(name: string, flag: 'Enabled' | 'Active', enabledAtFirst = true): ClassDef {
   return {
     name,
     props: { Antecedent: 'epr key', Dependent: 'epr key', Active: 'boolean', ...(flag === 'Enabled' ? { Enabled: 'boolean' } : {}) },
@@ -177,7 +182,7 @@ function linkDef(name: string, flag: 'Enabled' | 'Active'): ClassDef {
       if (id === undefined || !findPolicy(device, id)) throw new WsmanFault('InvalidRepresentation', 'Dependent must be the EPR of an existing AMT_SystemDefensePolicy', 'InvalidValues');
       const list = device.instances(name);
       if (list.some((l) => portOf(l.Antecedent) === port)) throw new WsmanFault('AlreadyExists', `interface ${port} already has a ${name}; delete it first`);
-      const inst: PropMap = { Antecedent: portEpr(port), Dependent: policyEpr(id), ...(flag === 'Enabled' ? { Enabled: props.Enabled ?? true } : {}) };
+      const inst: PropMap = { Antecedent: portEpr(port), Dependent: policyEpr(id), ...(flag === 'Enabled' ? { Enabled: enabledAtFirst ? props.Enabled ?? true : false } : {}) };
       list.push(inst);
       recompute(device);
       return inst;
@@ -251,7 +256,7 @@ export const SYSTEM_DEFENSE_CLASSES: readonly ClassDef[] = [
   { name: 'AMT_ComplexFilterEntryBase', props: {}, serves: [HDR_FILTER, IP_FILTER] },
   { name: 'AMT_FilterEntryBase', props: {}, serves: [HDR_FILTER, IP_FILTER, 'AMT_NetworkFilter'] },
   association(FILTER_IN_POLICY), association(POLICY_IN_SERVICE),
-  linkDef(PORT_LINK, 'Enabled'), linkDef(DEFAULT_LINK, 'Active'),
+  linkDef(PORT_LINK, 'Enabled'), linkDef(DEFAULT_LINK, 'Active'), linkDef(AGENT_LINK, 'Enabled', false),
   { name: ENV_LINK, props: { Antecedent: 'epr key', Dependent: 'epr key', Active: 'boolean', Enabled: 'boolean' }, initial: () => [] },
   {
     name: STATISTICS,

@@ -13,6 +13,7 @@ import { newStartupState, startupAnswer } from './amthi-startup';
 export const AMTHI_GUID = '12f80028-b4b7-4b2d-aca8-46e0ff65814c';
 
 const CMD = {
+  UNPROVISION: 0x04000010,
   GET_PROVISIONING_STATE: 0x04000011,
   GET_CODE_VERSIONS: 0x0400001a,
   ENUMERATE_HASH_HANDLES: 0x0400002c,
@@ -88,6 +89,14 @@ export class AmthiFirmware implements FirmwareClient {
       case CMD.GET_PROVISIONING_STATE:
         expect(0);
         return u32(f.provisioningState);
+      case CMD.UNPROVISION: {
+        // u32 mode (LMS UnprovisionCommand); the SDK says CCM ignores it. rpc-go reads a u32 state back.
+        expect(4);
+        if (!f.unprovision) throw new Status(STATUS.INVALID_COMMAND);
+        const status = f.unprovision();
+        if (status !== 0) throw new Status(status);
+        return u32(0);
+      }
       case CMD.GET_CONTROL_MODE:
         expect(0);
         return u32(f.controlMode);

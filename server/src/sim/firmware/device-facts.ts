@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import type { SimDevice } from '../device';
 import type { PropMap } from '../values';
 import type { DeviceFacts, LanFacts } from './facts';
+import { DEFAULT_ROOTS, extraTrustedRoots } from '../classes/provisioning-trust';
+import { unprovisionFromHost } from '../classes/setup-service';
 
 /** The user name of AMT's local OS-admin account, as seen in real Digest headers (MeshCentral issue #3797). */
 export const LOCAL_ACCOUNT_USER = '$$OsAdmin';
@@ -67,10 +69,11 @@ export function deviceFacts(device: SimDevice, overrides: Partial<DeviceFacts> =
       return p ? lanFacts(p, '0.0.0.0') : undefined;
     },
     localSystemAccount: account,
-    certificateHashes: [
-      { name: 'Simulated Root CA A', algorithm: 2, hash: 'a1'.repeat(32), isDefault: true, isActive: true },
-      { name: 'Simulated Root CA B', algorithm: 3, hash: 'b2'.repeat(64), isDefault: true, isActive: false },
-    ],
+    // The built-in roots and those provisioned since (provisioning-trust.ts), as AdminSetup trusts them.
+    get certificateHashes() {
+      return [...DEFAULT_ROOTS, ...extraTrustedRoots(device).map((r) => ({ name: r.name, algorithm: 2, hash: r.hash, isDefault: false, isActive: true }))];
+    },
+    unprovision: () => unprovisionFromHost(device),
     amtCapable: true,
     amtEnabled: true,
   };

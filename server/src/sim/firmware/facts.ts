@@ -44,6 +44,8 @@ export interface DeviceFacts {
   /** MKHI feature bits (rule 0 / 32): AMT capable, AMT enabled. */
   amtCapable: boolean;
   amtEnabled: boolean;
+  /** AMTHI Unprovision: returns the status (0 done); absent = the command is unknown. */
+  unprovision?: () => number;
   /** Answer these AMTHI commands (request code) with this status instead of data — fault injection. */
   amthiFailures?: Record<number, number>;
 }

@@ -8,6 +8,7 @@
  * stored instances keyed by a creation handle. A policy is enabled on a port by System Defense
  * itself (AMT_NetworkPortSystemDefensePolicy) or by Environment Detection
  * (AMT_EnvironmentDetectionInterfacePolicy, enabled while the device is outside the enterprise);
+ * or by Agent Presence (AMT_AgentPresenceInterfacePolicy, enabled by an agent's transition action);
  * the active one is the enabled policy with the highest PolicyPrecedence, else the port's
  * default policy (AMT_NetworkPortDefaultSystemDefensePolicy). A policy timeout (SetTimeout,
  * minutes per the class's value map, 0 = none) disables its System Defense link when it lapses,
@@ -26,6 +27,8 @@ export const FILTER_CLASSES = [HDR_FILTER, IP_FILTER] as const;
 export const PORT_LINK = 'AMT_NetworkPortSystemDefensePolicy';
 export const DEFAULT_LINK = 'AMT_NetworkPortDefaultSystemDefensePolicy';
 export const ENV_LINK = 'AMT_EnvironmentDetectionInterfacePolicy';
+/** Agent Presence's link: Enabled while an agent's transition action (ActionSd 0) has switched it on. */
+export const AGENT_LINK = 'AMT_AgentPresenceInterfacePolicy';
 export const FILTER_IN_POLICY = 'AMT_FilterInSystemDefensePolicy';
 export const POLICY_IN_SERVICE = 'AMT_SystemDefensePolicyInService';
 export const STATISTICS = 'AMT_ActiveFilterStatistics';
@@ -160,7 +163,7 @@ export function recompute(device: SimDevice): void {
       active.link.Enabled = false;
       active = activeFor(device, port);
     }
-    for (const cls of [PORT_LINK, ENV_LINK, DEFAULT_LINK]) {
+    for (const cls of [PORT_LINK, ENV_LINK, AGENT_LINK, DEFAULT_LINK]) {
       for (const link of device.instances(cls)) if (portOf(link.Antecedent) === port) link.Active = link === active?.link;
     }
     if (!active) s.active[port] = undefined;
@@ -175,7 +178,7 @@ export function recompute(device: SimDevice): void {
 interface Active { readonly policyId: string; readonly link: PropMap }
 
 function activeFor(device: SimDevice, port: number): Active | undefined {
-  const enabled = [...device.instances(PORT_LINK), ...device.instances(ENV_LINK)]
+  const enabled = [...device.instances(PORT_LINK), ...device.instances(ENV_LINK), ...device.instances(AGENT_LINK)]
     .filter((l) => portOf(l.Antecedent) === port && l.Enabled !== false)
     .map((link) => ({ link, policyId: policyIdOf(link.Dependent) ?? '', policy: findPolicy(device, policyIdOf(link.Dependent) ?? '') }))
     .filter((c) => c.policy !== undefined)
@@ -202,4 +205,13 @@ function deriveAssociations(device: SimDevice): void {
 /** The policy InstanceID active on a port, if any. */
 export function activePolicy(device: SimDevice, port: number): string | undefined {
   return sdState(device).active[port]?.policy;
+}
+
+/**
+ * An agent's transition action switched System Defense (AMT_AgentPresenceWatchdogAction ActionSd):
+ * 0 enables the Agent Presence policy on every port that has one, 1 disables it.
+ */
+export function agentPresenceAction(device: SimDevice, actionSd: number): void {
+  for (const link of device.instances(AGENT_LINK)) link.Enabled = actionSd === 0;
+  recompute(device);
 }

@@ -40,6 +40,8 @@ export interface FlowOptions {
   direction: 'tx' | 'rx';
   packetsPerSecond: number;
   packet: Packet;
+  /** Sends only while this holds (e.g. the host is on); the packets owed meanwhile are never sent. */
+  when?: () => boolean;
 }
 
 export interface Flow extends FlowOptions {
@@ -79,7 +81,7 @@ export function tickTraffic(device: SimDevice): void {
     r.carry = exact - n;
     const seconds = (now - r.last) / 1000;
     r.last = now;
-    if (n > 0) deliver(device, r.flow, n, seconds);
+    if (n > 0 && (r.flow.when?.() ?? true)) deliver(device, r.flow, n, seconds);
   }
 }
 
