@@ -5,6 +5,7 @@ import { localMeasures } from './local';
 import { fleetMeasures } from './fleet';
 import { redirectionMeasures } from './redirection';
 import { kvmMeasures } from './kvm';
+import { fleetMpsMeasures } from './fleet-mps';
 
 export interface Measure {
   name: string;
@@ -18,4 +19,5 @@ export const measures: Measure[] = [
   { name: '1,000 simulated devices through the target registry', run: fleetMeasures },
   { name: 'redirection: IDE-R MB/s vs disk, SOL echo vs bare TCP', run: redirectionMeasures },
   { name: 'KVM: full-screen updates per encoding, viewer decode per frame', run: kvmMeasures },
+  { name: '100 CIRA devices through Intel\'s MPS vs directly', run: fleetMpsMeasures },
 ];

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the test tiers in order: unit, integration (simulator over real sockets, MEI through the
 // FUSE-emulated device, the backend process), compat (every request of Intel's Open AMT message
-// library against the simulator), fuzz (seeded, bounded), e2e (real VS Code in
+// library against the simulator), fuzz (seeded, bounded), fleet (simulated devices through Intel's
+// real MPS, from the source AMT_MPS_SOURCE names), e2e (real VS Code in
 // code-server + Chromium). Each tier is one `node --test` run over the tier's *.test.ts files
 // (Node 20's runner takes no globs, so they are listed here).
 //
@@ -21,7 +22,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const allTiers = ['unit', 'integration', 'compat', 'fuzz', 'e2e'];
+const allTiers = ['unit', 'integration', 'compat', 'fuzz', 'fleet', 'e2e'];
 
 /** A skip reason explains itself when it is a sentence: at least three words. */
 function explained(reason) {
@@ -60,6 +61,13 @@ function testFiles(dir) {
 
 /** What a tier needs before its tests can run; throws one sentence when it cannot be had. */
 async function prerequisites(tier) {
+  if (tier === 'fleet') {
+    // The fleet tier runs Intel's real MPS from its source (test/fleet/harness/); without it the tier cannot run.
+    if (!process.env.AMT_MPS_SOURCE?.trim()) {
+      throw new Error("the source of Intel's MPS is not given: set AMT_MPS_SOURCE to its release tarball (device-management-toolkit/mps, tag v2.25.3 or later) or an unpacked copy");
+    }
+    return;
+  }
   if (tier !== 'e2e') return;
   const { ensureE2EPrerequisites } = await import('./e2e-prereqs.mjs');
   await ensureE2EPrerequisites();
@@ -97,6 +105,13 @@ async function main() {
         await prerequisites(tier);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
+        if (tier === 'fleet' && !ci && !process.env.AMT_MPS_SOURCE?.trim()) {
+          // Off CI a missing MPS source is a stated skip; under CI=true it fails like any missing prerequisite.
+          console.log(`\n=== fleet tests: not run ===\n${reason}`);
+          skips.push({ tier, file: join(testsDir, 'fleet'), name: 'fleet tier', reason: `The fleet tier did not run because ${reason}.` });
+          totals.skipped++;
+          continue;
+        }
         console.log(`\n=== ${tier} tests: not run ===\n${tier} prerequisites failed: ${reason}`);
         failures.push(`${tier} prerequisites failed: ${reason}`);
         totals.failed++;

@@ -154,7 +154,7 @@ export class Ctx {
     try {
       return await this.client.sendRequest(type, (credentials ? { ...params, credentials } : params) as P, token);
     } catch (err) {
-      if (mayAsk && !token?.isCancellationRequested && target?.kind === 'remote' && PASSWORD_CODES.has(errorCode(err) ?? '') && (await this.askPassword(target, errorCode(err)!))) {
+      if (mayAsk && !token?.isCancellationRequested && (target?.kind === 'remote' || target?.kind === 'mps') && PASSWORD_CODES.has(errorCode(err) ?? '') && (await this.askPassword(target, errorCode(err)!))) {
         return this.sendWithCredentials(type, params, false, token);
       }
       throw err;
@@ -167,7 +167,7 @@ export class Ctx {
    */
   async enterPassword(targetId: string): Promise<boolean> {
     const target = await this.target(targetId);
-    if (!target || target.kind !== 'remote') return false;
+    if (!target || (target.kind !== 'remote' && target.kind !== 'mps')) return false;
     return this.askPassword(target, target.state === 'wrong-password' ? 'auth.failed' : 'auth.missing');
   }
 

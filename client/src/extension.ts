@@ -12,6 +12,7 @@ import { DeviceSideProvider, InstanceFileSystem, RESULT_SCHEME, ResultDocuments 
 import { DEVICE_SCHEME, INSTANCE_SCHEME } from './model/instanceDocument';
 import { redactingChannel } from './model/redact';
 import { registerRedirection } from './redirection';
+import { registerFleet } from './fleet';
 import { registerActivation } from './activation';
 import { registerPages } from './pages/panel';
 import { registerSnapshots } from './snapshot';
@@ -61,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   await client.start();
+  context.subscriptions.push(...registerFleet(ctx));
   context.subscriptions.push(
     client.onNotification(Notifications.targetChanged, (change) => ctx.devices.applyChange(change)),
     // Only sent while amt.trace.server is on; the backend has already redacted credentials.

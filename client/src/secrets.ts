@@ -12,7 +12,7 @@ export class DeviceSecrets {
 
   /** Remote devices only: the simulator's account is known to the backend. */
   async credentialsFor(target: TargetInfo): Promise<Credentials | undefined> {
-    if (target.kind !== 'remote' || !target.user) return undefined;
+    if ((target.kind !== 'remote' && target.kind !== 'mps') || !target.user) return undefined;
     const password = await this.storage.get(key(target));
     return password === undefined ? undefined : { user: target.user, password };
   }

@@ -24,6 +24,7 @@ import { openStateFile } from './sim/state-file';
 import { WsmanFaultError, type WsmanClient } from './wsman';
 import { redirectionTarget } from './targets/redirection';
 import type { RedirectionTarget } from './features/redirection/connect';
+import { fleetCommand, mpsTargetSpec } from './cli/fleet';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -180,6 +181,13 @@ async function runDevice(inv: Invocation, out: (text: string) => Promise<void>, 
         ...(inv.insecureFingerprint ? { trustedFingerprint256: inv.insecureFingerprint } : {}),
         ...(ca ? { ca } : {}),
       }).id;
+    } else if (/^mps:\/\//i.test(inv.target)) {
+      // A device behind Intel's MPS: WS-Man and redirection through its relay (cli/fleet.ts).
+      password ??= process.env.AMT_PASSWORD;
+      targetId = registry.add(mpsTargetSpec(inv.target, inv.user)).id;
+      if (!password) {
+        throw usageError(`No password was given for user "${user}"; pass --password or set the AMT_PASSWORD environment variable (WS-Man through MPS logs on to the device itself).`);
+      }
     } else if (!isSim) {
       password ??= process.env.AMT_PASSWORD;
       const ca = inv.caFile ? await readCa(inv.caFile) : undefined;
@@ -317,6 +325,8 @@ async function readCa(file: string): Promise<string> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   let inv: Invocation;
+  const fleet = fleetCommand(argv);
+  if (fleet) return runFleetCommand(fleet);
   // watchdog / log / events / agent parse their own arguments; the global options go through the
   // common parser with a stand-in command so target and credentials are checked the same way.
   // activate / deactivate / configure / status --local: the local agent parses its own arguments.
@@ -345,6 +355,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     await write(process.stderr, errorLine(err, secret));
     return isUsageError(err) ? EXIT_USAGE : EXIT_FAILED;
+  }
+}
+
+/** `amtwb fleet …` and `amtwb sim --fleet N …` (cli/fleet.ts); Ctrl-C cancels. */
+async function runFleetCommand(run: NonNullable<ReturnType<typeof fleetCommand>>): Promise<number> {
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  try {
+    return await run({ out: (t) => write(process.stdout, t), err: (t) => write(process.stderr, t), signal: stop.signal });
+  } catch (err) {
+    await write(process.stderr, errorLine(err, process.env.AMT_MPS_PASSWORD));
+    return isUsageError(err) ? EXIT_USAGE : EXIT_FAILED;
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
   }
 }
 

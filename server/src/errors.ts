@@ -48,6 +48,9 @@ export type ErrorCode =
   | 'redir.protocol' | 'redir.closed' | 'redir.busy' | 'redir.unsupported' | 'redir.refused' | 'redir.listener-off'
   | 'redir.consent' | 'redir.image' | 'redir.unknown-session'
   | 'kvm.protocol' | 'kvm.capture' | 'kvm.too-large' | 'kvm.disabled' | 'kvm.consent' | 'kvm.file'
+  // Devices behind Intel's MPS (CIRA): the server, its answers, a device's tunnel, bulk actions
+  | 'mps.invalid' | 'mps.auth' | 'mps.refused' | 'mps.garbage' | 'mps.not-found' | 'mps.not-connected' | 'mps.relay'
+  | 'fleet.confirm' | 'fleet.unknown-server'
   | 'activation.password' | 'activation.state' | 'activation.failed' | 'activation.reset' | 'activation.cert' | 'activation.profile' | 'activation.refused'
   | 'accounts.invalid' | 'accounts.weak-password' | 'accounts.refused' | 'accounts.lockout'
   | 'network.invalid' | 'network.refused' | 'network.lockout' | 'network.unavailable'

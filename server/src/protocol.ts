@@ -59,7 +59,7 @@ export interface TargetParams {
 
 // ---- Targets (the device list) ----
 
-export type TargetKind = 'sim' | 'remote' | 'local' | 'lms';
+export type TargetKind = 'sim' | 'remote' | 'local' | 'lms' | 'mps';
 
 /**
  * `wrong-password`: the device refused the password last given; the backend will not send it
@@ -336,6 +336,7 @@ export const KvmRequests = {
 } as const;
 
 // ---- Families declared in protocol/ (one file each) ----
+export * from './protocol/fleet';
 export * from './protocol/defense';
 export * from './protocol/auditlog';
 export * from './protocol/activation';

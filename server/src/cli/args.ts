@@ -311,7 +311,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       throw usageError(`"${name}" is not a command; use one of ${commandNames().join(', ')} (amtwb --help describes each).`);
   }
   const local = isLocalTarget(base.target);
-  if (command.name !== 'sim' && command.name !== 'lms' && command.name !== 'classes' && base.target !== 'sim' && !local && !/^https?:\/\//i.test(base.target)) {
+  if (command.name !== 'sim' && command.name !== 'lms' && command.name !== 'classes' && base.target !== 'sim' && !local && !/^(https?|mps):\/\//i.test(base.target)) {
     throw usageError(`--target "${base.target}" is neither sim nor a URL (nor local, lms or auto); write --target http://HOST:16992, https://HOST:16993, sim, local, lms or auto.`);
   }
   if (base.meiPath !== undefined && !local && command.name !== 'sim' && command.name !== 'lms') {

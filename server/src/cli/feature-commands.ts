@@ -17,6 +17,7 @@ import { runSendCli, SEND_USAGE } from './send';
 import { BOOT_USAGE, runBootCli, runConsentCli, runEraseCli, runRedirectionCli } from './boot';
 import { REDIRECTION_USAGE, runIderCli, runSolCli } from './redirection';
 import { KVM_USAGE, runKvmCli } from './kvm';
+import { FLEET_USAGE } from './fleet';
 import { DEFENSE_USAGE, runDefenseCli } from './defense';
 import { SNAPSHOT_USAGE, runSnapshotCli } from './snapshot';
 import type { RedirectionTarget } from '../features/redirection/connect';
@@ -98,7 +99,9 @@ ${NETWORK_USAGE}
 ${OVERVIEW_USAGE}
 ${HARDWARE_USAGE}
 ${STORAGE_USAGE}
-${SNAPSHOT_USAGE}`;
+${SNAPSHOT_USAGE}
+${FLEET_USAGE}
+                                           any device command also takes --target mps://HOST:PORT/GUID`;
 
 /** Global options that take a value; `timeout` is the watchdog command's own. */
 const GLOBAL_VALUES = new Set(['target', 'user', 'password', 'timeout', 'insecure-fingerprint', 'ca', 'mei']);

@@ -21,6 +21,7 @@ import { registerNetworkHandlers } from './network';
 import { registerSnapshotHandlers } from './snapshot';
 import { registerTargetHandlers } from './targets';
 import { registerWatchdogHandlers } from './watchdog';
+import { registerFleetHandlers } from './fleet';
 import { registerOverviewHandlers } from './overview';
 import { registerHardwareHandlers } from './hardware';
 import { registerStorageHandlers } from './storage';
@@ -49,6 +50,7 @@ export function registerHandlers(host: HandlerHost, options: { catalog?: Catalog
   const watchdog = registerWatchdogHandlers(host, options.watchdog);
   const redirection = registerRedirectionHandlers(host);
   registerKvmHandlers(host);
+  registerFleetHandlers(host);
   registerActivationHandlers(host);
   registerAccountHandlers(host);
   registerNetworkHandlers(host);

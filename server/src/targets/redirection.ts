@@ -25,7 +25,9 @@ export const REDIRECTION_TLS_PORT = 16995;
 export type RedirectionEndpoint =
   | { via: 'tcp'; host: string; port: number; tls?: Omit<TlsTransportOptions, 'via'>; label: string; credentials?: LogOn }
   | { via: 'sim'; host: string; sim: Simulator; label: string; credentials: LogOn }
-  | { via: 'local'; local: LocalTarget; label: string; credentials?: LogOn };
+  | { via: 'local'; local: LocalTarget; label: string; credentials?: LogOn }
+  /** The target opens the stream itself (a device behind MPS: its websocket relay to 16994). */
+  | { via: 'stream'; open: (signal?: AbortSignal) => Promise<Duplex>; route: string; label: string; credentials: LogOn };
 
 export interface OpenedRedirection {
   stream: Duplex;
@@ -37,6 +39,7 @@ export interface OpenedRedirection {
 
 export async function openRedirection(endpoint: RedirectionEndpoint, signal?: AbortSignal): Promise<OpenedRedirection> {
   if (endpoint.via === 'local') return openLocal(endpoint, signal);
+  if (endpoint.via === 'stream') return { stream: await endpoint.open(signal), route: endpoint.route, credentials: endpoint.credentials };
   let host: string;
   let port: number;
   let tls: Omit<TlsTransportOptions, 'via'> | undefined;

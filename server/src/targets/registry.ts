@@ -25,7 +25,8 @@ import { DEFAULT_ACCOUNT, startSimulator, type Simulator } from '../sim';
 import { formatHost, parseDeviceUrl } from './address';
 import { Passwords } from './passwords';
 import { LocalTarget } from './local/target';
-import type { LocalTargetSpec, RemoteTargetSpec, SimTargetSpec, TargetSpec } from './specs';
+import type { LocalTargetSpec, MpsTargetSpec, RemoteTargetSpec, SimTargetSpec, TargetSpec } from './specs';
+import { mpsEntryInfo, mpsRedirectionEndpoint } from './mps-target';
 import type { RedirectionEndpoint } from './redirection';
 import type { LocalTrace } from './local/trace';
 
@@ -35,7 +36,7 @@ import type { LocalTrace } from './local/trace';
  */
 export type TraceSink = (targetId: string, direction: 'request' | 'response', text: string, layer?: 'http' | 'apf' | 'mei') => void;
 
-export type { LocalTargetSpec, RemoteTargetSpec, SimTargetSpec, TargetSpec } from './specs';
+export type { LocalTargetSpec, MpsTargetSpec, RemoteTargetSpec, SimTargetSpec, TargetSpec } from './specs';
 
 /** User name shown (and used as cache key) when a local target runs on AMT's local system account. */
 export const LOCAL_ACCOUNT = '(local system account)';
@@ -138,6 +139,9 @@ export class TargetRegistry {
       };
     } else if (spec.kind === 'local' || spec.kind === 'lms' || spec.kind === 'auto') {
       entry = this.localEntry(spec, internal.removable ?? true);
+    } else if (spec.kind === 'mps') {
+      const info = mpsEntryInfo(spec, internal.removable ?? true);
+      entry = { spec: { ...spec, id: info.id, label: info.label }, info, passwords: new Passwords() };
     } else {
       throw new AmtError('target.invalid', `Unknown device kind "${(spec as { kind: string }).kind}"; use "sim", "remote", "local", "lms" or "auto".`);
     }
@@ -191,6 +195,10 @@ export class TargetRegistry {
     } else if (e.spec.kind === 'remote' && e.endpoint) {
       ({ host, port, tls } = e.endpoint);
       user = credentials?.user || e.spec.user;
+    } else if (e.spec.kind === 'mps') {
+      host = e.spec.guid;
+      port = 16992;
+      user = credentials?.user || e.spec.user || DEFAULT_ACCOUNT.user;
     } else {
       throw new AmtError('target.invalid', `"${e.info.label}" has no way to be reached.`);
     }
@@ -204,7 +212,9 @@ export class TargetRegistry {
     const cached = e.passwords.take(user, secret, timeout);
     if (cached) return opts.verify ? this.verify(e, cached, opts.signal) : cached;
 
-    const transport = tls && e.spec.kind === 'remote'
+    const transport = e.spec.kind === 'mps'
+      ? e.spec.server().relayTransport(e.spec.guid, 16992)
+      : tls && e.spec.kind === 'remote'
       ? tlsTransport(host, port, {
           ...(e.spec.ca ? { ca: e.spec.ca } : {}),
           ...(e.spec.trustedFingerprint256 ? { trustedFingerprint256: e.spec.trustedFingerprint256 } : {}),
@@ -362,6 +372,7 @@ export class TargetRegistry {
     const e = this.entry(id);
     const given = credentials?.password ? { user: credentials.user || e.info.user || DEFAULT_ACCOUNT.user, password: credentials.password } : undefined;
     if (e.local) return { via: 'local', local: e.local, label: e.info.label, ...(given ? { credentials: { ...given, user: credentials?.user || (e.spec as LocalTargetSpec).user || DEFAULT_ACCOUNT.user } } : {}) };
+    if (e.spec.kind === 'mps') return mpsRedirectionEndpoint(e.spec as MpsTargetSpec, e.info.label, given);
     if (e.spec.kind === 'sim') {
       const sim = await this.ensureSim(e);
       const user = credentials?.user || e.spec.user || DEFAULT_ACCOUNT.user;

@@ -1,5 +1,6 @@
 /** How each kind of target is described when it is added to the registry. */
 import type { LocalKind } from './local/target';
+import type { MpsClient } from './mps';
 
 export interface SimTargetSpec {
   kind: 'sim';
@@ -51,5 +52,18 @@ export interface LocalTargetSpec {
   rejectUnauthorized?: boolean;
 }
 
-export type TargetSpec = SimTargetSpec | RemoteTargetSpec | LocalTargetSpec;
+/** A device behind Intel's MPS (CIRA): WS-Man and redirection through MPS's websocket relay (targets/mps.ts). */
+export interface MpsTargetSpec {
+  kind: 'mps';
+  id?: string;
+  label?: string;
+  /** The device GUID MPS lists. */
+  guid: string;
+  /** The MPS client of that server, read at each connect (a new log-in replaces it). */
+  server: () => MpsClient;
+  /** The AMT user for WS-Man through the relay; default admin. */
+  user?: string;
+}
+
+export type TargetSpec = SimTargetSpec | RemoteTargetSpec | LocalTargetSpec | MpsTargetSpec;
 

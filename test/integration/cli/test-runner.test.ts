@@ -99,6 +99,6 @@ describe('the test runner (scripts/run-tests.mjs)', () => {
   test('an unknown tier is a usage error (exit 2) that names the tiers', async () => {
     const r = await runner(['--dir', join(dir, 'explained'), 'unti']);
     assert.equal(r.code, 2);
-    assert.match(r.stdout, /unknown test tier "unti"; usage: .*unit\|integration\|compat\|fuzz\|e2e/);
+    assert.match(r.stdout, /unknown test tier "unti"; usage: .*unit\|integration\|compat\|fuzz\|fleet\|e2e/);
   });
 });

@@ -61,7 +61,7 @@ describe('protocol.ts', () => {
   });
 
   test('every request is exercised by a test: named in one, or sent by a client model a test drives', () => {
-    const testFiles = [...filesUnder('test/unit'), ...filesUnder('test/integration'), ...filesUnder('test/e2e')].filter((f) => !f.endsWith('protocol.test.ts'));
+    const testFiles = [...filesUnder('test/unit'), ...filesUnder('test/integration'), ...filesUnder('test/e2e'), ...filesUnder('test/fleet')].filter((f) => !f.endsWith('protocol.test.ts'));
     const tests = text(testFiles);
     const models = filesUnder('client/src/model');
     const exercised = (ref: string) =>

@@ -5,6 +5,7 @@
  * per trigger ties MPSs to when AMT opens the tunnel. Limits are AMT_RemoteAccessCapabilities'.
  */
 import type { SimDevice } from '../device';
+import { sideState } from '../side-state';
 import { epr, type EprValue, type PropMap, type PropValue } from '../values';
 import { AMT_SYSTEM, amtService, cimUri, PT_STATUS, SERVICE_PROPS } from './common';
 import type { ClassDef } from './types';
@@ -87,6 +88,8 @@ const SERVICE: ClassDef = {
           SystemName: AMT_SYSTEM,
         });
         if (input.Username !== undefined) device.singleton('AMT_MPSUsernamePassword').RemoteID = input.Username;
+        // The firmware keeps the password for the tunnel (cira/config.ts) and never returns it.
+        if (input.Password !== undefined) sideState(device, 'cira-mps-passwords', () => ({}) as Record<string, string>)[name] = String(input.Password);
         return { returnValue: PT_STATUS.Success, outputs: [['MpServer', sapEpr(name)]] };
       },
     },
