@@ -66,6 +66,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
     redirectionPort: inv.command.redirectionPort ?? (port === 0 ? 0 : 16994),
     redirectionTlsPort: inv.command.redirectionTlsPort ?? (port === 0 ? 0 : 16995),
     redirectionBasicAuth: inv.command.redirectionBasicAuth,
+    ...(inv.command.rfbPort !== undefined ? { rfbPort: inv.command.rfbPort } : {}),
     hostTraffic: true,
     ...(inv.command.unprovisioned ? { unprovisioned: true } : {}),
     ...(inv.command.trustRoots ? { trustedRoots: inv.command.trustRoots.map((hash, i) => ({ name: `Trusted root ${i + 1}`, hash })) } : {}),
@@ -86,6 +87,7 @@ async function runSim(inv: Invocation & { command: { name: 'sim' } }): Promise<n
   await write(process.stdout, inv.command.legacy ? `listening on http://${shownHost}:${sim.port} (AMT 5.0 legacy SOAP services, no /wsman)` : `listening on http://${shownHost}:${sim.port}/wsman`);
   if (sim.tlsPort !== undefined) await write(process.stdout, `listening on https://${shownHost}:${sim.tlsPort}/wsman`);
   if (sim.redirectionPort !== undefined) await write(process.stdout, `redirection on ${shownHost}:${sim.redirectionPort}`);
+  if (sim.rfb?.port !== undefined) await write(process.stdout, `RFB (port 5900's role) on ${shownHost}:${sim.rfb.port}`);
   if (sim.redirectionTlsPort !== undefined) await write(process.stdout, `redirection over TLS on ${shownHost}:${sim.redirectionTlsPort}`);
   // Each redirection session's start, end and refusal, with why (never a credential).
   sim.device.on('redirection', (e: RedirectionEntry) => void write(process.stdout, describeRedirectionEntry(e)));

@@ -47,7 +47,7 @@ export type ErrorCode =
   | 'watchdog.protocol' | 'watchdog.refused' | 'watchdog.timeout' | `watchdog.e${string}`
   | 'redir.protocol' | 'redir.closed' | 'redir.busy' | 'redir.unsupported' | 'redir.refused' | 'redir.listener-off'
   | 'redir.consent' | 'redir.image' | 'redir.unknown-session'
-  | 'kvm.protocol' | 'kvm.capture' | 'kvm.too-large' | 'kvm.disabled' | 'kvm.consent' | 'kvm.file'
+  | 'kvm.protocol' | 'kvm.capture' | 'kvm.too-large' | 'kvm.disabled' | 'kvm.consent' | 'kvm.file' | 'kvm.auth'
   // Devices behind Intel's MPS (CIRA): the server, its answers, a device's tunnel, bulk actions
   | 'mps.invalid' | 'mps.auth' | 'mps.refused' | 'mps.garbage' | 'mps.not-found' | 'mps.not-connected' | 'mps.relay'
   | 'fleet.confirm' | 'fleet.unknown-server'

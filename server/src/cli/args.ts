@@ -14,7 +14,7 @@ export const USAGE = `Usage:
             [--watchdog WPATH] [--time-scale N] [--software-identities N]
             [--tls-port N] [--model laptop|desktop|amt5] [--amt 11|12|16|18] [--state FILE]
             [--host-user root] [--host-password amt]
-            [--redirection-port N] [--redirection-tls-port N] [--redirection-basic-auth]
+            [--redirection-port N] [--redirection-tls-port N] [--redirection-basic-auth] [--rfb-port N]
             [--unprovisioned] [--trust-root SHA256 ...]
       Run a simulated AMT device in the foreground until Ctrl-C. Prints
       "listening on http://HOST:PORT/wsman" once ready (--port 0 picks a free port).
@@ -37,6 +37,8 @@ export const USAGE = `Usage:
       the same over TLS (default 16995; with --port 0 any free port); 0 picks a free port.
       --redirection-basic-auth also accepts log-ons with the password in clear (AMT before
       7.0, or MEBx's legacy option), which old clients such as amtterm 1.4 use.
+      --rfb-port N serves standard RFB on N as AMT does on 5900 (off unless given; it takes a
+      VNC viewer once IPS_KVMRedirectionSettingData has Is5900PortEnabled and an RFBPassword).
       --state FILE keeps the device's state (accounts, certificates, storage, policies, boot
       settings, logs) in FILE between runs: loaded at start, saved after changes and on exit.
       --unprovisioned starts the device out of the box (pre-provisioning), for amtwb activate;
@@ -134,6 +136,7 @@ const OPTIONS = {
   'host-password': { type: 'string' },
   'redirection-port': { type: 'string' },
   'redirection-tls-port': { type: 'string' },
+  'rfb-port': { type: 'string' },
   'redirection-basic-auth': { type: 'boolean' },
   unprovisioned: { type: 'boolean' },
   'trust-root': { type: 'string', multiple: true },
@@ -150,7 +153,7 @@ export type Output = 'text' | 'json' | 'xml';
 
 export type Command =
   | { name: 'help' }
-  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; legacy?: 'amt5'; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean; unprovisioned?: boolean; trustRoots?: string[] }
+  | { name: 'sim'; host: string; port: number; user?: string; password?: string; mei?: string; watchdog?: string; timeScale?: number; softwareIdentities?: number; model?: 'laptop' | 'desktop'; amt?: 11 | 12 | 16 | 18; legacy?: 'amt5'; tlsPort?: number; state?: string; hostUser?: string; hostPassword?: string; redirectionPort?: number; redirectionTlsPort?: number; redirectionBasicAuth?: boolean; rfbPort?: number; unprovisioned?: boolean; trustRoots?: string[] }
   | { name: 'lms'; host: string; port: number }
   | { name: 'info' }
   | { name: 'identify' }
@@ -216,7 +219,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   };
   only(['sim'], { port: v.port, host: v.host, watchdog: v.watchdog, 'time-scale': v['time-scale'], 'software-identities': v['software-identities'], model: v.model, amt: v.amt, 'tls-port': v['tls-port'], state: v.state });
   only(['sim'], { 'host-user': v['host-user'], 'host-password': v['host-password'] });
-  only(['sim'], { 'redirection-port': v['redirection-port'], 'redirection-tls-port': v['redirection-tls-port'], 'redirection-basic-auth': v['redirection-basic-auth'] });
+  only(['sim'], { 'redirection-port': v['redirection-port'], 'redirection-tls-port': v['redirection-tls-port'], 'redirection-basic-auth': v['redirection-basic-auth'], 'rfb-port': v['rfb-port'] });
   only(['sim'], { unprovisioned: v.unprovisioned, 'trust-root': v['trust-root'] });
   only(['lms'], { listen: v.listen });
   only(['put'], { file: v.file });
@@ -245,11 +248,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       if (v['host-password'] === '') throw usageError('--host-password needs a password; write --host-password P (the default is amt).');
       const redirectionPort = portOption(v['redirection-port'], '--redirection-port');
       const redirectionTlsPort = portOption(v['redirection-tls-port'], '--redirection-tls-port');
+      const rfbPort = portOption(v['rfb-port'], '--rfb-port');
       command = {
         name: 'sim', host: v.host ?? '127.0.0.1', port,
         ...(tlsPort !== undefined ? { tlsPort } : {}),
         ...(redirectionPort !== undefined ? { redirectionPort } : {}), ...(redirectionTlsPort !== undefined ? { redirectionTlsPort } : {}),
-        ...(v['redirection-basic-auth'] ? { redirectionBasicAuth: true } : {}),
+        ...(v['redirection-basic-auth'] ? { redirectionBasicAuth: true } : {}), ...(rfbPort !== undefined ? { rfbPort } : {}),
         ...(softwareIdentities !== undefined ? { softwareIdentities } : {}), ...(v.state !== undefined ? { state: v.state } : {}),
         ...(v.user !== undefined ? { user: v.user } : {}), ...(v.password !== undefined ? { password: v.password } : {}), ...(v.mei !== undefined ? { mei: v.mei } : {}),
         ...(v.watchdog !== undefined ? { watchdog: v.watchdog } : {}), ...(v['time-scale'] !== undefined ? { timeScale: parseTimeScale(v['time-scale']) } : {}),
@@ -372,6 +376,7 @@ function allowedFor(opt: string): string {
     case 'redirection-port':
     case 'redirection-tls-port':
     case 'redirection-basic-auth':
+    case 'rfb-port':
     case 'unprovisioned':
     case 'trust-root':
       return 'amtwb sim';

@@ -13,6 +13,7 @@ import type { ModelOptions } from './models';
 import { startHostTraffic } from './system-defense/host-traffic';
 import { attachTls } from './security/front';
 import { RedirectionService } from './redirection/service';
+import { RfbPort } from './kvm/rfb-port';
 import { WsmanService } from './wsman-service';
 import { enterPreProvisioning } from './classes/setup-service';
 import { trustProvisioningRoot, type TrustedRoot } from './classes/provisioning-trust';
@@ -52,6 +53,8 @@ export interface SimulatorOptions extends ModelOptions {
   redirectionTlsPort?: number;
   /** Accept redirection log-ons with the password in clear (type 1), as AMT before 7.0 or with MEBx's legacy option. */
   redirectionBasicAuth?: boolean;
+  /** Serve standard RFB (VNC authentication) on this port, as AMT does on 5900 when Is5900PortEnabled (0 = any free port). */
+  rfbPort?: number;
   /** Simulate the host's own network traffic (DNS, HTTPS, ARP, ping) so System Defense filters match; default false. */
   hostTraffic?: boolean;
   /** Start out of the box: pre-provisioning (control mode 0), waiting for a local agent to activate it. */
@@ -78,6 +81,8 @@ export interface Simulator {
   readonly redirectionTlsPort?: number;
   /** The redirection service (SOL, IDE-R); it also serves APF channels to 16994/16995. */
   readonly redirection: RedirectionService;
+  /** Port 5900's role (standard RFB), when started with `rfbPort`. */
+  readonly rfb?: RfbPort;
   /** Feeds any Duplex (e.g. an APF channel) into the same service; AMT port 16993 gets the TLS front, 16994/16995 the redirection service. */
   handleConnection(stream: Duplex, amtPort?: number): void;
   close(): Promise<void>;
@@ -111,10 +116,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const redirection = new RedirectionService(device, {
     host, port: options.redirectionPort, tlsPort: options.redirectionTlsPort, basicAuth: options.redirectionBasicAuth,
   });
+  const rfb = options.rfbPort === undefined ? undefined : new RfbPort(device);
   try {
     await redirection.start();
+    await rfb?.listen(options.rfbPort!, host);
   } catch (err) {
-    await Promise.all([front.close(), tls.close(), redirection.close()]);
+    await Promise.all([front.close(), tls.close(), redirection.close(), rfb?.close()]);
     throw err;
   }
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -140,11 +147,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(redirection.port !== undefined ? { redirectionPort: redirection.port } : {}),
     ...(redirection.tlsPort !== undefined ? { redirectionTlsPort: redirection.tlsPort } : {}),
     redirection,
+    ...(rfb ? { rfb } : {}),
     device,
     ...(mei ? { mei } : {}),
     handleConnection,
     // dispose() stops the device's firmware timer and event-delivery retries.
-    close: () => (closed ??= Promise.all([mei?.close(), redirection.close(), front.close(), tls.close()]).then(() => device.dispose())),
+    close: () => (closed ??= Promise.all([mei?.close(), redirection.close(), rfb?.close(), front.close(), tls.close()]).then(() => device.dispose())),
   };
 }
 

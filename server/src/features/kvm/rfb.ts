@@ -13,6 +13,7 @@ import { AmtError } from '../../errors';
 import { checkTile, decodePixelFormat, decodeRaw, decodeTile, encodePixelFormat, Framebuffer, PIXEL_FORMATS, RGB565, TileInflater, type PixelFormat, type PixelFormatName } from './decoder';
 import type { KeyStroke } from './keysyms';
 import { ByteReader } from './bytes';
+import { vncAuthResponse } from './vnc-auth';
 
 /** Intel's extension-command prefix inside CutText (spec §5.7). */
 export const KVM_EXT_CMD = Buffer.from('\0KvmExtCmd\0', 'latin1');
@@ -33,6 +34,8 @@ export interface RfbOptions {
    */
   zlib?: boolean;
   timeoutMs?: number;
+  /** Port 5900's RFB password: answer VNC authentication (type 2) instead of None. */
+  vncPassword?: string;
 }
 
 export function unableToCaptureSentence(label: string): string {
@@ -41,6 +44,16 @@ export function unableToCaptureSentence(label: string): string {
 
 export function tooLargeSentence(label: string, width: number, height: number, bytesPerPixel: number): string {
   return `${label}'s display is ${width}×${height} at ${bytesPerPixel * 8} bits a pixel, which is more than the Intel AMT KVM buffer holds (${MAX_BUFFER_BYTES} bytes); use 8-bit colour (\`--format rgb332\` or \`--format grey8\`) or lower the host's resolution.`;
+}
+
+/** VNC authentication on port 5900; a refused password is reported, never tried again. */
+async function vncAuthenticate(stream: Duplex, reader: ByteReader, label: string, types: number[], password: string): Promise<void> {
+  if (!types.includes(2)) throw new AmtError('kvm.protocol', `${label}'s RFB port offers security types ${types.join(', ')} but not VNC authentication (2); check that this is AMT's port 5900.`);
+  stream.write(Buffer.from([2]));
+  const challenge = await reader.read(16, 'its VNC authentication challenge');
+  stream.write(vncAuthResponse(challenge, password));
+  const result = (await reader.read(4, 'its RFB security result')).readUInt32BE(0);
+  if (result !== 0) throw new AmtError('kvm.auth', `${label} refused the RFB password on its port 5900; set the password you wrote to IPS_KVMRedirectionSettingData.RFBPassword in AMT_RFB_PASSWORD (it is not tried again).`);
 }
 
 export class RfbClient extends EventEmitter {
@@ -74,10 +87,13 @@ export class RfbClient extends EventEmitter {
       const why = (await reader.read(len, 'the reason for refusing')).toString('utf8');
       throw new AmtError('kvm.protocol', `${label}'s KVM refused the viewer before log-on: "${why}"; check the device's KVM settings and retry.`);
     }
-    if (!types.includes(1)) throw new AmtError('kvm.protocol', `${label}'s KVM offers RFB security types ${types.join(', ')} but not None (1), which AMT offers after the redirection log-on; this is not the KVM of port 16994.`);
-    stream.write(Buffer.from([1]));
-    const result = (await reader.read(4, 'its RFB security result')).readUInt32BE(0);
-    if (result !== 0) throw new AmtError('kvm.protocol', `${label}'s KVM answered security None with failure ${result}; end other viewers' sessions and retry.`);
+    if (options.vncPassword !== undefined) await vncAuthenticate(stream, reader, label, types, options.vncPassword);
+    else {
+      if (!types.includes(1)) throw new AmtError('kvm.protocol', `${label}'s KVM offers RFB security types ${types.join(', ')} but not None (1), which AMT offers after the redirection log-on; this is not the KVM of port 16994.`);
+      stream.write(Buffer.from([1]));
+      const result = (await reader.read(4, 'its RFB security result')).readUInt32BE(0);
+      if (result !== 0) throw new AmtError('kvm.protocol', `${label}'s KVM answered security None with failure ${result}; end other viewers' sessions and retry.`);
+    }
     stream.write(Buffer.from([1])); // ClientInit: shared
     let init: Buffer;
     try {

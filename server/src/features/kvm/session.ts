@@ -6,6 +6,7 @@
  * When the device refuses, one sentence says why, read from its WS-Man state: KVM switched off
  * (CIM_KVMRedirectionSAP, or in MEBx), user consent needed, or another viewer holds the session.
  */
+import net from 'node:net';
 import { AmtError } from '../../errors';
 import type { RedirectionTarget } from '../redirection/connect';
 import type { RefusalClient } from '../redirection/refusals';
@@ -123,5 +124,42 @@ export async function typeKeys(target: RedirectionTarget, strokes: readonly KeyS
     return { route };
   } finally {
     await rfb.close();
+  }
+}
+
+/** AMT's standard RFB port (5900's role) on `host`, when Is5900PortEnabled and an RFBPassword are set. */
+export interface RfbPortTarget {
+  host: string;
+  port: number;
+  label: string;
+  /** The RFB password (IPS_KVMRedirectionSettingData.RFBPassword); used once, never retried. */
+  password: string;
+  timeoutMs?: number;
+}
+
+/** One full frame through port 5900: plain RFB with VNC authentication, no redirection log-on. */
+export async function screenshotRfbPort(target: RfbPortTarget, options: RfbOptions = {}, signal?: AbortSignal): Promise<{ png: Buffer; width: number; height: number; route: string }> {
+  const socket = net.connect({ host: target.host, port: target.port });
+  const abort = () => socket.destroy();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new AmtError('kvm.protocol', `${target.label} does not accept RFB connections on port ${target.port} (${err.code ?? err.message}); enable it with IPS_KVMRedirectionSettingData.Is5900PortEnabled and an RFBPassword, or use the redirection port without --rfb-port.`, { cause: err })));
+    });
+    const rfb = await RfbClient.handshake(socket, target.label, undefined, { ...options, vncPassword: target.password, ...(target.timeoutMs ? { timeoutMs: target.timeoutMs } : {}) }).catch((err: unknown) => {
+      if (err instanceof AmtError && err.code === 'redir.closed') throw new AmtError('kvm.disabled', `${target.label} closed its RFB port ${target.port} at once: port 5900 is off, no RFB password is set, KVM is disabled, user consent is missing or another viewer is connected; check the KVM settings and consent, then retry.`, { cause: err });
+      throw err;
+    });
+    try {
+      const fb = await rfb.fullFrame();
+      return { png: encodePng(fb.width, fb.height, fb.rgba), width: fb.width, height: fb.height, route: `RFB ${target.host}:${target.port}` };
+    } finally {
+      await rfb.close();
+    }
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    socket.destroy();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The RFB 3.8 server of the simulated KVM (spec: redirection.md §5.2–5.7), spoken on the
  * redirection stream after the 0x40/0x41 hand-off. Security is None only (the console already
- * logged on with the redirection digest), as AMT offers on 16994/16995.
+ * logged on with the redirection digest), as AMT offers on 16994/16995; VNC authentication (type
+ * 2) with the RFB password when `vncPassword` is given, as on port 5900 (rfb-port.ts).
  *
  * Updates: the framebuffer's changes mark 64×64 tiles dirty; a FramebufferUpdateRequest is
  * answered with the dirty tiles inside its region (all of them for a non-incremental request,
@@ -12,6 +13,7 @@
 import type { Framebuffer, Rect } from './framebuffer';
 import { HEIGHT, WIDTH } from './framebuffer';
 import { Keyboard } from './keys';
+import { vncChallenge, vncResponse } from './vnc-auth';
 import { TileDeflater } from './deflate';
 import { RGB565, encode16, encodeRaw, encodeTile, readPixelFormat, writePixelFormat, type PixelFormat } from './pixels';
 
@@ -35,7 +37,7 @@ export interface RfbPeer {
   ctrlAltDel(): void;
 }
 
-type State = 'version' | 'security' | 'init' | 'normal';
+type State = 'version' | 'security' | 'vnc' | 'init' | 'normal';
 
 export class RfbServer {
   private state: State = 'version';
@@ -53,8 +55,9 @@ export class RfbServer {
   private busy = false;
   private readonly keyboard = new Keyboard();
   private readonly onDirty = (rects: Rect[]) => this.changed(rects);
+  private challenge?: Buffer;
 
-  constructor(private readonly fb: Framebuffer, private readonly peer: RfbPeer, private readonly name = 'Intel(r) AMT KVM') {}
+  constructor(private readonly fb: Framebuffer, private readonly peer: RfbPeer, private readonly name = 'Intel(r) AMT KVM', private readonly vncPassword?: string) {}
 
   /** Sends the ProtocolVersion and starts following the framebuffer. */
   start(): void {
@@ -99,14 +102,38 @@ export class RfbServer {
       const v = a.subarray(0, 12).toString('latin1');
       if (!/^RFB 003\.00[3-8]\n$/.test(v)) return this.fail(`ProtocolVersion ${JSON.stringify(v)} (the simulator speaks RFB 003.008)`);
       this.state = 'security';
-      this.peer.send(Buffer.from([1, 1])); // one security type: None
+      // One security type: None after the redirection log-on, VNC authentication on port 5900.
+      this.peer.send(Buffer.from([1, this.vncPassword === undefined ? 1 : 2]));
       return 12;
     }
     if (this.state === 'security') {
-      if (a[0] !== 1) return this.fail(`security type ${a[0]} (only 1, None, was offered)`);
+      const offered = this.vncPassword === undefined ? 1 : 2;
+      if (a[0] !== offered) return this.fail(`security type ${a[0]} (only ${offered === 1 ? '1, None' : '2, VNC authentication'}, was offered)`);
+      if (offered === 2) {
+        this.state = 'vnc';
+        this.challenge = vncChallenge();
+        this.peer.send(this.challenge);
+        return 1;
+      }
       this.state = 'init';
       this.peer.send(Buffer.alloc(4)); // SecurityResult OK
       return 1;
+    }
+    if (this.state === 'vnc') {
+      if (a.length < 16) return 0;
+      if (!vncResponse(this.challenge!, this.vncPassword!).equals(a.subarray(0, 16))) {
+        const why = Buffer.from('Authentication failed', 'latin1');
+        const result = Buffer.alloc(8);
+        result.writeUInt32BE(1, 0);
+        result.writeUInt32BE(why.length, 4);
+        this.peer.send(Buffer.concat([result, why]));
+        this.stop();
+        this.peer.end('the viewer gave a wrong RFB password', false);
+        return 0;
+      }
+      this.state = 'init';
+      this.peer.send(Buffer.alloc(4));
+      return 16;
     }
     if (this.state === 'init') {
       this.state = 'normal';
