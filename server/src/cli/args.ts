@@ -332,7 +332,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
 
 /** Every command word amtwb takes, in the order --help lists them. */
 export function commandNames(): string[] {
-  return ['sim', 'lms', 'info', 'identify', 'classes', 'get', 'enumerate', 'put', 'invoke', 'power', ...Object.keys(FEATURE_COMMANDS), ...ACTIVATION_COMMANDS];
+  return ['sim', 'lms', 'info', 'identify', 'classes', 'get', 'enumerate', 'put', 'invoke', 'power', ...Object.keys(FEATURE_COMMANDS), ...ACTIVATION_COMMANDS, 'fleet'];
 }
 
 /** `HOST:PORT`, `[v6]:PORT` or just `PORT` (127.0.0.1). */
