@@ -26,9 +26,9 @@ describe('Devices view in the workbench', { timeout: 300_000 }, () => {
     await wb.step('open-activity', async () => {
       await wb.openActivity('AMT Workbench');
       await wb.waitForView('Devices');
-      // The container holds the four views, each with its header.
+      // The container holds the five views (Fleet last), each with its header.
       const headers = await wb.page.locator('.part.sidebar .pane-header .title').allInnerTexts();
-      assert.deepEqual(headers.map((h) => h.trim().toLowerCase()), ['devices', 'classes', 'power', 'watchdog']);
+      assert.deepEqual(headers.map((h) => h.trim().toLowerCase()), ['devices', 'classes', 'power', 'watchdog', 'fleet']);
       await wb.screenshot('devices-01-view');
     });
   });
@@ -72,11 +72,11 @@ describe('Devices view in the workbench', { timeout: 300_000 }, () => {
       await wb.collapse(/^\s*Classes/, 'Devices');
       await wb.expand(/^\s*AMT\s*\d+ of/, 'Classes');
       // A class near the top of the list (the tree renders only the rows in view) that AMT has but the simulator does not serve.
-      const unserved = await wb.waitForRow(/^\s*AMT_AgentPresenceInterfacePolicy/, 'Classes');
-      assert.match(unserved, /AMT_AgentPresenceInterfacePolicy\s*not served by this device/);
+      const unserved = await wb.waitForRow(/^\s*AMT_CRL/, 'Classes');
+      assert.match(unserved, /AMT_CRL\s*not served by this device/);
       assert.doesNotMatch(unserved, /DestinationUnreachable/);
-      await wb.expand(/^\s*AMT_AgentPresenceInterfacePolicy/, 'Classes');
-      const [why] = await wb.waitForChildRows('AMT_AgentPresenceInterfacePolicy', 'Classes');
+      await wb.expand(/^\s*AMT_CRL/, 'Classes');
+      const [why] = await wb.waitForChildRows('AMT_CRL', 'Classes');
       assert.equal(why, 'Not served by this device');
       await wb.screenshot('devices-04b-classes-served');
       await wb.collapse(/^\s*AMT\s*\d+ of/, 'Classes');
