@@ -34,7 +34,7 @@ describe('amtwb kvm', () => {
       [['kvm', 'screenshot'], /needs the file to write; write amtwb kvm screenshot --out F\.png/],
       [['kvm', 'screenshot', '--out', 'x.png', '--format', 'rgb24'], /--format "rgb24" is not a KVM pixel format/],
       [['kvm', 'type'], /needs the text to type/],
-      [['kvm', 'type', 'x', '--out', 'y'], /--out, --format, --raw and --zlib belong to "kvm screenshot"/],
+      [['kvm', 'type', 'x', '--out', 'y'], /--out, --format, --raw, --zlib and --rfb-port belong to "kvm screenshot"/],
     ] as const) {
       const r = await amtwb([...args]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
